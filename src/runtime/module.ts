@@ -1,0 +1,106 @@
+import createClient, { type FetchOptions } from "openapi-fetch";
+import type {
+  MediaType,
+  Readable,
+  RequiredKeysOf,
+  ResponseObjectMap,
+  SuccessResponse,
+} from "openapi-typescript-helpers";
+import { contextMiddleware, contextOf } from "./context.js";
+import { warnDeprecatedOnce } from "./deprecation.js";
+import { HttpError } from "./errors/http-error.js";
+import { pageIterator, itemIterator } from "./paging/index.js";
+import type { Runtime } from "./runtime.js";
+import type { ApiFamily, CallContext, OperationMeta } from "./types.js";
+
+/** Options every generated fetcher accepts besides the operation's own params and body. */
+export interface CallOptions {
+  /** Abort the call (and any wait in the scheduler or between retries). */
+  signal?: AbortSignal;
+  /** Per-call timeout in ms; overrides the client default; 0 disables it. */
+  timeoutMs?: number;
+}
+
+type Init<Op> = Omit<FetchOptions<Op>, "parseAs" | "middleware" | "fetch" | "baseUrl" | "signal"> & CallOptions;
+
+/** What a successful call resolves with: the decoded 2xx body. */
+export type DataOf<Op> = Readable<SuccessResponse<ResponseObjectMap<Op>, MediaType>>;
+
+export type Fetcher<Op> =
+  RequiredKeysOf<Init<Op>> extends never
+    ? (init?: Init<Op>) => Promise<DataOf<Op>>
+    : (init: Init<Op>) => Promise<DataOf<Op>>;
+
+/** Walks a tuple of keys into a type, dropping null/undefined on the way (items of a page). */
+export type At<T, P extends readonly string[]> = P extends readonly [infer K extends string, ...infer Rest extends string[]]
+  ? At<K extends keyof NonNullable<T> ? NonNullable<T>[K] : never, Rest>
+  : NonNullable<T>;
+
+export type ItemOf<Op, P extends readonly string[]> = At<DataOf<Op>, P> extends readonly (infer I)[] ? I : never;
+
+/** A fetcher whose operation pages: call it for one page, or iterate every page or item. */
+export type PagedFetcher<Op, Item> = Fetcher<Op> & {
+  /** Every page, fetched lazily as the loop asks for it. */
+  pages(init?: Init<Op>): AsyncIterableIterator<DataOf<Op>>;
+  /** Every item of every page. */
+  items(init?: Init<Op>): AsyncIterableIterator<Item>;
+};
+
+export type OperationTable = Readonly<Record<string, OperationMeta>>;
+
+/**
+ * Builds one function per operation of a module on top of openapi-fetch. The functions return the
+ * typed 2xx body and throw typed errors, so callers never branch on `{data, error}`.
+ */
+export function defineModule(
+  runtime: Runtime,
+  module: string,
+  family: ApiFamily,
+  operations: OperationTable,
+): Record<string, unknown> {
+  const client = createClient<Record<string, never>>({
+    baseUrl: runtime.baseUrl(family),
+    fetch: (request) => runtime.handler(request, contextOf(request, { module, family })),
+  });
+
+  const out: Record<string, unknown> = {};
+  for (const meta of Object.values(operations)) {
+    const call = async (init: Record<string, unknown> = {}) => {
+      const { signal, timeoutMs, ...rest } = init as Init<unknown> & Record<string, unknown>;
+      if (meta.deprecated) warnDeprecatedOnce(runtime, module, meta);
+      const ctx: CallContext = {
+        module,
+        family,
+        operationId: meta.operationId,
+        idempotent: meta.idempotent,
+        timeoutMs: timeoutMs ?? runtime.timeoutMs,
+        signal,
+      };
+      const { data, error, response } = await (client.request as Function)(meta.method, meta.path, {
+        ...rest,
+        signal,
+        parseAs: meta.parseAs ?? "json",
+        middleware: [contextMiddleware(ctx)],
+      });
+      if (response.ok) return data;
+      throw new HttpError({
+        status: response.status,
+        statusText: response.statusText,
+        method: meta.method.toUpperCase(),
+        url: response.url || meta.path,
+        operationId: meta.operationId,
+        body: typeof error === "object" ? error : undefined,
+        bodyText: typeof error === "string" ? error : JSON.stringify(error ?? ""),
+      });
+    };
+    if (meta.pagination) {
+      const spec = meta.pagination;
+      Object.assign(call, {
+        pages: (init?: Record<string, unknown>) => pageIterator(spec, call, init ?? {}),
+        items: (init?: Record<string, unknown>) => itemIterator(spec, call, init ?? {}),
+      });
+    }
+    out[meta.operationId] = call;
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+import type { ApiFamily, Handler } from "./types.js";
+
+/**
+ * What every generated module client needs: one composed handler (auth, rate limits, retries,
+ * transport) and where each API family lives. One Runtime is shared by all modules of a client,
+ * so they share one auth state and one scheduler.
+ */
+export interface Runtime {
+  readonly handler: Handler;
+  /** Base URL (no trailing slash) of the gateway or of the qualysapi host. */
+  baseUrl(family: ApiFamily): string;
+  /** Default per-request timeout in ms, used when a call does not set one (0: none). */
+  readonly timeoutMs?: number;
+  /** Told once per process and operation when a deprecated operation is called. */
+  readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
+}
+
+export interface DeprecationWarningInfo {
+  readonly module: string;
+  readonly operationId: string;
+  readonly message: string;
+}

@@ -1,0 +1,81 @@
+/**
+ * The shared vocabulary of the runtime. Every behaviour below openapi-fetch (auth, rate limits,
+ * retries, timeouts, transport) is a Layer: a function that wraps the next Handler. openapi-fetch
+ * calls the composed Handler as its `fetch`, so its middleware loop runs once per logical call while
+ * the layers may send several attempts (retries, 401 replays) underneath it.
+ */
+
+/** Sends one request and resolves with its response. `ctx` says which operation the request is. */
+export type Handler = (request: Request, ctx: CallContext) => Promise<Response>;
+
+/** Wraps the next handler with one concern (auth, rate limit, retry, timeout…). */
+export type Layer = (next: Handler) => Handler;
+
+/** Which API family a request belongs to: decides auth style and the rate-limit bucket. */
+export type ApiFamily = "gateway" | "vm";
+
+/** Per-call facts the layers need. Built by the generated fetchers from the spec. */
+export interface CallContext {
+  /** Module name as in `specs/<module>.yaml` ("car", "etm", "vm"…). */
+  readonly module: string;
+  /** Operation id from the spec, when the call came through a generated fetcher. */
+  readonly operationId?: string;
+  readonly family: ApiFamily;
+  /**
+   * True when a repeat cannot change server state (GET, or a POST the spec marks `x-idempotent`).
+   * Only idempotent calls are retried after network faults, 5xx or 408.
+   */
+  readonly idempotent: boolean;
+  /** Per-call timeout override in milliseconds (0 disables the timeout). */
+  readonly timeoutMs?: number;
+  /** Caller's abort signal (also present on the Request; kept here so layers can wait on it). */
+  readonly signal?: AbortSignal;
+  /** Set on the auth calls themselves (gateway /auth, VM session login/logout): no auth header, no 401 replay. */
+  readonly skipAuth?: boolean;
+  /** Qualys exempts the auth API and session login/logout from rate limits: the scheduler lets them pass. */
+  readonly exemptFromRateLimit?: boolean;
+}
+
+/** Static description of one operation, emitted by the generator from the spec. */
+export interface OperationMeta {
+  readonly operationId: string;
+  readonly method: "get" | "put" | "post" | "delete" | "patch" | "head" | "options";
+  readonly path: string;
+  readonly idempotent: boolean;
+  /** Request/response bodies that are not JSON (XML, text, zip) are returned unparsed. */
+  readonly parseAs?: "json" | "text" | "stream" | "arrayBuffer";
+  readonly deprecated?: DeprecationInfo;
+  readonly pagination?: PaginationSpec;
+}
+
+export interface DeprecationInfo {
+  readonly endOfSupport?: string;
+  readonly endOfLife?: string;
+  readonly replacement?: string;
+}
+
+/** How a paged operation pages, from its `x-pagination` extension. */
+export type PaginationSpec =
+  | {
+      /** CAR: `pageNumber` (from 0) and `pageSize` in the JSON body; `{body: {totalCount, list}}`. */
+      readonly style: "pageNumber";
+      readonly in: "body" | "query";
+      readonly pageParam: string;
+      readonly sizeParam: string;
+      readonly firstPage: number;
+      /** Dotted path to the item array in the response, e.g. "body.list". */
+      readonly items: string;
+      /** Dotted path to the total count, e.g. "body.totalCount". */
+      readonly total?: string;
+      readonly defaultPageSize?: number;
+    }
+  | {
+      /** CAR v2: `sort` + `searchAfter`; each item's `sortValues` becomes the next `searchAfter`. */
+      readonly style: "searchAfter";
+      readonly cursorParam: string;
+      readonly cursorField: string;
+      readonly sizeParam: string;
+      readonly items: string;
+      readonly total?: string;
+      readonly defaultPageSize?: number;
+    };
