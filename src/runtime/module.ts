@@ -24,7 +24,10 @@ export interface CallOptions {
 type Init<Op> = Omit<FetchOptions<Op>, "parseAs" | "middleware" | "fetch" | "baseUrl" | "signal"> & CallOptions;
 
 /** What a successful call resolves with: the decoded 2xx body. */
-export type DataOf<Op> = Readable<SuccessResponse<ResponseObjectMap<Op>, MediaType>>;
+export type DataOf<Op> =
+  ResponseObjectMap<Op> extends Record<string | number, any>
+    ? Readable<SuccessResponse<ResponseObjectMap<Op>, MediaType>>
+    : never;
 
 export type Fetcher<Op> =
   RequiredKeysOf<Init<Op>> extends never
@@ -59,7 +62,7 @@ export function defineModule(
   operations: OperationTable,
 ): Record<string, unknown> {
   const client = createClient<Record<string, never>>({
-    baseUrl: runtime.baseUrl(family),
+    baseUrl: runtime.baseUrl(family, module),
     fetch: (request) => runtime.handler(request, contextOf(request, { module, family })),
   });
 
@@ -75,9 +78,15 @@ export function defineModule(
         idempotent: meta.idempotent,
         timeoutMs: timeoutMs ?? runtime.timeoutMs,
         signal,
+        skipAuth: meta.skipAuth,
+        exemptFromRateLimit: meta.exemptFromRateLimit,
       };
+      const headers = meta.requestContentType
+        ? { "Content-Type": meta.requestContentType, ...(rest.headers as Record<string, string> | undefined) }
+        : rest.headers;
       const { data, error, response } = await (client.request as Function)(meta.method, meta.path, {
         ...rest,
+        headers,
         signal,
         parseAs: meta.parseAs ?? "json",
         middleware: [contextMiddleware(ctx)],

@@ -7,8 +7,11 @@ import type { ApiFamily, Handler } from "./types.js";
  */
 export interface Runtime {
   readonly handler: Handler;
-  /** Base URL (no trailing slash) of the gateway or of the qualysapi host. */
-  baseUrl(family: ApiFamily): string;
+  /**
+   * Base URL (no trailing slash) of the gateway or of the qualysapi host. `module` lets a mock
+   * (one Prism per spec) or a proxy send each module elsewhere; real platforms ignore it.
+   */
+  baseUrl(family: ApiFamily, module?: string): string;
   /** Default per-request timeout in ms, used when a call does not set one (0: none). */
   readonly timeoutMs?: number;
   /** Told once per process and operation when a deprecated operation is called. */

@@ -42,10 +42,16 @@ export interface OperationMeta {
   readonly method: "get" | "put" | "post" | "delete" | "patch" | "head" | "options";
   readonly path: string;
   readonly idempotent: boolean;
+  /** Content-Type of the request body when it is not JSON (form-encoded auth calls). */
+  readonly requestContentType?: string;
   /** Request/response bodies that are not JSON (XML, text, zip) are returned unparsed. */
   readonly parseAs?: "json" | "text" | "stream" | "arrayBuffer";
   readonly deprecated?: DeprecationInfo;
   readonly pagination?: PaginationSpec;
+  /** The spec gives the operation no security (the auth endpoints): send no credentials. */
+  readonly skipAuth?: boolean;
+  /** The spec says Qualys does not count this operation against the rate limit (`x-rate-limit-exempt`). */
+  readonly exemptFromRateLimit?: boolean;
 }
 
 export interface DeprecationInfo {

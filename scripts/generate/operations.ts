@@ -1,0 +1,163 @@
+/**
+ * Emits the typed fetchers of a gateway (JSON) module: a table of operation facts read from the
+ * spec (method, path, idempotency, paging, deprecation) and a client interface with one fetcher
+ * per operationId, so users call `car.searchJobs({ body })` and never type a path.
+ */
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
+
+interface OperationObject {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+  security?: unknown[];
+  responses?: Record<string, { content?: Record<string, unknown> }>;
+  requestBody?: { content?: Record<string, unknown> };
+  "x-idempotent"?: boolean;
+  "x-pagination"?: Record<string, unknown>;
+  "x-end-of-support"?: string;
+  "x-end-of-life"?: string;
+  "x-replaced-by"?: string;
+  "x-rate-limit-exempt"?: boolean;
+}
+
+interface OpenApiDoc {
+  info?: { title?: string };
+  security?: unknown[];
+  "x-rate-limit-exempt"?: boolean;
+  paths?: Record<string, Partial<Record<(typeof METHODS)[number], OperationObject>>>;
+}
+
+export interface EmittedOperation {
+  readonly operationId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly meta: Record<string, unknown>;
+  readonly summary?: string;
+  readonly deprecated: boolean;
+  readonly itemsPath?: string[];
+}
+
+export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
+  const out: EmittedOperation[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
+      const meta: Record<string, unknown> = {
+        operationId: op.operationId,
+        method,
+        path,
+        idempotent: method === "get" || method === "head" || op["x-idempotent"] === true,
+      };
+      const bodyTypes = Object.keys(op.requestBody?.content ?? {});
+      // openapi-fetch form-encodes a body only when told to by the Content-Type header.
+      if (bodyTypes.length > 0 && bodyTypes.every((t) => t === "application/x-www-form-urlencoded")) {
+        meta.requestContentType = "application/x-www-form-urlencoded";
+      }
+      const parseAs = parseAsOf(op);
+      if (parseAs !== "json") meta.parseAs = parseAs;
+      if (op.deprecated) {
+        meta.deprecated = stripUndefined({
+          endOfSupport: op["x-end-of-support"],
+          endOfLife: op["x-end-of-life"],
+          replacement: op["x-replaced-by"],
+        });
+      }
+      if (op["x-pagination"]) meta.pagination = op["x-pagination"];
+      const security = op.security ?? doc.security ?? [];
+      if (security.length === 0) meta.skipAuth = true;
+      if (op["x-rate-limit-exempt"] ?? doc["x-rate-limit-exempt"]) meta.exemptFromRateLimit = true;
+      const items = op["x-pagination"]?.items;
+      out.push({
+        operationId: op.operationId,
+        method,
+        path,
+        meta,
+        summary: op.summary,
+        deprecated: op.deprecated === true,
+        itemsPath: typeof items === "string" ? items.split(".") : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+/** JSON bodies are parsed; text stays text; anything else (zip, XML, octet-stream) streams. */
+function parseAsOf(op: OperationObject): "json" | "text" | "stream" {
+  const types = Object.entries(op.responses ?? {})
+    .filter(([status]) => status.startsWith("2"))
+    .flatMap(([, response]) => Object.keys(response.content ?? {}));
+  if (types.length === 0 || types.some((t) => /json/.test(t))) return "json";
+  if (types.every((t) => t.startsWith("text/plain"))) return "text";
+  return "stream";
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export function pascal(name: string): string {
+  return name.replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase());
+}
+
+export function emitOperations(doc: OpenApiDoc, module: string, family: "gateway" | "vm"): string {
+  const ops = collectOperations(doc);
+  const Name = pascal(module);
+  const opType = (o: EmittedOperation) => `paths[${JSON.stringify(o.path)}][${JSON.stringify(o.method)}]`;
+
+  const table = ops
+    .map((o) => `  ${o.operationId}: ${JSON.stringify(o.meta)},`)
+    .join("\n");
+
+  const members = ops
+    .map((o) => {
+      const doc = [o.summary, o.deprecated ? `@deprecated ${deprecationText(o.meta)}` : undefined]
+        .filter(Boolean)
+        .map((l) => `   * ${l}`)
+        .join("\n");
+      const type = o.itemsPath
+        ? `PagedFetcher<${opType(o)}, ItemOf<${opType(o)}, ${JSON.stringify(o.itemsPath)}>>`
+        : `Fetcher<${opType(o)}>`;
+      return `  /**\n   * \`${o.method.toUpperCase()} ${o.path}\`${doc ? `\n${doc}` : ""}\n   */\n  readonly ${o.operationId}: ${type};`;
+    })
+    .join("\n");
+
+  const usesPaged = ops.some((o) => o.itemsPath);
+  const imports = ["defineModule", "type Fetcher", "type OperationTable", ...(usesPaged ? ["type ItemOf", "type PagedFetcher"] : [])];
+
+  return `import { ${imports.join(", ")} } from "../../runtime/module.js";
+import type { Runtime } from "../../runtime/runtime.js";
+import type { paths } from "./types.js";
+
+/** What the runtime needs to know of each ${module} operation, read from the spec. */
+export const ${module}Operations = {
+${table}
+} as const satisfies OperationTable;
+
+export type ${Name}OperationId = keyof typeof ${module}Operations;
+
+/** ${doc.info?.title ?? module}: one fetcher per operation. */
+export interface ${Name}Client {
+${members}
+}
+
+export function create${Name}Client(runtime: Runtime): ${Name}Client {
+  return defineModule(runtime, ${JSON.stringify(module)}, ${JSON.stringify(family)}, ${module}Operations) as unknown as ${Name}Client;
+}
+`;
+}
+
+function deprecationText(meta: Record<string, unknown>): string {
+  const d = (meta.deprecated ?? {}) as Record<string, string>;
+  return [
+    "Deprecated by Qualys",
+    d.endOfSupport && `end of support ${d.endOfSupport}`,
+    d.endOfLife && `end of life ${d.endOfLife}`,
+    d.replacement && `use \`${d.replacement}\``,
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
