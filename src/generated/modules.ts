@@ -9,5 +9,17 @@ export const generatedModules = {
   "car": {
     "spec": "specs/car.yaml",
     "client": "createCarClient"
+  },
+  "etm": {
+    "spec": "specs/etm.yaml",
+    "client": "createEtmClient"
+  },
+  "qflow": {
+    "spec": "specs/qflow.yaml",
+    "client": "createQflowClient"
+  },
+  "saasdr": {
+    "spec": "specs/saasdr.yaml",
+    "client": "createSaasdrClient"
   }
 } as const;
