@@ -120,13 +120,22 @@ export function emitOperations(doc: OpenApiDoc, module: string, family: "gateway
         .join("\n");
       const type = o.itemsPath
         ? `PagedFetcher<${opType(o)}, ItemOf<${opType(o)}, ${JSON.stringify(o.itemsPath)}>>`
-        : `Fetcher<${opType(o)}>`;
+        : o.meta.parseAs === "stream"
+          ? `StreamFetcher<${opType(o)}>`
+          : `Fetcher<${opType(o)}>`;
       return `  /**\n   * \`${o.method.toUpperCase()} ${o.path}\`${doc ? `\n${doc}` : ""}\n   */\n  readonly ${o.operationId}: ${type};`;
     })
     .join("\n");
 
   const usesPaged = ops.some((o) => o.itemsPath);
-  const imports = ["defineModule", "type Fetcher", "type OperationTable", ...(usesPaged ? ["type ItemOf", "type PagedFetcher"] : [])];
+  const usesStream = ops.some((o) => o.meta.parseAs === "stream");
+  const imports = [
+    "defineModule",
+    "type Fetcher",
+    "type OperationTable",
+    ...(usesPaged ? ["type ItemOf", "type PagedFetcher"] : []),
+    ...(usesStream ? ["type StreamFetcher"] : []),
+  ];
 
   return `import { ${imports.join(", ")} } from "../../runtime/module.js";
 import type { Runtime } from "../../runtime/runtime.js";

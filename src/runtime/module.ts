@@ -34,6 +34,12 @@ export type Fetcher<Op> =
     ? (init?: Init<Op>) => Promise<DataOf<Op>>
     : (init: Init<Op>) => Promise<DataOf<Op>>;
 
+/** A fetcher whose 2xx body is binary (a ZIP download): it resolves with the unread body stream. */
+export type StreamFetcher<Op> =
+  RequiredKeysOf<Init<Op>> extends never
+    ? (init?: Init<Op>) => Promise<ReadableStream<Uint8Array>>
+    : (init: Init<Op>) => Promise<ReadableStream<Uint8Array>>;
+
 /** Walks a tuple of keys into a type, dropping null/undefined on the way (items of a page). */
 export type At<T, P extends readonly string[]> = P extends readonly [infer K extends string, ...infer Rest extends string[]]
   ? At<K extends keyof NonNullable<T> ? NonNullable<T>[K] : never, Rest>

@@ -47,9 +47,9 @@ describe("ETM against its Prism mock", () => {
 
   contractTest("etm", "downloadReport", async () => {
     // application/zip is streamed, not parsed: the fetcher hands back the body stream.
-    const body: unknown = await etm().downloadReport({ params: { path: { reportId } } });
+    const body = await etm().downloadReport({ params: { path: { reportId } } });
     expect(body).toBeInstanceOf(ReadableStream);
-    const bytes = new Uint8Array(await new Response(body as ReadableStream<Uint8Array>).arrayBuffer());
+    const bytes = new Uint8Array(await new Response(body).arrayBuffer());
     expect(strFromU8(bytes.subarray(0, 2))).toBe("PK");
     const parts = unzipSync(bytes);
     expect(Object.keys(parts)).toEqual(["part_1.json"]);
