@@ -1,0 +1,52 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+  readonly headers: IncomingMessage["headers"];
+}
+
+export type JsonRoute = (req: RecordedRequest) => { status?: number; body: unknown; headers?: Record<string, string> };
+
+export interface JsonServer {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** A 127.0.0.1 server answering JSON from `route`, recording every request it gets. */
+export async function startJsonServer(route: JsonRoute): Promise<JsonServer> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const recorded: RecordedRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      body: text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text,
+      headers: req.headers,
+    };
+    requests.push(recorded);
+    try {
+      const answer = route(recorded);
+      res.writeHead(answer.status ?? 200, { "Content-Type": "application/json", ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    } catch (err) {
+      res.writeHead(500, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ message: (err as Error).message }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
