@@ -21,5 +21,9 @@ export const generatedModules = {
   "saasdr": {
     "spec": "specs/saasdr.yaml",
     "client": "createSaasdrClient"
+  },
+  "vm": {
+    "spec": "specs/vm.yaml",
+    "client": "createVmClient"
   }
 } as const;
