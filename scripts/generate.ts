@@ -29,14 +29,13 @@ async function emitVmModule(entry: SpecEntry, doc: unknown, files: Files): Promi
   const exports: string[] = [];
   const xmlEmitter = join(repoRoot, "scripts", "generate", "xml.ts");
   const vmEmitter = join(repoRoot, "scripts", "generate", "vm.ts");
-  if (existsSync(xmlEmitter)) {
+  // The action functions need the decoded XML types and descriptors: emit all or nothing.
+  if (existsSync(xmlEmitter) && existsSync(vmEmitter)) {
     const { emitXmlArtifacts } = await import(pathToFileURL(xmlEmitter).href);
     const { types, descriptors } = emitXmlArtifacts(doc);
     files.set(`${entry.module}/xml-types.ts`, header(entry) + types);
     files.set(`${entry.module}/xml-descriptors.ts`, header(entry) + descriptors);
     exports.push(`export type * from "./xml-types.js";`, `export * as descriptors from "./xml-descriptors.js";`);
-  }
-  if (existsSync(vmEmitter)) {
     const { emitVmActions } = await import(pathToFileURL(vmEmitter).href);
     files.set(`${entry.module}/actions.ts`, header(entry) + emitVmActions(doc, entry.module));
     exports.push(`export * from "./actions.js";`);

@@ -17,8 +17,9 @@ export function prismUrl(module: string): string {
   return url;
 }
 
-/** Prism checks that a bearer token is present, not which one. */
+/** Prism checks that a bearer token is present, not which one; the VM API also wants X-Requested-With. */
 const mockBearer: Layer = (next) => (request, ctx) => {
+  if (ctx.family === "vm") request.headers.set("X-Requested-With", "qualys-ts contract tests");
   if (!ctx.skipAuth) request.headers.set("Authorization", "Bearer mock-token");
   return next(request, ctx);
 };

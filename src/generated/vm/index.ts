@@ -2,3 +2,6 @@
 /* eslint-disable */
 
 export type { paths, components, operations } from "./types.js";
+export type * from "./xml-types.js";
+export * as descriptors from "./xml-descriptors.js";
+export * from "./actions.js";
