@@ -298,7 +298,9 @@ function checkQualysError(builder: Builder, doc: Record<string, unknown>, option
   if (builder.errorKind === "service-response" || builder.root.name === "ServiceResponse") {
     const code = doc.responseCode;
     if (typeof code === "string" && code !== "SUCCESS") {
-      const details = (doc.responseErrorDetails ?? {}) as { errorMessage?: string; errorResolution?: string };
+      // The expected schema may not name responseErrorDetails; then it sits in `extra`.
+      const extra = (doc.extra ?? {}) as Record<string, unknown>;
+      const details = (doc.responseErrorDetails ?? extra.responseErrorDetails ?? {}) as { errorMessage?: string; errorResolution?: string };
       throw new QualysApiError({ ...base, code, text: details.errorMessage ?? code, resolution: details.errorResolution });
     }
     if (builder.errorKind) throw new QualysApiError({ ...base, code: String(code ?? "UNKNOWN"), text: "unexpected QPS ServiceResponse" });
