@@ -83,6 +83,6 @@ describe("emitXmlArtifacts", () => {
   it("refuses a root schema without an element name", () => {
     const bad = structuredClone(doc) as { components: { schemas: { AssetDataReport: { xml?: unknown } } } };
     delete bad.components.schemas.AssetDataReport.xml;
-    expect(() => emitXmlArtifacts(bad)).toThrow(/needs xml.name/);
+    expect(() => emitXmlArtifacts(bad as Parameters<typeof emitXmlArtifacts>[0])).toThrow(/needs xml.name/);
   });
 });
