@@ -266,8 +266,10 @@ async function* run(
   parser.on("cdata", (t) => guard(() => builder.text(t, true)));
 
   const decoder = new TextDecoder("utf-8");
+  let received = 0;
   try {
-    for await (const chunk of toIterable(source)) {
+    for await (const chunk of guardSource(toIterable(source), () => received, options)) {
+      received += chunk.length;
       const text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
       tail = (tail + text).slice(-200);
       if (!builder.started && !failure && /^\s*[^<\s]/.test(text) && tail.trim().length === text.trim().length) {
@@ -290,6 +292,34 @@ async function* run(
   } catch (err) {
     settle.reject(err);
     throw err;
+  }
+}
+
+/** A body that breaks off (reset, abort, timeout) is a truncated document: say so, keep the cause. */
+async function* guardSource(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  received: () => number,
+  options: DecodeOptions,
+): AsyncGenerator<Uint8Array | string> {
+  const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<Uint8Array | string>)[Symbol.iterator]()) as
+    | AsyncIterator<Uint8Array | string>
+    | Iterator<Uint8Array | string>;
+  try {
+    for (;;) {
+      let next: IteratorResult<Uint8Array | string>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        if ((err as Error)?.name === "AbortError" || (err as Error)?.name === "TimeoutError") throw err;
+        throw new XmlParseError(`The response body broke off after ${received()} bytes (${(err as Error)?.message ?? String(err)})`, {
+          httpStatus: options.httpStatus,
+        });
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
   }
 }
 
