@@ -1,0 +1,25 @@
+/**
+ * A per-attempt timeout until the response headers arrive. The body is not under it: a
+ * detection page may stream for many minutes, and a stalled body still ends with the caller's
+ * own signal or the server closing.
+ */
+import { TimeoutError } from "./errors/timeout-error.js";
+import type { Layer } from "./types.js";
+
+export function timeoutLayer(defaultMs = 120_000): Layer {
+  return (next) => async (request, ctx) => {
+    const ms = ctx.timeoutMs ?? defaultMs;
+    if (!ms) return next(request, ctx);
+    const timer = new AbortController();
+    const handle = setTimeout(() => timer.abort(new TimeoutError(ms, ctx.operationId)), ms);
+    const signal = AbortSignal.any([request.signal, timer.signal]);
+    try {
+      return await next(new Request(request, { signal }), ctx);
+    } catch (err) {
+      if (timer.signal.aborted && !request.signal.aborted) throw timer.signal.reason;
+      throw err;
+    } finally {
+      clearTimeout(handle);
+    }
+  };
+}
