@@ -6,7 +6,7 @@ import type {
   ResponseObjectMap,
   SuccessResponse,
 } from "openapi-typescript-helpers";
-import { contextMiddleware, contextOf } from "./context.js";
+import { CONTEXT_KEY, contextOf } from "./context.js";
 import { warnDeprecatedOnce } from "./deprecation.js";
 import { HttpError } from "./errors/http-error.js";
 import { pageIterator, itemIterator } from "./paging/index.js";
@@ -95,7 +95,7 @@ export function defineModule(
         headers,
         signal,
         parseAs: meta.parseAs ?? "json",
-        middleware: [contextMiddleware(ctx)],
+        [CONTEXT_KEY]: ctx,
       });
       if (response.ok) return data;
       throw new HttpError({

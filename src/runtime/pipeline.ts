@@ -8,5 +8,8 @@ export function compose(layers: readonly Layer[], transport: Handler): Handler {
   return layers.reduceRight<Handler>((next, layer) => layer(next), transport);
 }
 
-/** The default transport: Node's global fetch. */
-export const fetchTransport: Handler = (request) => fetch(request);
+/** The default transport: Node's global fetch, aborted by the call's signal (timeout included). */
+export const fetchTransport: Handler = (request, ctx) => (ctx.signal ? fetch(request, { signal: ctx.signal }) : fetch(request));
+
+/** A request that can be sent again: body-less ones as they are, others as a fresh clone. */
+export const resendable = (request: Request): Request => (request.body === null ? request : request.clone());

@@ -5,6 +5,7 @@
  */
 import { NetworkError } from "./errors/network-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
+import { resendable } from "./pipeline.js";
 import { sleep } from "./sleep.js";
 import type { Layer } from "./types.js";
 
@@ -43,7 +44,7 @@ export function retryLayer(options: RetryOptions = {}): Layer {
       const delay = () => Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + random() / 2);
       let response: Response;
       try {
-        response = await next(canRetry ? request.clone() : request, ctx);
+        response = await next(canRetry ? resendable(request) : request, ctx);
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         const timedOut = err instanceof TimeoutError;

@@ -12,11 +12,12 @@ export function timeoutLayer(defaultMs = 120_000): Layer {
     if (!ms) return next(request, ctx);
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(new TimeoutError(ms, ctx.operationId)), ms);
-    const signal = AbortSignal.any([request.signal, timer.signal]);
+    const signal = AbortSignal.any([ctx.signal ?? request.signal, timer.signal]);
     try {
-      return await next(new Request(request, { signal }), ctx);
+      // The transport sends with ctx.signal: cheaper than rebuilding the Request around it.
+      return await next(request, { ...ctx, signal });
     } catch (err) {
-      if (timer.signal.aborted && !request.signal.aborted) throw timer.signal.reason;
+      if (timer.signal.aborted && !(ctx.signal ?? request.signal).aborted) throw timer.signal.reason;
       throw err;
     } finally {
       clearTimeout(handle);

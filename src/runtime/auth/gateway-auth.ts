@@ -3,13 +3,14 @@
  * re-authenticate once and replay the request once; a second 401 is final.
  */
 import { AuthenticationError } from "../errors/authentication-error.js";
+import { resendable } from "../pipeline.js";
 import { assertSecureUrl } from "../platforms.js";
 import type { CallContext, Handler } from "../types.js";
 import type { JwtSource } from "./jwt-source.js";
 
 export async function sendWithBearer(jwt: JwtSource, next: Handler, request: Request, ctx: CallContext): Promise<Response> {
   assertSecureUrl(request.url, "request");
-  const replay = request.clone();
+  const replay = resendable(request);
   const token = await jwt.getToken();
   request.headers.set("Authorization", `Bearer ${token}`);
   const first = await next(request, ctx);

@@ -3,6 +3,7 @@
  * (Qualys rejects calls without it) plus Basic auth, the session cookie, or an OIDC bearer JWT.
  */
 import { AuthenticationError } from "../errors/authentication-error.js";
+import { resendable } from "../pipeline.js";
 import { assertSecureUrl } from "../platforms.js";
 import type { CallContext, Handler } from "../types.js";
 import { PasswordCredentials, type Credentials } from "./credentials.js";
@@ -39,7 +40,7 @@ export async function sendVm(parts: VmAuthParts, next: Handler, request: Request
 }
 
 async function sendWithSession(session: VmSession, next: Handler, request: Request, ctx: CallContext): Promise<Response> {
-  const replay = request.clone();
+  const replay = resendable(request);
   const cookie = await session.cookie();
   request.headers.set("Cookie", cookie);
   const first = await next(request, ctx);

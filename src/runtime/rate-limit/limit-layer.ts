@@ -4,6 +4,7 @@
  * bucket for the advertised wait and is sent again, within a wait budget.
  */
 import { RateLimitError } from "../errors/rate-limit-error.js";
+import { resendable } from "../pipeline.js";
 import type { CallContext, Layer } from "../types.js";
 import { blockedBy } from "./blocked.js";
 import { readLimits } from "./headers.js";
@@ -46,7 +47,7 @@ export function limitLayer(scheduler: Scheduler, options: LimitLayerOptions = {}
       await scheduler.acquire(key, signal);
       let response: Response;
       try {
-        response = await next(request.clone(), ctx);
+        response = await next(resendable(request), ctx);
       } catch (err) {
         scheduler.release(key);
         throw err;

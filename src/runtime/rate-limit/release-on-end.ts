@@ -2,8 +2,12 @@
  * Qualys counts a call as running until its answer has been sent, and detection pages stream
  * for minutes: the permit goes back when the body is read to the end, fails, or is cancelled.
  */
+/** Answers this small have been sent whole by the time their headers arrive. */
+const SMALL_BODY = 256 * 1024;
+
 export function releaseOnBodyEnd(response: Response, release: () => void): Response {
-  if (!response.body) {
+  const length = Number(response.headers.get("content-length") ?? NaN);
+  if (!response.body || length <= SMALL_BODY) {
     release();
     return response;
   }

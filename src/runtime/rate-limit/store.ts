@@ -35,6 +35,11 @@ export interface BucketState {
   probing: boolean;
   windowSec?: number;
   limit?: number;
+  /**
+   * When each of our recent calls had certainly been counted (its answer arrived): Qualys's
+   * window rolls, so a slot frees `windowSec` after the call that took it, never earlier.
+   */
+  counted: number[];
 }
 
 export class MemoryRateLimitStore implements RateLimitStore {
@@ -48,7 +53,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   #bucket(key: string): BucketState {
     let b = this.#buckets.get(key);
     if (!b) {
-      b = { concurrency: this.#defaults.concurrency, inFlight: 0, remaining: undefined, holdUntil: 0, probing: false };
+      b = { concurrency: this.#defaults.concurrency, inFlight: 0, remaining: undefined, holdUntil: 0, probing: false, counted: [] };
       this.#buckets.set(key, b);
     }
     return b;
@@ -58,11 +63,21 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const b = this.#bucket(key);
     if (now < b.holdUntil) return { ok: false, retryAt: b.holdUntil };
     if (b.inFlight >= b.concurrency) return { ok: false };
-    if (b.remaining !== undefined && b.remaining <= 0) {
-      // Quota used up. Calls in flight will say how long to wait; with none, send one probe.
+    const windowMs = b.windowSec !== undefined ? b.windowSec * 1000 : undefined;
+    if (b.limit !== undefined && windowMs !== undefined) {
+      // Our own rolling log: never more than `limit` of our calls in any window.
+      while (b.counted.length && b.counted[0]! <= now - windowMs) b.counted.shift();
+      const used = b.counted.length + b.inFlight;
+      if (used >= b.limit) {
+        const freeing = b.counted[used - b.limit];
+        return freeing === undefined ? { ok: false } : { ok: false, retryAt: freeing + windowMs + 1 };
+      }
+    } else if (b.remaining !== undefined && b.remaining <= 0) {
+      // Quota used up and the window unknown. Calls in flight will say how long to wait; with none, send one probe.
       if (b.inFlight > 0 || b.probing) return { ok: false };
       b.probing = true;
-    } else if (b.remaining !== undefined) b.remaining -= 1;
+    }
+    if (b.remaining !== undefined) b.remaining -= 1;
     b.inFlight += 1;
     return { ok: true };
   }
@@ -71,15 +86,18 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const b = this.#bucket(key);
     b.inFlight = Math.max(0, b.inFlight - 1);
     b.probing = false;
+    b.counted.push(now);
+    // Only the last `limit` calls can matter to the window.
+    if (b.limit !== undefined && b.counted.length > b.limit) b.counted.splice(0, b.counted.length - b.limit);
     if (observed.concurrencyLimit) b.concurrency = observed.concurrencyLimit;
     if (observed.limit !== undefined) b.limit = observed.limit;
     if (observed.windowSec !== undefined) b.windowSec = observed.windowSec;
     if (observed.remaining !== undefined) {
       // Calls still in flight may not be counted in this answer yet: assume they are not.
       b.remaining = observed.remaining - b.inFlight;
-      if (observed.remaining <= 0) {
-        const wait = observed.toWaitSec && observed.toWaitSec > 0 ? observed.toWaitSec * 1000 : this.#defaults.exhaustedWaitMs;
-        b.holdUntil = Math.max(b.holdUntil, now + wait);
+      // Used up, no wait given, and no window to reckon with: wait a while before probing.
+      if (observed.remaining <= 0 && !(observed.toWaitSec && observed.toWaitSec > 0) && (b.limit === undefined || b.windowSec === undefined)) {
+        b.holdUntil = Math.max(b.holdUntil, now + this.#defaults.exhaustedWaitMs);
       }
     }
     if (observed.toWaitSec && observed.toWaitSec > 0) b.holdUntil = Math.max(b.holdUntil, now + observed.toWaitSec * 1000);
@@ -92,6 +110,6 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   snapshot(key: string): Readonly<BucketState> | undefined {
     const b = this.#buckets.get(key);
-    return b ? { ...b } : undefined;
+    return b ? { ...b, counted: [...b.counted] } : undefined;
   }
 }

@@ -1,0 +1,37 @@
+/**
+ * An alternative to Node's global fetch as the bottom of the pipeline: undici's `request` on a
+ * keep-alive Agent, wrapped back into a WHATWG Response. fetch spends most of its ~0.5 ms per
+ * call in its own JS layer (xml-perf.md §6); this skips it while keeping streamed bodies and
+ * abort. Bodies are sent as bytes (every body this SDK sends is small: forms, JSON, XML filters).
+ */
+import { Readable } from "node:stream";
+import { Agent, request as undiciRequest } from "undici";
+import type { Handler } from "./types.js";
+
+export function undiciTransport(options: { connections?: number } = {}): Handler & { close(): Promise<void> } {
+  const agent = new Agent({ connections: options.connections ?? 64, keepAliveTimeout: 10_000 });
+  const handler: Handler = async (request, ctx) => {
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => (headers[key] = value));
+    const res = await undiciRequest(request.url, {
+      method: request.method as "GET",
+      headers,
+      body,
+      signal: ctx.signal ?? request.signal,
+      dispatcher: agent,
+    });
+    const responseHeaders = new Headers();
+    for (const [key, value] of Object.entries(res.headers)) {
+      if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
+      else if (value !== undefined) responseHeaders.set(key, value);
+    }
+    const noBody = res.statusCode === 204 || res.statusCode === 304 || request.method === "HEAD";
+    if (noBody) res.body.resume();
+    return new Response(noBody ? null : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>), {
+      status: res.statusCode,
+      headers: responseHeaders,
+    });
+  };
+  return Object.assign(handler, { close: () => agent.close() });
+}
