@@ -67,6 +67,8 @@ export function defineVmModule(
       if (meta.deprecated) warnDeprecatedOnce(runtime, module, { operationId: meta.function, method: meta.method, path: meta.path, idempotent: meta.idempotent, deprecated: meta.deprecated });
       const headers = new Headers(options.headers);
       if (meta.kind === "qps") headers.set("Content-Type", "text/xml");
+      // Decoded answers are XML; raw ones (reports, CSV, JSON scan results) take what comes.
+      if (meta.output !== "raw" && !headers.has("Accept")) headers.set("Accept", "application/xml, text/xml");
       const request = new Request(url, { method: meta.method.toUpperCase(), headers, body, signal: options.signal });
       const ctx: CallContext = {
         module,

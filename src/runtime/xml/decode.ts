@@ -267,13 +267,17 @@ async function* run(
 
   const decoder = new TextDecoder("utf-8");
   let received = 0;
+  let sawText = false;
   try {
     for await (const chunk of guardSource(toIterable(source), () => received, options)) {
       received += chunk.length;
       const text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
       tail = (tail + text).slice(-200);
-      if (!builder.started && !failure && /^\s*[^<\s]/.test(text) && tail.trim().length === text.trim().length) {
-        failure = new XmlParseError("The body is not XML", { excerpt: text.trim().slice(0, 80), httpStatus: options.httpStatus });
+      if (!sawText && text.trim()) {
+        sawText = true;
+        if (!failure && !text.trimStart().startsWith("<")) {
+          failure = new XmlParseError("The body is not XML", { excerpt: text.trim().slice(0, 80), httpStatus: options.httpStatus });
+        }
       }
       if (!failure) parser.write(text);
       // Records completed before a fault are whole: hand them out, then report the fault.
