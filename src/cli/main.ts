@@ -25,7 +25,7 @@ interface Globals {
   vmAuth?: "basic" | "session" | "oidc";
 }
 
-export function buildProgram(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = { stdout: process.stdout, stderr: process.stderr }): Command {
+export function buildProgram(io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Command {
   const program = new Command("qualys")
     .description("Export hosts, detections, scans, reports, findings and more from Qualys.")
     .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "csv"]).default("json"))
@@ -193,7 +193,12 @@ async function* mapItems<T, U>(items: AsyncIterable<T>, fn: (t: T) => U): AsyncG
 }
 
 /** Runs the CLI; resolves with the exit code. */
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: "user" });
