@@ -28,10 +28,32 @@ export function undiciTransport(options: { connections?: number } = {}): Handler
     }
     const noBody = res.statusCode === 204 || res.statusCode === 304 || request.method === "HEAD";
     if (noBody) res.body.resume();
-    return new Response(noBody ? null : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>), {
+    return new Response(noBody ? null : toWebStream(res.body), {
       status: res.statusCode,
       headers: responseHeaders,
     });
   };
   return Object.assign(handler, { close: () => agent.close() });
+}
+
+/**
+ * Node 20's Readable.toWeb keeps enqueueing after a cancel and crashes the process
+ * ("Controller is already closed"), so the body is pulled by hand and destroyed on cancel.
+ */
+function toWebStream(body: Readable): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      body.destroy(reason instanceof Error ? reason : undefined);
+    },
+  });
 }
