@@ -5,21 +5,13 @@ import { XmlParseError } from "../../src/runtime/errors/xml-parse-error.js";
 import { decodeXml } from "../../src/runtime/xml/decode.js";
 import type { XmlRoot } from "../../src/runtime/xml/descriptor.js";
 import { chunks, documentOf, fixture, records } from "./support.js";
+import { drain } from "../support/drain.js";
 
 const hld = (hosts: string, tail = "  </HOST_LIST>\n  </RESPONSE>\n</HOST_LIST_VM_DETECTION_OUTPUT>\n") =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<HOST_LIST_VM_DETECTION_OUTPUT>\n  <RESPONSE>\n    <DATETIME>2026-11-24T10:00:00Z</DATETIME>\n    <HOST_LIST>\n${hosts}${tail}`;
 const host = (id: number, results = "ok") =>
   `      <HOST><ID>${id}</ID><IP>10.0.0.${id % 250}</IP><DETECTION_LIST><DETECTION><QID>${1000 + id}</QID><TYPE>Confirmed</TYPE><RESULTS><![CDATA[${results}]]></RESULTS></DETECTION></DETECTION_LIST></HOST>\n`;
 
-async function collect<R>(stream: AsyncIterable<R>): Promise<{ got: R[]; error: unknown }> {
-  const got: R[] = [];
-  try {
-    for await (const r of stream) got.push(r);
-    return { got, error: undefined };
-  } catch (error) {
-    return { got, error };
-  }
-}
 
 describe("chunk boundaries", () => {
   it.each(["j1_kb_vuln_list_42_vulns.xml", "own_hld_qds_truncated_warning.xml", "j1_fixture_detections.xml", "j1_qps_hostasset_search.xml"])(
@@ -53,7 +45,7 @@ describe("bad input", () => {
   it("hands out only complete records when the stream is cut mid-record, then throws XmlParseError", async () => {
     const full = hld(host(1) + host(2) + host(3));
     const cut = full.slice(0, full.indexOf("<HOST><ID>3</ID>") + 30);
-    const { got, error } = await collect(decodeXml<X.DetectionHost>(chunks(cut, 16), D.HostListVmDetectionOutput));
+    const { got, error } = await drain(decodeXml<X.DetectionHost>(chunks(cut, 16), D.HostListVmDetectionOutput));
     expect(got.map((h) => h.id)).toEqual([1, 2]);
     expect(error).toBeInstanceOf(XmlParseError);
   });
@@ -62,7 +54,7 @@ describe("bad input", () => {
     const full = hld(host(1) + host(2));
     const cut = full.slice(0, full.indexOf("</HOST_LIST>"));
     const stream = decodeXml<X.DetectionHost>(chunks(cut, 64), D.HostListVmDetectionOutput);
-    const { got, error } = await collect(stream);
+    const { got, error } = await drain(stream);
     expect(got).toHaveLength(2);
     expect(error).toBeInstanceOf(XmlParseError);
     await expect(stream.document).rejects.toBeInstanceOf(XmlParseError);

@@ -6,6 +6,7 @@ import { QualysApiError } from "../../../src/runtime/errors/qualys-api-error.js"
 import { XmlParseError } from "../../../src/runtime/errors/xml-parse-error.js";
 import { compose, fetchTransport } from "../../../src/runtime/pipeline.js";
 import { detectionPage, hostXml, startVmServer, type VmRoute } from "../../servers/vm-pages-server.js";
+import { drain } from "../../support/drain.js";
 
 let server: Awaited<ReturnType<typeof startVmServer>> | undefined;
 afterEach(async () => {
@@ -19,15 +20,6 @@ async function vmAgainst(route: VmRoute) {
   return { server, vm: createVmClient({ handler: compose([], fetchTransport), baseUrl: () => url }) };
 }
 
-async function drain<T>(stream: AsyncIterable<T>): Promise<{ got: T[]; error: unknown }> {
-  const got: T[] = [];
-  try {
-    for await (const x of stream) got.push(x);
-    return { got, error: undefined };
-  } catch (error) {
-    return { got, error };
-  }
-}
 
 const xml = { "Content-Type": "text/xml;charset=UTF-8" };
 const PAGE = 4;
