@@ -26,13 +26,18 @@ export interface LimitLayerOptions {
   readonly waitBudgetMs?: number;
   /** Wait after a block that names no wait (first block; doubles each time). Default 2 s. */
   readonly blockedBackoffMs?: number;
-  /** Which limit bucket a call belongs to. Default: API family + URL path (Qualys limits per API). */
+  /** Which limit bucket a call belongs to. Default: the VM endpoint path, or the gateway operation. */
   readonly keyOf?: (request: Request, ctx: CallContext) => string;
   readonly onRateLimit?: (info: RateLimitInfo) => void;
   readonly now?: () => number;
 }
 
-export const defaultKeyOf = (request: Request, ctx: CallContext): string => `${ctx.family}:${new URL(request.url).pathname}`;
+/**
+ * Qualys limits each API separately. On the VM API an API is an endpoint path (its actions share
+ * it); on the gateway it is an operation, whose path may carry ids (`/scripts/{id}/execute`).
+ */
+export const defaultKeyOf = (request: Request, ctx: CallContext): string =>
+  ctx.family === "gateway" && ctx.operationId ? `gateway:${ctx.module}.${ctx.operationId}` : `${ctx.family}:${new URL(request.url).pathname}`;
 
 export function limitLayer(scheduler: Scheduler, options: LimitLayerOptions = {}): Layer {
   const budget = options.waitBudgetMs ?? 15 * 60_000;
