@@ -74,6 +74,8 @@ export function isLoopback(hostname: string): boolean {
 
 /** Credentials travel on every call: plain http is allowed only to this machine (tests, mocks). */
 export function assertSecureUrl(url: string | URL, what = "URL"): void {
+  // Called on every request: the common case needs no URL parse.
+  if (typeof url === "string" && url.startsWith("https://")) return;
   const u = typeof url === "string" ? new URL(url) : url;
   if (u.protocol === "https:") return;
   if (u.protocol === "http:" && isLoopback(u.hostname)) return;

@@ -38,7 +38,6 @@ export function retryLayer(options: RetryOptions = {}): Layer {
   const random = options.random ?? Math.random;
   return (next) => async (request, ctx) => {
     const signal = ctx.signal ?? request.signal;
-    const path = new URL(request.url).pathname;
     for (let attempt = 1; ; attempt++) {
       const canRetry = ctx.idempotent && attempt < attempts;
       const delay = () => Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + random() / 2);
@@ -53,14 +52,14 @@ export function retryLayer(options: RetryOptions = {}): Layer {
           throw new NetworkError(err, { operationId: ctx.operationId, host: new URL(request.url).host, attempts: attempt });
         }
         const delayMs = delay();
-        options.onRetry?.({ operationId: ctx.operationId, method: request.method, path, attempt, delayMs, reason: timedOut ? "timeout" : "network error" });
+        options.onRetry?.({ operationId: ctx.operationId, method: request.method, path: new URL(request.url).pathname, attempt, delayMs, reason: timedOut ? "timeout" : "network error" });
         await sleep(delayMs, signal);
         continue;
       }
       if (!canRetry || !retriableStatus(response.status)) return response;
       await response.body?.cancel().catch(() => {});
       const delayMs = delay();
-      options.onRetry?.({ operationId: ctx.operationId, method: request.method, path, attempt, delayMs, reason: `HTTP ${response.status}` });
+      options.onRetry?.({ operationId: ctx.operationId, method: request.method, path: new URL(request.url).pathname, attempt, delayMs, reason: `HTTP ${response.status}` });
       await sleep(delayMs, signal);
     }
   };
