@@ -3,6 +3,7 @@ export { QualysError } from "./runtime/errors/qualys-error.js";
 export { AuthenticationError } from "./runtime/errors/authentication-error.js";
 export { ConfigurationError } from "./runtime/errors/configuration-error.js";
 export { HttpError } from "./runtime/errors/http-error.js";
+export { InvalidResponseError } from "./runtime/errors/invalid-response-error.js";
 export { NetworkError } from "./runtime/errors/network-error.js";
 export { PagingError } from "./runtime/errors/paging-error.js";
 export { QualysApiError } from "./runtime/errors/qualys-api-error.js";

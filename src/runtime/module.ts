@@ -9,6 +9,7 @@ import type {
 import { CONTEXT_KEY, contextOf } from "./context.js";
 import { warnDeprecatedOnce } from "./deprecation.js";
 import { HttpError } from "./errors/http-error.js";
+import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import { pageIterator, itemIterator } from "./paging/index.js";
 import type { Runtime } from "./runtime.js";
 import type { ApiFamily, CallContext, OperationMeta } from "./types.js";
@@ -67,8 +68,8 @@ export function defineModule(
   family: ApiFamily,
   operations: OperationTable,
 ): Record<string, unknown> {
+  // The base URL is looked up per call: a client for VM only must not need a gateway URL.
   const client = createClient<Record<string, never>>({
-    baseUrl: runtime.baseUrl(family, module),
     fetch: (request) => runtime.handler(request, contextOf(request, { module, family })),
   });
 
@@ -90,13 +91,23 @@ export function defineModule(
       const headers = meta.requestContentType
         ? { "Content-Type": meta.requestContentType, ...(rest.headers as Record<string, string> | undefined) }
         : rest.headers;
-      const { data, error, response } = await (client.request as Function)(meta.method, meta.path, {
-        ...rest,
-        headers,
-        signal,
-        parseAs: meta.parseAs ?? "json",
-        [CONTEXT_KEY]: ctx,
-      });
+      let result: { data?: unknown; error?: unknown; response: Response };
+      try {
+        result = await (client.request as Function)(meta.method, meta.path, {
+          ...rest,
+          baseUrl: runtime.baseUrl(family, module),
+          headers,
+          signal,
+          parseAs: meta.parseAs ?? "json",
+          [CONTEXT_KEY]: ctx,
+        });
+      } catch (err) {
+        if (err instanceof SyntaxError) {
+          throw new InvalidResponseError(`${meta.operationId} answered with a body that is not the JSON its spec describes (${err.message.slice(0, 120)})`, meta.operationId, err);
+        }
+        throw err;
+      }
+      const { data, error, response } = result;
       if (response.ok) return data;
       throw new HttpError({
         status: response.status,

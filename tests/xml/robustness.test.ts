@@ -71,6 +71,7 @@ describe("bad input", () => {
     const err = await documentOf(page, D.ScanListOutput, 503).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(XmlParseError);
     expect((err as Error).message).toMatch(/HTML page/);
+    expect((err as XmlParseError).httpStatus).toBe(503);
   });
 
   it("reports a body that is not XML at all", async () => {

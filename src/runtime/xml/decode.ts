@@ -91,6 +91,7 @@ class Builder {
     readonly where: () => { line: number; column: number },
     readonly maxText: number,
     readonly collectRecords: boolean,
+    readonly httpStatus?: number,
   ) {
     this.root = expected;
   }
@@ -125,9 +126,9 @@ class Builder {
         this.root = SERVICE_RESPONSE_ERROR;
         this.errorKind = "service-response";
       } else if (tag.name.toLowerCase() === "html") {
-        throw new XmlParseError("Qualys answered with an HTML page, not XML (a proxy, maintenance or login page?)", this.where());
+        throw new XmlParseError("Qualys answered with an HTML page, not XML (a proxy, maintenance or login page?)", { ...this.where(), httpStatus: this.httpStatus });
       } else {
-        throw new XmlParseError(`Expected <${this.expected.name}> but the document is <${tag.name}>`, this.where());
+        throw new XmlParseError(`Expected <${this.expected.name}> but the document is <${tag.name}>`, { ...this.where(), httpStatus: this.httpStatus });
       }
     }
     this.push(tag, this.root.element, false, false);
@@ -243,7 +244,7 @@ async function* run(
   const queue: unknown[] = [];
   let tail = "";
   const where = () => ({ line: parser.line, column: parser.column });
-  const builder = new Builder(root, (r) => queue.push(r), where, options.maxTextLength ?? 256 * 1024 * 1024, collectRecords);
+  const builder = new Builder(root, (r) => queue.push(r), where, options.maxTextLength ?? 256 * 1024 * 1024, collectRecords, options.httpStatus);
   let failure: unknown;
   parser.on("error", (err) => {
     failure ??= new XmlParseError(`Malformed XML: ${err.message.replace(/^.*?:\d+:\d+: /, "")}`, {
