@@ -1,3 +1,4 @@
+import { withTimeout } from "./timeout.js";
 import type { Handler, Layer } from "./types.js";
 
 /**
@@ -8,8 +9,8 @@ export function compose(layers: readonly Layer[], transport: Handler): Handler {
   return layers.reduceRight<Handler>((next, layer) => layer(next), transport);
 }
 
-/** The default transport: Node's global fetch, aborted by the call's signal (timeout included). */
-export const fetchTransport: Handler = (request, ctx) => (ctx.signal ? fetch(request, { signal: ctx.signal }) : fetch(request));
+/** Node's global fetch, aborted by the call's signal or its timeout (ctx.timeoutMs, until headers). */
+export const fetchTransport: Handler = (request, ctx) => withTimeout(ctx, (signal) => (signal ? fetch(request, { signal }) : fetch(request)));
 
 /** A request that can be sent again: body-less ones as they are, others as a fresh clone. */
 export const resendable = (request: Request): Request => (request.body === null ? request : request.clone());

@@ -73,12 +73,21 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /** Credentials travel on every call: plain http is allowed only to this machine (tests, mocks). */
+/** Origins already found safe: the check runs on every request. */
+const safeOrigins = new Set<string>();
+
 export function assertSecureUrl(url: string | URL, what = "URL"): void {
-  // Called on every request: the common case needs no URL parse.
-  if (typeof url === "string" && url.startsWith("https://")) return;
+  if (typeof url === "string") {
+    if (url.startsWith("https://")) return;
+    const end = url.indexOf("/", url.indexOf("//") + 2);
+    if (safeOrigins.has(end === -1 ? url : url.slice(0, end))) return;
+  }
   const u = typeof url === "string" ? new URL(url) : url;
   if (u.protocol === "https:") return;
-  if (u.protocol === "http:" && isLoopback(u.hostname)) return;
+  if (u.protocol === "http:" && isLoopback(u.hostname)) {
+    safeOrigins.add(u.origin);
+    return;
+  }
   throw new ConfigurationError(
     `Refusing to send Qualys credentials over ${u.protocol}//${u.host} (${what}): use https (plain http is allowed only to 127.0.0.1/localhost).`,
   );

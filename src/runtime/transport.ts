@@ -6,7 +6,10 @@
  */
 import { Readable } from "node:stream";
 import { Agent, request as undiciRequest } from "undici";
+import { withTimeout } from "./timeout.js";
 import type { Handler } from "./types.js";
+
+const SMALL_BODY = 64 * 1024;
 
 export function undiciTransport(options: { connections?: number } = {}): Handler & { close(): Promise<void> } {
   const agent = new Agent({ connections: options.connections ?? 64, keepAliveTimeout: 10_000 });
@@ -14,24 +17,24 @@ export function undiciTransport(options: { connections?: number } = {}): Handler
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => (headers[key] = value));
-    const res = await undiciRequest(request.url, {
-      method: request.method as "GET",
-      headers,
-      body,
-      signal: ctx.signal ?? request.signal,
-      dispatcher: agent,
-    });
+    // undici's own headersTimeout ticks too coarsely for short limits: use the shared timer.
+    const res = await withTimeout(ctx, (signal) =>
+      undiciRequest(request.url, { method: request.method as "GET", headers, body, signal, dispatcher: agent }),
+    );
     const responseHeaders = new Headers();
     for (const [key, value] of Object.entries(res.headers)) {
       if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
       else if (value !== undefined) responseHeaders.set(key, value);
     }
     const noBody = res.statusCode === 204 || res.statusCode === 304 || request.method === "HEAD";
-    if (noBody) res.body.resume();
-    return new Response(noBody ? null : toWebStream(res.body), {
-      status: res.statusCode,
-      headers: responseHeaders,
-    });
+    if (noBody) {
+      res.body.resume();
+      return new Response(null, { status: res.statusCode, headers: responseHeaders });
+    }
+    // Small answers of known size are read at once (undici's fast path); anything else streams.
+    const length = Number(res.headers["content-length"] ?? NaN);
+    const answer = length <= SMALL_BODY ? new Uint8Array(await res.body.arrayBuffer()) : toWebStream(res.body);
+    return new Response(answer, { status: res.statusCode, headers: responseHeaders });
   };
   return Object.assign(handler, { close: () => agent.close() });
 }

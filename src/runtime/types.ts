@@ -5,7 +5,10 @@
  * the layers may send several attempts (retries, 401 replays) underneath it.
  */
 
-/** Sends one request and resolves with its response. `ctx` says which operation the request is. */
+/**
+ * Sends one request and resolves with its response. `ctx` says which operation the request is.
+ * A transport (the innermost handler) honours `ctx.signal` and `ctx.timeoutMs` (see withTimeout).
+ */
 export type Handler = (request: Request, ctx: CallContext) => Promise<Response>;
 
 /** Wraps the next handler with one concern (auth, rate limit, retry, timeout…). */

@@ -47,3 +47,26 @@ describe("undici transport", () => {
     await transport.close();
   });
 });
+
+describe("timeouts in the transports", () => {
+  it.each(["undici", "fetch"] as const)("%s: no headers within ctx.timeoutMs is a TimeoutError naming the operation", async (kind) => {
+    const { fetchTransport } = await import("../../src/runtime/pipeline.js");
+    const { TimeoutError } = await import("../../src/runtime/errors/timeout-error.js");
+    const slow = createServer((req, res) => {
+      req.resume();
+      setTimeout(() => res.end("late"), 400);
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const undici = undiciTransport();
+    const transport = kind === "undici" ? undici : fetchTransport;
+    try {
+      const err = await transport(new Request(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/`), { ...ctx, operationId: "slowOp", timeoutMs: 50 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as Error).message).toBe("slowOp got no response within 50 ms.");
+    } finally {
+      await undici.close();
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+});

@@ -11,7 +11,7 @@ import type { JwtSource } from "./jwt-source.js";
 export async function sendWithBearer(jwt: JwtSource, next: Handler, request: Request, ctx: CallContext): Promise<Response> {
   assertSecureUrl(request.url, "request");
   const replay = resendable(request);
-  const token = await jwt.getToken();
+  const token = jwt.currentToken() ?? (await jwt.getToken());
   request.headers.set("Authorization", `Bearer ${token}`);
   const first = await next(request, ctx);
   if (first.status !== 401) return first;

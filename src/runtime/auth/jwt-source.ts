@@ -56,10 +56,15 @@ export class JwtSource {
     }
   }
 
+  /** The cached token if it is still good, without waiting (the per-call fast path). */
+  currentToken(): string | undefined {
+    return this.#token && (this.#options.now ?? Date.now)() < this.#refreshAt ? this.#token : undefined;
+  }
+
   /** A token valid for a while yet; fetched once for any number of concurrent callers. */
   getToken(): Promise<string> {
-    const now = (this.#options.now ?? Date.now)();
-    if (this.#token && now < this.#refreshAt) return Promise.resolve(this.#token);
+    const current = this.currentToken();
+    if (current) return Promise.resolve(current);
     this.#pending ??= this.#fetch().finally(() => (this.#pending = undefined));
     return this.#pending;
   }

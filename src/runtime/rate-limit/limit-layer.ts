@@ -58,7 +58,8 @@ export function limitLayer(scheduler: Scheduler, options: LimitLayerOptions = {}
         throw err;
       }
       const observed = readLimits(response.headers);
-      const blocked = await blockedBy(response, now()).catch(() => undefined);
+      // Only 409 and 429 can be blocks; everything else skips the body check.
+      const blocked = response.status === 409 || response.status === 429 ? await blockedBy(response, now()).catch(() => undefined) : undefined;
       if (!blocked) return releaseOnBodyEnd(response, () => scheduler.release(key, observed));
       await response.body?.cancel().catch(() => {});
       const waitMs = blocked.waitMs ?? (options.blockedBackoffMs ?? 2000) * 2 ** Math.min(attempt - 1, 6);
