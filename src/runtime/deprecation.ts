@@ -20,8 +20,3 @@ export function warnDeprecatedOnce(runtime: Runtime, module: string, meta: Opera
   if (runtime.onDeprecated) runtime.onDeprecated({ module, operationId: meta.operationId, message });
   else process.emitWarning(message, { code: "QUALYS_DEPRECATED_OPERATION", type: "DeprecationWarning" });
 }
-
-/** For tests: forget which warnings were given. */
-export function resetDeprecationWarnings(): void {
-  warned.clear();
-}

@@ -7,6 +7,7 @@
  */
 import { ReportFailedError } from "../errors/report-failed-error.js";
 import { ReportTimeoutError } from "../errors/report-timeout-error.js";
+import { sleep } from "../sleep.js";
 import { reportRecords } from "./report-parts.js";
 
 /** The three ETM fetchers the flow needs (the generated ETM client has them). */
@@ -51,20 +52,6 @@ function field(o: unknown, ...keys: string[]): string | undefined {
   return undefined;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** Submits a findings report, waits until it is COMPLETED, and returns its records as a stream. */
 export async function runFindingsReport<F = Record<string, unknown>>(
