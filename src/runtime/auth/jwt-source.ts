@@ -1,47 +1,83 @@
 /**
  * Gateway JWTs: fetched from `POST /auth` (user) or `POST /auth/oauth` (OAuth client), cached,
- * and refreshed a margin before they expire — the token's `exp` when it has one, else 4 hours
- * after issue (Qualys's documented lifetime). Concurrent callers share one fetch.
+ * and refreshed a margin before they expire. Concurrent callers share one fetch.
+ *
+ * The lifetime is measured on our clock from when we asked: `exp - iat` when the token has both
+ * (immune to clock skew between us and Qualys), else `exp` against our clock, else Qualys's
+ * documented 4 hours. The margin never exceeds half the lifetime, so a short-lived token is still
+ * used rather than fetched again on every call.
  */
 import { AuthenticationError } from "../errors/authentication-error.js";
+import { ConfigurationError } from "../errors/configuration-error.js";
+import { HttpError } from "../errors/http-error.js";
+import { InvalidResponseError } from "../errors/invalid-response-error.js";
 import type { CallContext, Handler } from "../types.js";
-import { OAuthCredentials, PasswordCredentials, TokenCredentials, type Credentials } from "./credentials.js";
+import { untilAborted } from "./abortable.js";
+import { OAuthCredentials, PasswordCredentials, scrubSecrets, TokenCredentials, type Credentials } from "./credentials.js";
 
-const FOUR_HOURS_MS = 4 * 60 * 60 * 1000;
+export const FOUR_HOURS_MS = 4 * 60 * 60 * 1000;
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 export interface JwtSourceOptions {
   readonly credentials: Credentials;
+  /** Gateway base URL, no trailing slash. */
   readonly gatewayUrl: string;
   /** Sends the /auth call (the rest of the pipeline below auth). */
   readonly send: Handler;
-  /** Refresh this long before expiry. Default 5 minutes. */
+  /** Refresh this long before expiry. Default 5 minutes (at most half the token's lifetime). */
   readonly refreshMarginMs?: number;
+  /** Clock in ms since the epoch; tests inject one. */
   readonly now?: () => number;
 }
 
-const authContext: CallContext = {
+const authContext = (operationId: string): CallContext => ({
   module: "auth",
   family: "gateway",
-  operationId: "createToken",
+  operationId,
   idempotent: false,
   skipAuth: true,
   exemptFromRateLimit: true,
-};
+});
 
-/** The `exp` claim (seconds) of a JWT, if it has one; the signature is not ours to check. */
-export function jwtExpiry(token: string): number | undefined {
+interface Claims {
+  readonly exp?: number;
+  readonly iat?: number;
+}
+
+/** The `exp` / `iat` claims (seconds) of a JWT when it has them; the signature is not ours to check. */
+export function jwtClaims(token: string): Claims {
   const payload = token.split(".")[1];
-  if (!payload) return undefined;
+  if (!payload) return {};
   try {
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { exp?: unknown };
-    return typeof claims.exp === "number" ? claims.exp : undefined;
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+    const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+    return { exp: num(claims.exp), iat: num(claims.iat) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
+/** The `exp` claim (seconds) of a JWT, if it has one. */
+export function jwtExpiry(token: string): number | undefined {
+  return jwtClaims(token).exp;
+}
+
+/** How long a token fetched at `askedAt` (our clock) stays good, in ms. */
+export function tokenLifetimeMs(token: string, askedAt: number): number {
+  const { exp, iat } = jwtClaims(token);
+  if (exp !== undefined && iat !== undefined && exp > iat) return (exp - iat) * 1000;
+  if (exp !== undefined && exp * 1000 > askedAt) return exp * 1000 - askedAt;
+  // No usable exp (or our clock is past it): assume the documented lifetime; a 401 still renews.
+  return FOUR_HOURS_MS;
+}
+
+/**
+ * The gateway token of one set of credentials (the "JWT manager"): `getToken()` for a valid
+ * token, `invalidate()` after the gateway refused one.
+ */
 export class JwtSource {
   readonly #options: JwtSourceOptions;
+  readonly #now: () => number;
   #token: string | undefined;
   #refreshAt = 0;
   #pending: Promise<string> | undefined;
@@ -50,6 +86,7 @@ export class JwtSource {
 
   constructor(options: JwtSourceOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
     if (options.credentials instanceof TokenCredentials) {
       this.#token = options.credentials.revealToken();
       this.#refreshAt = Number.POSITIVE_INFINITY;
@@ -58,21 +95,27 @@ export class JwtSource {
 
   /** The cached token if it is still good, without waiting (the per-call fast path). */
   currentToken(): string | undefined {
-    return this.#token && (this.#options.now ?? Date.now)() < this.#refreshAt ? this.#token : undefined;
+    return this.#token !== undefined && this.#now() < this.#refreshAt ? this.#token : undefined;
   }
 
-  /** A token valid for a while yet; fetched once for any number of concurrent callers. */
-  getToken(): Promise<string> {
+  /**
+   * A token valid for a while yet; one fetch serves any number of concurrent callers. `signal`
+   * lets this caller stop waiting; the fetch itself goes on for the others.
+   */
+  getToken(signal?: AbortSignal): Promise<string> {
     const current = this.currentToken();
     if (current) return Promise.resolve(current);
     this.#pending ??= this.#fetch().finally(() => (this.#pending = undefined));
-    return this.#pending;
+    return untilAborted(this.#pending, signal);
   }
 
-  /** Forget `token` after a 401, unless a newer one replaced it meanwhile. */
-  invalidate(token: string): void {
-    if (this.#options.credentials instanceof TokenCredentials) return;
-    if (this.#token === token) {
+  /**
+   * Forget a token the gateway refused. With `token`, only if it is still the cached one: a
+   * caller whose 401 arrives late must not throw away the fresh token another caller fetched.
+   */
+  invalidate(token?: string): void {
+    if (!this.renewable) return;
+    if (token === undefined || this.#token === token) {
       this.#token = undefined;
       this.#refreshAt = 0;
     }
@@ -85,21 +128,18 @@ export class JwtSource {
 
   async #fetch(): Promise<string> {
     const { credentials, gatewayUrl, send } = this.#options;
-    const now = this.#options.now ?? Date.now;
+    const oauth = credentials instanceof OAuthCredentials;
+    if (!gatewayUrl && !(credentials instanceof TokenCredentials)) {
+      throw new ConfigurationError("No gateway URL to fetch a JWT from: set a platform or gatewayUrl.");
+    }
     let request: Request;
     if (credentials instanceof PasswordCredentials) {
-      const body = new URLSearchParams({
-        username: credentials.username,
-        password: credentials.revealPassword(),
-        token: "true",
-        permissions: "true",
-      });
       request = new Request(`${gatewayUrl}/auth`, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body,
+        body: new URLSearchParams({ username: credentials.username, password: credentials.revealPassword(), token: "true", permissions: "true" }),
       });
-    } else if (credentials instanceof OAuthCredentials) {
+    } else if (oauth) {
       request = new Request(`${gatewayUrl}/auth/oauth`, {
         method: "POST",
         headers: { clientId: credentials.clientId, clientSecret: credentials.revealSecret() },
@@ -107,38 +147,45 @@ export class JwtSource {
     } else {
       throw new AuthenticationError("The static token was refused and cannot be renewed.");
     }
-    const issuedAt = now();
-    const response = await send(request, { ...authContext, operationId: credentials instanceof OAuthCredentials ? "createOAuthToken" : "createToken" });
+    const operationId = oauth ? "createOAuthToken" : "createToken";
+    const askedAt = this.#now();
+    const response = await send(request, authContext(operationId));
     const text = (await response.text()).trim();
-    if (response.status !== 201 && response.status !== 200) {
+    if (response.status === 401 || response.status === 403) {
+      const said = oneLine(scrubSecrets(text, credentials));
       throw new AuthenticationError(
-        `Qualys refused the ${credentials.kind === "oauth" ? "OAuth client" : "username or password"}: HTTP ${response.status}${text ? ` — ${scrub(text, credentials)}` : ""}`,
-        { status: response.status, text: scrub(text, credentials) },
+        `Qualys refused the ${oauth ? "OAuth client credentials" : "username or password"} (POST ${oauth ? "/auth/oauth" : "/auth"}): HTTP ${response.status}${said ? ` — ${said}` : ""}`,
+        { status: response.status, text: said },
       );
     }
-    const token = text.replace(/^"|"$/g, "");
-    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
-      throw new AuthenticationError(`The gateway answered HTTP ${response.status} but the body is not a JWT.`, { status: response.status });
+    if (!response.ok) {
+      throw new HttpError({
+        status: response.status,
+        statusText: response.statusText,
+        method: "POST",
+        url: request.url,
+        operationId,
+        bodyText: scrubSecrets(text, credentials),
+      });
     }
-    const exp = jwtExpiry(token);
-    const expiresAt = exp !== undefined ? exp * 1000 : issuedAt + FOUR_HOURS_MS;
-    const margin = this.#options.refreshMarginMs ?? 5 * 60 * 1000;
+    const token = text.replace(/^["']|["']$/g, "").trim();
+    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
+      // The body is not quoted in the message: if it is some other kind of secret, it stays out.
+      throw new InvalidResponseError(
+        `${operationId}: the gateway answered HTTP ${response.status} (${response.headers.get("content-type") ?? "no content type"}) but the body is not a JWT.`,
+        operationId,
+        undefined,
+      );
+    }
+    const lifetime = tokenLifetimeMs(token, askedAt);
+    const margin = Math.min(this.#options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS, lifetime / 2);
     this.#token = token;
-    this.#refreshAt = Math.max(issuedAt, expiresAt - margin);
+    this.#refreshAt = askedAt + lifetime - margin;
     this.fetches += 1;
     return token;
   }
 }
 
-/** Qualys error pages sometimes echo parameters: never let a secret through. */
-function scrub(text: string, credentials: Credentials): string {
-  let out = text.replace(/\s+/g, " ").slice(0, 300);
-  const secrets =
-    credentials instanceof PasswordCredentials
-      ? [credentials.revealPassword()]
-      : credentials instanceof OAuthCredentials
-        ? [credentials.revealSecret()]
-        : [];
-  for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
-  return out;
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim().slice(0, 300);
 }

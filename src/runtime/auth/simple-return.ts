@@ -1,6 +1,7 @@
 /**
- * The few facts the auth layers need from a small VM `SIMPLE_RETURN` (login answers, 401s):
- * CODE and TEXT. A regex is enough for these tiny bodies; full decoding lives in src/runtime/xml.
+ * The few facts the auth and rate-limit layers need from a small VM `SIMPLE_RETURN` (login
+ * answers, 401s, 409s): CODE and TEXT. A regex is enough for these tiny bodies; full decoding
+ * lives in src/runtime/xml.
  */
 export interface SimpleReturn {
   readonly code?: string;
@@ -16,6 +17,15 @@ function element(xml: string, name: string): string | undefined {
 export function readSimpleReturn(xml: string): SimpleReturn | undefined {
   if (!/<SIMPLE_RETURN[\s>]/.test(xml)) return undefined;
   return { code: element(xml, "CODE"), text: element(xml, "TEXT") };
+}
+
+/**
+ * Codes 2000–2099 are about the login or the account (2000 bad login/password, 2001 account
+ * expired, 2002+ further account states): the request never ran, so these are auth failures
+ * whatever the HTTP status.
+ */
+export function isAccountCode(code: string | undefined): boolean {
+  return code !== undefined && /^20\d\d$/.test(code);
 }
 
 /** A bounded read of a body: enough for any SIMPLE_RETURN, never a whole report. */
