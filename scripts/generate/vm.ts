@@ -1,7 +1,9 @@
 /**
  * Emits the typed action functions of a VM (XML API) module from the `x-actions` lists of its
- * spec: one function per action, with its form parameters typed from the spec and its result
- * typed from the decoded XML schema (a stream of records, a decoded document, or the raw body).
+ * bundled spec: an action table (path, action, idempotency, paging, output, descriptor, API
+ * versions) and `create<Module>Client(runtime)` with one function per action, its form
+ * parameters typed from the spec and its result typed from the decoded XML schema (a stream of
+ * records, a decoded document, or the raw body).
  */
 import { pascal } from "./operations.js";
 
@@ -24,15 +26,35 @@ interface Schema {
   type?: string;
   items?: Schema;
   properties?: Record<string, Schema>;
+  required?: string[];
   "x-xml-record"?: boolean;
 }
 
+interface Operation {
+  "x-actions"?: Action[];
+  "x-qualys-versions"?: unknown;
+  deprecated?: boolean;
+  security?: unknown[];
+  responses?: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }>;
+  "x-rate-limit-exempt"?: boolean;
+  "x-end-of-support"?: string;
+  "x-end-of-life"?: string;
+  "x-replaced-by"?: string;
+}
+
 interface Doc {
-  paths?: Record<string, Record<string, { "x-actions"?: Action[]; deprecated?: boolean; security?: unknown[]; "x-rate-limit-exempt"?: boolean; "x-end-of-support"?: string; "x-end-of-life"?: string; "x-replaced-by"?: string }>>;
+  paths?: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, Schema> };
 }
 
-const schemaName = (pointer: string) => pointer.replace("#/components/schemas/", "");
+const SCHEMA = "#/components/schemas/";
+const METHODS = new Set(["get", "post"]);
+const PAGING = new Set(["truncation", "qps", "none"]);
+
+function schemaName(pointer: string, where: string): string {
+  if (typeof pointer !== "string" || !pointer.startsWith(SCHEMA)) throw new Error(`${where}: expected a "${SCHEMA}…" pointer, got ${JSON.stringify(pointer)}`);
+  return pointer.slice(SCHEMA.length);
+}
 
 /** The schema name of the repeating record (`x-xml-record`) under a root schema, if any. */
 function recordOf(doc: Doc, root: string, seen = new Set<string>()): string | undefined {
@@ -40,10 +62,10 @@ function recordOf(doc: Doc, root: string, seen = new Set<string>()): string | un
   seen.add(root);
   const visit = (schema: Schema | undefined): string | undefined => {
     if (!schema) return undefined;
-    if (schema.$ref) return recordOf(doc, schemaName(schema.$ref), seen);
+    if (schema.$ref) return recordOf(doc, schemaName(schema.$ref, root), seen);
     if (schema.type === "array" && schema["x-xml-record"]) {
       if (!schema.items?.$ref) throw new Error(`${root}: an x-xml-record array needs items that $ref a named schema`);
-      return schemaName(schema.items.$ref);
+      return schemaName(schema.items.$ref, root);
     }
     for (const child of Object.values(schema.properties ?? {})) {
       const found = visit(child);
@@ -54,25 +76,88 @@ function recordOf(doc: Doc, root: string, seen = new Set<string>()): string | un
   return visit(doc.components?.schemas?.[root]);
 }
 
+/** "2.0" from "/api/2.0/fo/…" (kept in step with src/runtime/vm/versions.ts). */
+const versionOf = (path: string) => /^\/api\/(\d+\.\d+)\//.exec(path)?.[1];
+
+/**
+ * version → path of one action, from its operation's `x-qualys-versions`: a list of the other
+ * versions' paths, each a string (every action of the path moved) or `{path, actions}` (only
+ * the named actions are known there).
+ */
+function versionsOf(path: string, op: Operation, action: string, where: string): Record<string, string> | undefined {
+  const listed = op["x-qualys-versions"];
+  if (listed === undefined) return undefined;
+  if (!Array.isArray(listed)) throw new Error(`${where}: x-qualys-versions must be a list`);
+  const own = versionOf(path);
+  if (!own) throw new Error(`${where}: x-qualys-versions needs a documented path with /api/<version>/`);
+  const versions: Record<string, string> = { [own]: path };
+  for (const entry of listed as unknown[]) {
+    const other = typeof entry === "string" ? entry : (entry as { path?: unknown } | null)?.path;
+    const actions = typeof entry === "string" ? undefined : (entry as { actions?: unknown }).actions;
+    const v = typeof other === "string" ? versionOf(other) : undefined;
+    if (!v) throw new Error(`${where}: x-qualys-versions entry ${JSON.stringify(entry)} has no /api/<version>/ path`);
+    if (actions !== undefined && (!Array.isArray(actions) || actions.some((a) => typeof a !== "string"))) {
+      throw new Error(`${where}: x-qualys-versions entry for ${v}: actions must be a list of action names`);
+    }
+    if (actions && !(actions as string[]).includes(action)) continue;
+    if (versions[v]) throw new Error(`${where}: x-qualys-versions names version ${v} twice`);
+    versions[v] = other as string;
+  }
+  if (Object.keys(versions).length === 1) return undefined;
+  // Sorted by version so the output does not depend on the spec's order.
+  return Object.fromEntries(Object.entries(versions).sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+function exampleNames(op: Operation): Set<string> {
+  const names = new Set<string>();
+  for (const response of Object.values(op.responses ?? {})) {
+    for (const media of Object.values(response.content ?? {})) for (const name of Object.keys(media.examples ?? {})) names.add(name);
+  }
+  return names;
+}
+
+function checkAction(a: Action, where: string, examples: Set<string>, seen: Set<string>): void {
+  if (!a || typeof a.function !== "string" || !/^[a-z][A-Za-z0-9]*$/.test(a.function)) throw new Error(`${where}: an x-actions entry needs a camelCase function name`);
+  if (seen.has(a.function)) throw new Error(`${where}: function ${a.function} is defined twice`);
+  seen.add(a.function);
+  if (typeof a.idempotent !== "boolean") throw new Error(`${where} ${a.function}: idempotent must be true or false`);
+  if (!PAGING.has(a.paging)) throw new Error(`${where} ${a.function}: paging must be truncation, qps or none`);
+  if (a.paging === "qps" && a.kind !== "qps") throw new Error(`${where} ${a.function}: qps paging needs kind: qps`);
+  if (!a.xmlSchema && a.output !== "raw") throw new Error(`${where} ${a.function}: needs an xmlSchema, or output: raw`);
+  if (!examples.has(a.example)) throw new Error(`${where} ${a.function}: example "${a.example}" is not a named response example of the operation`);
+}
+
+const paramsHaveRequired = (doc: Doc, name: string) => (doc.components?.schemas?.[name]?.required ?? []).some((r) => r !== "action");
+
 export function emitVmActions(doc: Doc, module: string): string {
   const Name = pascal(module);
   const table: string[] = [];
   const members: string[] = [];
+  const versioned: string[] = [];
+  const seen = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item)) {
-      for (const a of op["x-actions"] ?? []) {
-        const params = schemaName(a.params);
-        const root = a.xmlSchema ? schemaName(a.xmlSchema) : undefined;
+      if (!METHODS.has(method) || !op["x-actions"]) continue;
+      const where = `${method.toUpperCase()} ${path}`;
+      const examples = exampleNames(op);
+      for (const a of op["x-actions"]) {
+        checkAction(a, where, examples, seen);
+        const versions = versionsOf(path, op, a.action ?? a.function, where);
+        const params = schemaName(a.params, `${where} ${a.function} params`);
+        if (!doc.components?.schemas?.[params]) throw new Error(`${where} ${a.function}: no schema ${params}`);
+        const root = a.xmlSchema ? schemaName(a.xmlSchema, `${where} ${a.function} xmlSchema`) : undefined;
         const record = root ? recordOf(doc, root) : undefined;
+        const httpMethod = a.method ?? (method as "get" | "post");
+        const output = a.output === "raw" ? "raw" : record ? "records" : "document";
         const meta: Record<string, unknown> = {
           function: a.function,
           path,
-          method: a.method ?? method,
+          method: httpMethod,
           ...(a.action ? { action: a.action } : {}),
-          kind: a.kind ?? (a.method === "get" || method === "get" ? "query" : "form"),
+          kind: a.kind ?? (httpMethod === "get" ? "query" : "form"),
           idempotent: a.idempotent,
           paging: a.paging,
-          output: a.output === "raw" ? "raw" : record ? "records" : "document",
+          output,
           ...(root ? { descriptor: root } : {}),
           example: a.example,
           ...(op.security?.length === 0 ? { skipAuth: true } : {}),
@@ -80,20 +165,37 @@ export function emitVmActions(doc: Doc, module: string): string {
           ...(op.deprecated
             ? { deprecated: Object.fromEntries(Object.entries({ endOfSupport: op["x-end-of-support"], endOfLife: op["x-end-of-life"], replacement: op["x-replaced-by"] }).filter(([, v]) => v)) }
             : {}),
+          ...(versions ? { versions } : {}),
         };
         table.push(`  ${a.function}: ${JSON.stringify(meta)},`);
-        const paramsType = `Params<${JSON.stringify(params)}>`;
-        const required = hasRequired(doc, params);
-        const arg = `params${required ? "" : "?"}: ${paramsType}`;
-        const result = a.output === "raw" ? "Promise<Response>" : record ? `RecordStream<X.${record}, X.${root}>` : `Promise<X.${root}>`;
-        const lines = [a.summary, `\`${(a.method ?? method).toUpperCase()} ${path}\`${a.action ? ` action=${a.action}` : ""}`];
-        if (op.deprecated) lines.push(`@deprecated Deprecated by Qualys${op["x-end-of-support"] ? `; end of support ${op["x-end-of-support"]}` : ""}`);
-        members.push(`  /**\n${lines.filter(Boolean).map((l) => `   * ${l}`).join("\n")}\n   */\n  ${a.function}(${arg}, options?: VmCallOptions): ${result};`);
+
+        const versionType = versions ? Object.keys(versions).map((v) => JSON.stringify(v)).join(" | ") : "never";
+        if (versions) versioned.push(`    readonly ${a.function}?: ${versionType};`);
+        const arg = `params${paramsHaveRequired(doc, params) ? "" : "?"}: Params<${JSON.stringify(params)}>`;
+        const doc_ = [a.summary, `\`${httpMethod.toUpperCase()} ${path}\`${a.action ? ` action=${a.action}` : ""}`];
+        if (versions) doc_.push(`API versions: ${Object.keys(versions).join(", ")} (\`apiVersion\`).`);
+        if (op.deprecated) {
+          doc_.push(`@deprecated Qualys deprecated ${path}${op["x-end-of-support"] ? ` (end of support ${op["x-end-of-support"]})` : ""}${versions ? "; pick a newer `apiVersion`" : ""}`);
+        }
+        const comment = `  /**\n${doc_.filter(Boolean).map((l) => `   * ${l}`).join("\n")}\n   */\n`;
+        if (output === "raw") {
+          const o = `VmRawCallOptions<${versionType}>`;
+          // Before a required options argument, optional params must be spelled `| undefined`.
+          const argBefore = arg.replace(/^params\?: (.*)$/, "params: $1 | undefined");
+          members.push(
+            `${comment}  ${a.function}(${argBefore}, options: ${o} & { as: "text" }): Promise<string>;\n` +
+              `  ${a.function}(${argBefore}, options: ${o} & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;\n` +
+              `  ${a.function}(${arg}, options?: ${o} & { as?: "response" }): Promise<Response>;`,
+          );
+        } else {
+          const result = record ? `RecordStream<X.${record}, X.${root}>` : `Promise<X.${root}>`;
+          members.push(`${comment}  ${a.function}(${arg}, options?: VmCallOptions<${versionType}>): ${result};`);
+        }
       }
     }
   }
   return `import type { Runtime } from "../../runtime/runtime.js";
-import { defineVmModule, type RecordStream, type VmActionTable, type VmCallOptions } from "../../runtime/vm/module.js";
+import { defineVmModule, type RecordStream, type VmActionTable, type VmCallOptions, type VmRawCallOptions } from "../../runtime/vm/module.js";
 import * as descriptors from "./xml-descriptors.js";
 import type * as X from "./xml-types.js";
 import type { components } from "./types.js";
@@ -108,17 +210,19 @@ ${table.join("\n")}
 
 export type ${Name}ActionName = keyof typeof ${module}Actions;
 
+export interface ${Name}ClientOptions {
+  /** Default Qualys API version per action (from the spec's \`x-qualys-versions\`); a call's \`apiVersion\` wins. */
+  readonly apiVersions?: {
+${versioned.join("\n")}
+  };
+}
+
 export interface ${Name}Client {
 ${members.join("\n")}
 }
 
-export function create${Name}Client(runtime: Runtime): ${Name}Client {
-  return defineVmModule(runtime, ${JSON.stringify(module)}, ${module}Actions, descriptors) as unknown as ${Name}Client;
+export function create${Name}Client(runtime: Runtime, options: ${Name}ClientOptions = {}): ${Name}Client {
+  return defineVmModule(runtime, ${JSON.stringify(module)}, ${module}Actions, descriptors, options) as unknown as ${Name}Client;
 }
 `;
-}
-
-function hasRequired(doc: Doc, name: string): boolean {
-  const schema = doc.components?.schemas?.[name] as { required?: string[] } | undefined;
-  return (schema?.required ?? []).some((r) => r !== "action");
 }

@@ -29,10 +29,20 @@ describe("VM XML API against its Prism mock", () => {
     const stream = vm().listHosts({ details: "None", truncation_limit: 0 }, example("hostIdSet"));
     expect(await all(stream)).toEqual([]);
     expect(stream.pages[0]).toMatchObject({ response: { idSet: { id: ["107800671"] } } });
-    const hosts = await all(vm().listHosts({ details: "Basic" }, example("hostList")));
+    const withTags = vm().listHosts({ details: "All/AGs", show_tags: 1, host_metadata: "ec2" }, example("hostList"));
+    const hosts = await all(withTags);
     expect(hosts).toHaveLength(1);
-    expect(hosts[0]).toMatchObject({ id: 107800671, ip: "10.0.0.5", dns: "web01.example.com", os: "Ubuntu 22.04" });
-    expect(hosts[0]!.lastVulnScanDatetime).toEqual(new Date("2026-11-20T03:00:00Z"));
+    const host = hosts[0]!;
+    expect(host).toMatchObject({ id: 107800671, assetId: 41234567, ip: "10.0.0.5", dns: "web01.example.com", os: "Ubuntu 22.04", lastVmScannedDuration: 1234 });
+    expect(host.lastVulnScanDatetime).toEqual(new Date("2026-11-20T03:00:00Z"));
+    expect(host.dnsData).toEqual({ hostname: "web01", domain: "example.com", fqdn: "web01.example.com" });
+    expect(host.arsFactors?.vulnCount).toEqual([{ qdsSeverity: "CRITICAL", value: 2 }, { qdsSeverity: "HIGH", value: 7 }]);
+    expect(host.tags).toEqual([{ tagId: 7654321, name: "Production" }]);
+    expect(host.metadata?.ec2?.[0]).toMatchObject({ name: "latest/meta-data/instance-type", lastStatus: "Success", value: "t3.large" });
+    expect(host.userDef?.value1).toEqual({ udAttr: "Location", value: "Frankfurt" });
+    expect(host.assetGroupIds).toBe("1234,1235");
+    // The GLOSSARY that names those ids is in the page's rest-of-document.
+    expect(withTags.pages[0]?.response?.glossary).toEqual({ userDef: { label1: "Location" }, assetGroupList: [{ id: 1234, title: "Web servers" }] });
   });
 
   contractTest("vm", "purgeHosts", async () => {
@@ -146,6 +156,18 @@ describe("VM XML API against its Prism mock", () => {
     const err = await vm().fetchReport({ id: 4927942 }, example("reportNotReady")).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QualysApiError);
     expect(err).toMatchObject({ code: "7001", text: "Report cannot be fetched.", httpStatus: 200 });
+    // A finished report is handed over as it came: here the XML scan report, as text and as a stream.
+    const text = await vm().fetchReport({ id: 4927942 }, { ...example("reportXml"), as: "text" });
+    expect(text).toContain("<ASSET_DATA_REPORT>");
+    expect(text).toContain('<QID id="qid_38173">38173</QID>');
+    const stream = await vm().fetchReport({ id: 4927942 }, { ...example("reportXml"), as: "stream" });
+    let bytes = 0;
+    for (const reader = stream.getReader(); ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
+    expect(bytes).toBe(Buffer.byteLength(text));
   });
 
   contractTest("vm", "cancelReport", async () => {
@@ -194,8 +216,12 @@ describe("VM XML API against its Prism mock", () => {
   contractTest("vm", "exportOptionProfiles", async () => {
     const profiles = await all(vm().exportOptionProfiles(undefined, example("optionProfiles")));
     expect(profiles[0]?.basicInfo).toMatchObject({ id: 552233, groupName: "Initial Options", isDefault: true });
-    // SCAN and ADDITIONAL are not in the schema: kept, not dropped.
-    expect(Object.keys(profiles[0]?.extra ?? {})).toEqual(["SCAN", "ADDITIONAL"]);
+    expect(profiles[0]?.scan?.ports?.tcpPorts).toEqual({ tcpPortsType: "standard", threeWayHandshake: "0" });
+    expect(profiles[0]?.scan?.performance).toMatchObject({ overallPerformance: "Normal", hostsToScan: { externalScanners: "15", scannerAppliances: "30" } });
+    expect(profiles[0]?.scan?.authentication).toBe("Windows,Unix/Linux");
+    expect(profiles[0]?.additional?.hostDiscovery?.tcpPorts?.standardScan).toBe("1");
+    // Sections the schema leaves out are kept, not dropped.
+    expect(profiles[0]?.extra).toEqual({ OS_BASED_INSTANCE_DISC_COLLECTION: { TECHNOLOGIES: { TECHNOLOGY: "Apache" } } });
   });
 
   contractTest("vm", "listAppliances", async () => {
@@ -204,8 +230,8 @@ describe("VM XML API against its Prism mock", () => {
   });
 
   contractTest("vm", "listActivityLog", async () => {
-    const response = await vm().listActivityLog({ since_datetime: "2026-11-24" }, example("activityLog"));
-    expect(await response.text()).toContain('"acme_ab12","Manager"');
+    const csv = await vm().listActivityLog({ since_datetime: "2026-11-24" }, { ...example("activityLog"), as: "text" });
+    expect(csv).toContain('"acme_ab12","Manager"');
   });
 
   contractTest("vm", "listReportTemplates", async () => {

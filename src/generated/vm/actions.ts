@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 import type { Runtime } from "../../runtime/runtime.js";
-import { defineVmModule, type RecordStream, type VmActionTable, type VmCallOptions } from "../../runtime/vm/module.js";
+import { defineVmModule, type RecordStream, type VmActionTable, type VmCallOptions, type VmRawCallOptions } from "../../runtime/vm/module.js";
 import * as descriptors from "./xml-descriptors.js";
 import type * as X from "./xml-types.js";
 import type { components } from "./types.js";
@@ -14,9 +14,9 @@ type Params<N extends keyof components["schemas"]> = Omit<components["schemas"][
 export const vmActions = {
   sessionLogin: {"function":"sessionLogin","path":"/api/2.0/fo/session/","method":"post","action":"login","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"loggedIn","skipAuth":true,"exemptFromRateLimit":true},
   sessionLogout: {"function":"sessionLogout","path":"/api/2.0/fo/session/","method":"post","action":"logout","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"loggedOut","skipAuth":true,"exemptFromRateLimit":true},
-  listHosts: {"function":"listHosts","path":"/api/2.0/fo/asset/host/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListOutput","example":"hostIdSet"},
+  listHosts: {"function":"listHosts","path":"/api/2.0/fo/asset/host/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListOutput","example":"hostIdSet","versions":{"2.0":"/api/2.0/fo/asset/host/","3.0":"/api/3.0/fo/asset/host/"}},
   purgeHosts: {"function":"purgeHosts","path":"/api/2.0/fo/asset/host/","method":"post","action":"purge","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"purged"},
-  listHostDetections: {"function":"listHostDetections","path":"/api/2.0/fo/asset/host/vm/detection/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListVmDetectionOutput","example":"detections"},
+  listHostDetections: {"function":"listHostDetections","path":"/api/2.0/fo/asset/host/vm/detection/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListVmDetectionOutput","example":"detections","versions":{"2.0":"/api/2.0/fo/asset/host/vm/detection/","5.0":"/api/5.0/fo/asset/host/vm/detection/"}},
   listIps: {"function":"listIps","path":"/api/2.0/fo/asset/ip/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"document","descriptor":"IpListOutput","example":"ipList"},
   addIps: {"function":"addIps","path":"/api/2.0/fo/asset/ip/","method":"post","action":"add","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"ipsAdded"},
   updateIps: {"function":"updateIps","path":"/api/2.0/fo/asset/ip/","method":"post","action":"update","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"ipsUpdated"},
@@ -41,9 +41,9 @@ export const vmActions = {
   deleteReport: {"function":"deleteReport","path":"/api/2.0/fo/report/","method":"post","action":"delete","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"reportDeleted"},
   listScheduledReports: {"function":"listScheduledReports","path":"/api/2.0/fo/schedule/report/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ScheduleReportListOutput","example":"scheduledReports"},
   launchScheduledReportNow: {"function":"launchScheduledReportNow","path":"/api/2.0/fo/schedule/report/","method":"post","action":"launch_now","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"scheduledReportLaunched"},
-  listVulns: {"function":"listVulns","path":"/api/2.0/fo/knowledge_base/vuln/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"KnowledgeBaseVulnListOutput","example":"kbVulns"},
-  listPolicies: {"function":"listPolicies","path":"/api/2.0/fo/compliance/policy/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"PolicyListOutput","example":"policies","deprecated":{"endOfSupport":"2025-12","replacement":"/api/3.0/fo/compliance/policy/"}},
-  exportPolicy: {"function":"exportPolicy","path":"/api/2.0/fo/compliance/policy/","method":"post","action":"export","kind":"form","idempotent":true,"paging":"none","output":"raw","example":"policyExport","deprecated":{"endOfSupport":"2025-12","replacement":"/api/3.0/fo/compliance/policy/"}},
+  listVulns: {"function":"listVulns","path":"/api/2.0/fo/knowledge_base/vuln/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"KnowledgeBaseVulnListOutput","example":"kbVulns","versions":{"2.0":"/api/2.0/fo/knowledge_base/vuln/","3.0":"/api/3.0/fo/knowledge_base/vuln/","4.0":"/api/4.0/fo/knowledge_base/vuln/"}},
+  listPolicies: {"function":"listPolicies","path":"/api/2.0/fo/compliance/policy/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"PolicyListOutput","example":"policies","deprecated":{"endOfSupport":"2025-12","replacement":"/api/3.0/fo/compliance/policy/"},"versions":{"2.0":"/api/2.0/fo/compliance/policy/","3.0":"/api/3.0/fo/compliance/policy/"}},
+  exportPolicy: {"function":"exportPolicy","path":"/api/2.0/fo/compliance/policy/","method":"post","action":"export","kind":"form","idempotent":true,"paging":"none","output":"raw","example":"policyExport","deprecated":{"endOfSupport":"2025-12","replacement":"/api/3.0/fo/compliance/policy/"},"versions":{"2.0":"/api/2.0/fo/compliance/policy/","3.0":"/api/3.0/fo/compliance/policy/"}},
   listPostureInfo: {"function":"listPostureInfo","path":"/api/2.0/fo/compliance/posture/info/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"CompliancePostureInfoListOutput","example":"posture"},
   listControls: {"function":"listControls","path":"/api/2.0/fo/compliance/control/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"ControlListOutput","example":"controls"},
   exportOptionProfiles: {"function":"exportOptionProfiles","path":"/api/2.0/fo/subscription/option_profile/","method":"post","action":"export","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"OptionProfiles","example":"optionProfiles"},
@@ -58,221 +58,245 @@ export const vmActions = {
 
 export type VmActionName = keyof typeof vmActions;
 
+export interface VmClientOptions {
+  /** Default Qualys API version per action (from the spec's `x-qualys-versions`); a call's `apiVersion` wins. */
+  readonly apiVersions?: {
+    readonly listHosts?: "2.0" | "3.0";
+    readonly listHostDetections?: "2.0" | "5.0";
+    readonly listVulns?: "2.0" | "3.0" | "4.0";
+    readonly listPolicies?: "2.0" | "3.0";
+    readonly exportPolicy?: "2.0" | "3.0";
+  };
+}
+
 export interface VmClient {
   /**
    * Log in and receive a QualysSession cookie
    * `POST /api/2.0/fo/session/` action=login
    */
-  sessionLogin(params: Params<"SessionLoginParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  sessionLogin(params: Params<"SessionLoginParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Log out the session
    * `POST /api/2.0/fo/session/` action=logout
    */
-  sessionLogout(params?: Params<"SessionLogoutParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  sessionLogout(params?: Params<"SessionLogoutParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * List hosts (details=None gives only the ID_SET)
    * `POST /api/2.0/fo/asset/host/` action=list
+   * API versions: 2.0, 3.0 (`apiVersion`).
    */
-  listHosts(params?: Params<"HostListParams">, options?: VmCallOptions): RecordStream<X.Host, X.HostListOutput>;
+  listHosts(params?: Params<"HostListParams">, options?: VmCallOptions<"2.0" | "3.0">): RecordStream<X.Host, X.HostListOutput>;
   /**
    * Purge host data
    * `POST /api/2.0/fo/asset/host/` action=purge
    */
-  purgeHosts(params?: Params<"HostPurgeParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  purgeHosts(params?: Params<"HostPurgeParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Stream every host with its DETECTION_LIST, following truncation pages
    * `POST /api/2.0/fo/asset/host/vm/detection/` action=list
+   * API versions: 2.0, 5.0 (`apiVersion`).
    */
-  listHostDetections(params?: Params<"HostDetectionListParams">, options?: VmCallOptions): RecordStream<X.DetectionHost, X.HostListVmDetectionOutput>;
+  listHostDetections(params?: Params<"HostDetectionListParams">, options?: VmCallOptions<"2.0" | "5.0">): RecordStream<X.DetectionHost, X.HostListVmDetectionOutput>;
   /**
    * List IPs and ranges
    * `POST /api/2.0/fo/asset/ip/` action=list
    */
-  listIps(params?: Params<"IpListParams">, options?: VmCallOptions): Promise<X.IpListOutput>;
+  listIps(params?: Params<"IpListParams">, options?: VmCallOptions<never>): Promise<X.IpListOutput>;
   /**
    * Add IPs for VM / PC
    * `POST /api/2.0/fo/asset/ip/` action=add
    */
-  addIps(params: Params<"IpAddParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  addIps(params: Params<"IpAddParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Update IP attributes
    * `POST /api/2.0/fo/asset/ip/` action=update
    */
-  updateIps(params: Params<"IpUpdateParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  updateIps(params: Params<"IpUpdateParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * List asset groups
    * `POST /api/2.0/fo/asset/group/` action=list
    */
-  listAssetGroups(params?: Params<"AssetGroupListParams">, options?: VmCallOptions): RecordStream<X.AssetGroup, X.AssetGroupListOutput>;
+  listAssetGroups(params?: Params<"AssetGroupListParams">, options?: VmCallOptions<never>): RecordStream<X.AssetGroup, X.AssetGroupListOutput>;
   /**
    * Add an asset group
    * `POST /api/2.0/fo/asset/group/` action=add
    */
-  addAssetGroup(params: Params<"AssetGroupAddParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  addAssetGroup(params: Params<"AssetGroupAddParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Edit an asset group
    * `POST /api/2.0/fo/asset/group/` action=edit
    */
-  editAssetGroup(params: Params<"AssetGroupEditParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  editAssetGroup(params: Params<"AssetGroupEditParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Delete an asset group
    * `POST /api/2.0/fo/asset/group/` action=delete
    */
-  deleteAssetGroup(params: Params<"AssetGroupDeleteParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  deleteAssetGroup(params: Params<"AssetGroupDeleteParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * List VM scans (last 30 days by default)
    * `POST /api/2.0/fo/scan/` action=list
    */
-  listScans(params?: Params<"ScanListParams">, options?: VmCallOptions): RecordStream<X.Scan, X.ScanListOutput>;
+  listScans(params?: Params<"ScanListParams">, options?: VmCallOptions<never>): RecordStream<X.Scan, X.ScanListOutput>;
   /**
    * Launch a VM scan
    * `POST /api/2.0/fo/scan/` action=launch
    */
-  launchScan(params?: Params<"ScanLaunchParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  launchScan(params?: Params<"ScanLaunchParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Cancel a running scan
    * `POST /api/2.0/fo/scan/` action=cancel
    */
-  cancelScan(params: Params<"ScanCancelParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  cancelScan(params: Params<"ScanCancelParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Pause a running scan
    * `POST /api/2.0/fo/scan/` action=pause
    */
-  pauseScan(params: Params<"ScanPauseParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  pauseScan(params: Params<"ScanPauseParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Resume a paused scan
    * `POST /api/2.0/fo/scan/` action=resume
    */
-  resumeScan(params: Params<"ScanResumeParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  resumeScan(params: Params<"ScanResumeParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Delete a scan's results
    * `POST /api/2.0/fo/scan/` action=delete
    */
-  deleteScan(params: Params<"ScanDeleteParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  deleteScan(params: Params<"ScanDeleteParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Fetch scan results (JSON or CSV, not XML)
    * `POST /api/2.0/fo/scan/` action=fetch
    */
-  fetchScan(params: Params<"ScanFetchParams">, options?: VmCallOptions): Promise<Response>;
+  fetchScan(params: Params<"ScanFetchParams">, options: VmRawCallOptions<never> & { as: "text" }): Promise<string>;
+  fetchScan(params: Params<"ScanFetchParams">, options: VmRawCallOptions<never> & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  fetchScan(params: Params<"ScanFetchParams">, options?: VmRawCallOptions<never> & { as?: "response" }): Promise<Response>;
   /**
    * List compliance scans
    * `POST /api/2.0/fo/scan/compliance/` action=list
    */
-  listComplianceScans(params?: Params<"ComplianceScanListParams">, options?: VmCallOptions): RecordStream<X.Scan, X.ScanListOutput>;
+  listComplianceScans(params?: Params<"ComplianceScanListParams">, options?: VmCallOptions<never>): RecordStream<X.Scan, X.ScanListOutput>;
   /**
    * Launch a compliance scan
    * `POST /api/2.0/fo/scan/compliance/` action=launch
    */
-  launchComplianceScan(params?: Params<"ComplianceScanLaunchParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  launchComplianceScan(params?: Params<"ComplianceScanLaunchParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * List scan schedules
    * `POST /api/2.0/fo/schedule/scan/` action=list
    */
-  listScanSchedules(params?: Params<"ScanScheduleListParams">, options?: VmCallOptions): RecordStream<X.ScheduledScan, X.ScheduleScanListOutput>;
+  listScanSchedules(params?: Params<"ScanScheduleListParams">, options?: VmCallOptions<never>): RecordStream<X.ScheduledScan, X.ScheduleScanListOutput>;
   /**
    * List reports in the report share
    * `POST /api/2.0/fo/report/` action=list
    */
-  listReports(params?: Params<"ReportListParams">, options?: VmCallOptions): RecordStream<X.Report, X.ReportListOutput>;
+  listReports(params?: Params<"ReportListParams">, options?: VmCallOptions<never>): RecordStream<X.Report, X.ReportListOutput>;
   /**
    * Launch a report
    * `POST /api/2.0/fo/report/` action=launch
    */
-  launchReport(params: Params<"ReportLaunchParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  launchReport(params: Params<"ReportLaunchParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Download a finished report (XML, PDF, CSV…); 7001 while it runs
    * `POST /api/2.0/fo/report/` action=fetch
    */
-  fetchReport(params: Params<"ReportFetchParams">, options?: VmCallOptions): Promise<Response>;
+  fetchReport(params: Params<"ReportFetchParams">, options: VmRawCallOptions<never> & { as: "text" }): Promise<string>;
+  fetchReport(params: Params<"ReportFetchParams">, options: VmRawCallOptions<never> & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  fetchReport(params: Params<"ReportFetchParams">, options?: VmRawCallOptions<never> & { as?: "response" }): Promise<Response>;
   /**
    * Cancel a running report
    * `POST /api/2.0/fo/report/` action=cancel
    */
-  cancelReport(params: Params<"ReportCancelParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  cancelReport(params: Params<"ReportCancelParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Delete a report
    * `POST /api/2.0/fo/report/` action=delete
    */
-  deleteReport(params: Params<"ReportDeleteParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  deleteReport(params: Params<"ReportDeleteParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * List scheduled reports
    * `POST /api/2.0/fo/schedule/report/` action=list
    */
-  listScheduledReports(params?: Params<"ScheduledReportListParams">, options?: VmCallOptions): RecordStream<X.ScheduledReport, X.ScheduleReportListOutput>;
+  listScheduledReports(params?: Params<"ScheduledReportListParams">, options?: VmCallOptions<never>): RecordStream<X.ScheduledReport, X.ScheduleReportListOutput>;
   /**
    * Run a scheduled report now
    * `POST /api/2.0/fo/schedule/report/` action=launch_now
    */
-  launchScheduledReportNow(params: Params<"ScheduledReportLaunchNowParams">, options?: VmCallOptions): Promise<X.SimpleReturn>;
+  launchScheduledReportNow(params: Params<"ScheduledReportLaunchNowParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Stream KnowledgeBase entries (no truncation: chunk by ids or dates)
    * `POST /api/2.0/fo/knowledge_base/vuln/` action=list
+   * API versions: 2.0, 3.0, 4.0 (`apiVersion`).
    */
-  listVulns(params?: Params<"KbListParams">, options?: VmCallOptions): RecordStream<X.Vuln, X.KnowledgeBaseVulnListOutput>;
+  listVulns(params?: Params<"KbListParams">, options?: VmCallOptions<"2.0" | "3.0" | "4.0">): RecordStream<X.Vuln, X.KnowledgeBaseVulnListOutput>;
   /**
    * List compliance policies
    * `POST /api/2.0/fo/compliance/policy/` action=list
-   * @deprecated Deprecated by Qualys; end of support 2025-12
+   * API versions: 2.0, 3.0 (`apiVersion`).
+   * @deprecated Qualys deprecated /api/2.0/fo/compliance/policy/ (end of support 2025-12); pick a newer `apiVersion`
    */
-  listPolicies(params?: Params<"PolicyListParams">, options?: VmCallOptions): RecordStream<X.Policy, X.PolicyListOutput>;
+  listPolicies(params?: Params<"PolicyListParams">, options?: VmCallOptions<"2.0" | "3.0">): RecordStream<X.Policy, X.PolicyListOutput>;
   /**
    * Export one policy as XML
    * `POST /api/2.0/fo/compliance/policy/` action=export
-   * @deprecated Deprecated by Qualys; end of support 2025-12
+   * API versions: 2.0, 3.0 (`apiVersion`).
+   * @deprecated Qualys deprecated /api/2.0/fo/compliance/policy/ (end of support 2025-12); pick a newer `apiVersion`
    */
-  exportPolicy(params: Params<"PolicyExportParams">, options?: VmCallOptions): Promise<Response>;
+  exportPolicy(params: Params<"PolicyExportParams">, options: VmRawCallOptions<"2.0" | "3.0"> & { as: "text" }): Promise<string>;
+  exportPolicy(params: Params<"PolicyExportParams">, options: VmRawCallOptions<"2.0" | "3.0"> & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  exportPolicy(params: Params<"PolicyExportParams">, options?: VmRawCallOptions<"2.0" | "3.0"> & { as?: "response" }): Promise<Response>;
   /**
    * Stream posture records across truncation pages
    * `POST /api/2.0/fo/compliance/posture/info/` action=list
    */
-  listPostureInfo(params?: Params<"PostureInfoListParams">, options?: VmCallOptions): RecordStream<X.PostureInfo, X.CompliancePostureInfoListOutput>;
+  listPostureInfo(params?: Params<"PostureInfoListParams">, options?: VmCallOptions<never>): RecordStream<X.PostureInfo, X.CompliancePostureInfoListOutput>;
   /**
    * List controls
    * `POST /api/2.0/fo/compliance/control/` action=list
    */
-  listControls(params?: Params<"ControlListParams">, options?: VmCallOptions): RecordStream<X.Control, X.ControlListOutput>;
+  listControls(params?: Params<"ControlListParams">, options?: VmCallOptions<never>): RecordStream<X.Control, X.ControlListOutput>;
   /**
    * Export option profiles (VM or PC)
    * `POST /api/2.0/fo/subscription/option_profile/` action=export
    */
-  exportOptionProfiles(params?: Params<"OptionProfileExportParams">, options?: VmCallOptions): RecordStream<X.OptionProfile, X.OptionProfiles>;
+  exportOptionProfiles(params?: Params<"OptionProfileExportParams">, options?: VmCallOptions<never>): RecordStream<X.OptionProfile, X.OptionProfiles>;
   /**
    * List scanner appliances
    * `POST /api/2.0/fo/appliance/` action=list
    */
-  listAppliances(params?: Params<"ApplianceListParams">, options?: VmCallOptions): RecordStream<X.Appliance, X.ApplianceListOutput>;
+  listAppliances(params?: Params<"ApplianceListParams">, options?: VmCallOptions<never>): RecordStream<X.Appliance, X.ApplianceListOutput>;
   /**
    * The activity log as CSV (pages downwards with id_max)
    * `POST /api/2.0/fo/activity_log/` action=list
    */
-  listActivityLog(params?: Params<"ActivityLogListParams">, options?: VmCallOptions): Promise<Response>;
+  listActivityLog(params: Params<"ActivityLogListParams"> | undefined, options: VmRawCallOptions<never> & { as: "text" }): Promise<string>;
+  listActivityLog(params: Params<"ActivityLogListParams"> | undefined, options: VmRawCallOptions<never> & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  listActivityLog(params?: Params<"ActivityLogListParams">, options?: VmRawCallOptions<never> & { as?: "response" }): Promise<Response>;
   /**
    * List report templates
    * `GET /msp/report_template_list.php`
    */
-  listReportTemplates(params?: Params<"NoParams">, options?: VmCallOptions): RecordStream<X.ReportTemplate, X.ReportTemplateList>;
+  listReportTemplates(params?: Params<"NoParams">, options?: VmCallOptions<never>): RecordStream<X.ReportTemplate, X.ReportTemplateList>;
   /**
    * List the subscription's users
    * `GET /msp/user_list.php`
    */
-  listUsers(params?: Params<"UserListParams">, options?: VmCallOptions): RecordStream<X.User, X.UserListOutput>;
+  listUsers(params?: Params<"UserListParams">, options?: VmCallOptions<never>): RecordStream<X.User, X.UserListOutput>;
   /**
    * Stream host assets, following hasMoreRecords / lastId
    * `POST /qps/rest/2.0/search/am/hostasset`
    */
-  searchHostAssets(params?: Params<"QpsSearchParams">, options?: VmCallOptions): RecordStream<X.HostAsset, X.HostAssetServiceResponse>;
+  searchHostAssets(params?: Params<"QpsSearchParams">, options?: VmCallOptions<never>): RecordStream<X.HostAsset, X.HostAssetServiceResponse>;
   /**
    * Stream tags, following hasMoreRecords / lastId
    * `POST /qps/rest/2.0/search/am/tag`
    */
-  searchTags(params?: Params<"QpsSearchParams">, options?: VmCallOptions): RecordStream<X.QpsTag, X.TagServiceResponse>;
+  searchTags(params?: Params<"QpsSearchParams">, options?: VmCallOptions<never>): RecordStream<X.QpsTag, X.TagServiceResponse>;
   /**
    * Portal, VM, scanner and signature versions
    * `GET /qps/rest/portal/version`
    */
-  getPortalVersion(params?: Params<"NoParams">, options?: VmCallOptions): Promise<X.PortalVersionServiceResponse>;
+  getPortalVersion(params?: Params<"NoParams">, options?: VmCallOptions<never>): Promise<X.PortalVersionServiceResponse>;
 }
 
-export function createVmClient(runtime: Runtime): VmClient {
-  return defineVmModule(runtime, "vm", vmActions, descriptors) as unknown as VmClient;
+export function createVmClient(runtime: Runtime, options: VmClientOptions = {}): VmClient {
+  return defineVmModule(runtime, "vm", vmActions, descriptors, options) as unknown as VmClient;
 }

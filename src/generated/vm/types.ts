@@ -418,32 +418,49 @@ export interface components {
              * @enum {string}
              */
             action: "list";
+            echo_request?: components["schemas"]["Flag"];
             /** @enum {string} */
             details?: "Basic" | "Basic/AGs" | "All" | "All/AGs" | "None";
             ids?: components["schemas"]["IdList"];
             id_min?: number;
             id_max?: number;
             ips?: components["schemas"]["IpList"];
+            /** @description Comma-separated IPv6 addresses. */
+            ipv6?: string;
             ag_ids?: components["schemas"]["IdList"];
             ag_titles?: string;
-            network_ids?: string;
+            network_ids?: components["schemas"]["IdList"];
+            /** @description PCRE on the operating system. */
             os_pattern?: string;
             vm_scan_since?: components["schemas"]["QualysDateTime"];
             no_vm_scan_since?: components["schemas"]["QualysDateTime"];
             vm_processed_after?: components["schemas"]["QualysDateTime"];
             vm_processed_before?: components["schemas"]["QualysDateTime"];
+            vm_scan_date_after?: components["schemas"]["QualysDateTime"];
+            vm_scan_date_before?: components["schemas"]["QualysDateTime"];
+            vm_auth_scan_date_after?: components["schemas"]["QualysDateTime"];
+            vm_auth_scan_date_before?: components["schemas"]["QualysDateTime"];
             compliance_enabled?: components["schemas"]["Flag"];
             use_tags?: components["schemas"]["Flag"];
             /** @enum {string} */
             tag_set_by?: "id" | "name";
+            /** @enum {string} */
+            tag_include_selector?: "any" | "all";
+            /** @enum {string} */
+            tag_exclude_selector?: "any" | "all";
             tag_set_include?: string;
             tag_set_exclude?: string;
             show_tags?: components["schemas"]["Flag"];
             show_asset_id?: components["schemas"]["Flag"];
             show_trurisk?: components["schemas"]["Flag"];
+            trurisk_min?: number;
+            trurisk_max?: number;
+            show_ars?: components["schemas"]["Flag"];
             /** @enum {string} */
             host_metadata?: "all" | "ec2" | "azure" | "google";
+            host_metadata_fields?: string;
             show_cloud_tags?: components["schemas"]["Flag"];
+            cloud_tag_fields?: string;
             /** @description Hosts per page (default 1000; 0 = everything). */
             truncation_limit?: number;
         };
@@ -453,52 +470,103 @@ export interface components {
              * @enum {string}
              */
             action: "purge";
+            echo_request?: components["schemas"]["Flag"];
             ids?: components["schemas"]["IdList"];
             ips?: components["schemas"]["IpList"];
             ag_ids?: components["schemas"]["IdList"];
-            /** @description e.g. pc,vm */
+            ag_titles?: string;
+            network_ids?: components["schemas"]["IdList"];
+            /** @description Comma-separated: vm, pc. */
             data_scope?: string;
+            os_pattern?: string;
+            compliance_enabled?: components["schemas"]["Flag"];
             no_vm_scan_since?: components["schemas"]["QualysDateTime"];
+            no_compliance_scan_since?: components["schemas"]["QualysDateTime"];
         };
+        /** @description The v5 parameter list of qualysdk's schema, with the defaults from the Qualys docs (vm-xml-api.md §6.1). */
         HostDetectionListParams: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             action: "list";
+            echo_request?: components["schemas"]["Flag"];
             ids?: components["schemas"]["IdList"];
             id_min?: number;
             id_max?: number;
             ips?: components["schemas"]["IpList"];
+            ipv6?: string;
             ag_ids?: components["schemas"]["IdList"];
+            ag_titles?: string;
+            network_ids?: components["schemas"]["IdList"];
+            network_name?: string;
+            os_pattern?: string;
             qids?: components["schemas"]["IdList"];
-            /** @description e.g. 4-5 */
+            /** @description e.g. 4-5 or 3,5 */
             severities?: string;
             /** @description Comma-separated: New, Active, Re-Opened, Fixed (default New,Active,Re-Opened). */
             status?: string;
+            /** @enum {string} */
+            include_vuln_type?: "confirmed" | "potential";
             show_results?: components["schemas"]["Flag"];
             show_igs?: components["schemas"]["Flag"];
             show_tags?: components["schemas"]["Flag"];
+            show_asset_id?: components["schemas"]["Flag"];
             show_qds?: components["schemas"]["Flag"];
             show_qds_factors?: components["schemas"]["Flag"];
             qds_min?: number;
+            qds_max?: number;
             include_ignored?: components["schemas"]["Flag"];
             include_disabled?: components["schemas"]["Flag"];
-            detection_updated_since?: components["schemas"]["QualysDateTime"];
-            detection_processed_after?: components["schemas"]["QualysDateTime"];
-            vm_processed_after?: components["schemas"]["QualysDateTime"];
-            vm_scan_since?: components["schemas"]["QualysDateTime"];
             filter_superseded_qids?: components["schemas"]["Flag"];
+            /** @description Slow on big pages (Qualys best practices). */
+            active_kernels_only?: number;
+            arf_kernel_filter?: number;
+            arf_service_filter?: number;
+            arf_config_filter?: number;
+            max_days_since_detection_updated?: number;
+            detection_updated_since?: components["schemas"]["QualysDateTime"];
+            detection_updated_before?: components["schemas"]["QualysDateTime"];
+            detection_processed_after?: components["schemas"]["QualysDateTime"];
+            detection_processed_before?: components["schemas"]["QualysDateTime"];
+            detection_last_tested_since?: components["schemas"]["QualysDateTime"];
+            detection_last_tested_since_days?: number;
+            detection_last_tested_before?: components["schemas"]["QualysDateTime"];
+            detection_last_tested_before_days?: number;
+            vm_scan_since?: components["schemas"]["QualysDateTime"];
+            no_vm_scan_since?: components["schemas"]["QualysDateTime"];
+            max_days_since_last_vm_scan?: number;
+            vm_processed_after?: components["schemas"]["QualysDateTime"];
+            vm_processed_before?: components["schemas"]["QualysDateTime"];
+            vm_scan_date_after?: components["schemas"]["QualysDateTime"];
+            vm_scan_date_before?: components["schemas"]["QualysDateTime"];
+            vm_auth_scan_date_after?: components["schemas"]["QualysDateTime"];
+            vm_auth_scan_date_before?: components["schemas"]["QualysDateTime"];
+            compliance_enabled?: components["schemas"]["Flag"];
+            include_search_list_titles?: string;
+            exclude_search_list_titles?: string;
+            include_search_list_ids?: components["schemas"]["IdList"];
+            exclude_search_list_ids?: components["schemas"]["IdList"];
             use_tags?: components["schemas"]["Flag"];
             /** @enum {string} */
             tag_set_by?: "id" | "name";
+            /** @enum {string} */
+            tag_include_selector?: "any" | "all";
+            /** @enum {string} */
+            tag_exclude_selector?: "any" | "all";
             tag_set_include?: string;
+            tag_set_exclude?: string;
+            /** @enum {string} */
+            host_metadata?: "all" | "ec2" | "azure" | "google";
+            host_metadata_fields?: string;
+            show_cloud_tags?: components["schemas"]["Flag"];
+            cloud_tag_fields?: string;
             /**
-             * @description CSV variants exist but are not decoded.
+             * @description CSV variants (CSV, CSV_NO_METADATA) exist but are not decoded by this SDK.
              * @enum {string}
              */
             output_format?: "XML";
-            /** @description Hosts (not detections) per page; default 1000. */
+            /** @description Hosts (not detections) per page; default 1000, 0 = everything. */
             truncation_limit?: number;
         };
         IpListParams: {
@@ -507,11 +575,13 @@ export interface components {
              * @enum {string}
              */
             action: "list";
+            echo_request?: components["schemas"]["Flag"];
             ips?: components["schemas"]["IpList"];
             network_id?: number;
             /** @enum {string} */
             tracking_method?: "IP" | "DNS" | "NETBIOS";
             compliance_enabled?: components["schemas"]["Flag"];
+            certview_enabled?: components["schemas"]["Flag"];
         };
         IpAddParams: {
             /**
@@ -525,6 +595,9 @@ export interface components {
             /** @enum {string} */
             tracking_method?: "IP" | "DNS" | "NETBIOS";
             owner?: string;
+            ud1?: string;
+            ud2?: string;
+            ud3?: string;
             comment?: string;
         };
         IpUpdateParams: {
@@ -538,6 +611,8 @@ export interface components {
             tracking_method?: "IP" | "DNS" | "NETBIOS";
             owner?: string;
             ud1?: string;
+            ud2?: string;
+            ud3?: string;
             comment?: string;
         };
         AssetGroupListParams: {
@@ -550,6 +625,9 @@ export interface components {
             id_min?: number;
             id_max?: number;
             title?: string;
+            network_ids?: components["schemas"]["IdList"];
+            unit_id?: number;
+            user_id?: number;
             /** @description e.g. ALL */
             show_attributes?: string;
             truncation_limit?: number;
@@ -603,6 +681,9 @@ export interface components {
             show_op?: components["schemas"]["Flag"];
             show_status?: components["schemas"]["Flag"];
             show_last?: components["schemas"]["Flag"];
+            pci_only?: components["schemas"]["Flag"];
+            ignore_target?: components["schemas"]["Flag"];
+            echo_request?: components["schemas"]["Flag"];
         };
         ScanLaunchParams: {
             /**
@@ -619,13 +700,28 @@ export interface components {
             target_from?: "assets" | "tags";
             /** @enum {string} */
             tag_set_by?: "id" | "name";
+            /** @enum {string} */
+            tag_include_selector?: "any" | "all";
+            /** @enum {string} */
+            tag_exclude_selector?: "any" | "all";
             tag_set_include?: string;
-            iscanner_id?: number;
+            tag_set_exclude?: string;
+            use_ip_nt_range_tags?: components["schemas"]["Flag"];
+            iscanner_id?: components["schemas"]["IdList"];
             iscanner_name?: string;
             default_scanner?: components["schemas"]["Flag"];
+            scanners_in_ag?: components["schemas"]["Flag"];
+            scanners_in_tagset?: components["schemas"]["Flag"];
             option_id?: number;
             option_title?: string;
             priority?: number;
+            ip_network_id?: number;
+            runtime_http_header?: string;
+            /** @description EC2 scans. */
+            connector_name?: string;
+            /** @description EC2 scans. */
+            ec2_endpoint?: string;
+            echo_request?: components["schemas"]["Flag"];
         };
         ScanCancelParams: {
             /**
@@ -679,8 +775,17 @@ export interface components {
              */
             action: "list";
             scan_ref?: string;
+            /** @description Comma-separated: Running, Paused, Canceled, Finished, Error, Queued, Loading. */
             state?: string;
+            processed?: components["schemas"]["Flag"];
+            /** @enum {string} */
+            type?: "On-Demand" | "Scheduled" | "API";
+            target?: string;
+            user_login?: string;
             launched_after_datetime?: components["schemas"]["QualysDateTime"];
+            launched_before_datetime?: components["schemas"]["QualysDateTime"];
+            show_ags?: components["schemas"]["Flag"];
+            show_op?: components["schemas"]["Flag"];
         };
         ComplianceScanLaunchParams: {
             /**
@@ -691,8 +796,21 @@ export interface components {
             scan_title?: string;
             ip?: components["schemas"]["IpList"];
             asset_group_ids?: components["schemas"]["IdList"];
+            asset_groups?: string;
+            exclude_ip_per_scan?: components["schemas"]["IpList"];
+            /** @enum {string} */
+            target_from?: "assets" | "tags";
+            /** @enum {string} */
+            tag_set_by?: "id" | "name";
+            tag_set_include?: string;
+            tag_set_exclude?: string;
+            /** @description A compliance option profile. */
             option_id?: number;
+            option_title?: string;
+            iscanner_id?: components["schemas"]["IdList"];
             iscanner_name?: string;
+            default_scanner?: components["schemas"]["Flag"];
+            priority?: number;
         };
         ScanScheduleListParams: {
             /**
@@ -702,6 +820,8 @@ export interface components {
             action: "list";
             id?: number;
             active?: components["schemas"]["Flag"];
+            show_notifications?: components["schemas"]["Flag"];
+            show_cloud_details?: components["schemas"]["Flag"];
         };
         ReportListParams: {
             /**
@@ -714,6 +834,10 @@ export interface components {
             state?: "Running" | "Finished" | "Submitted" | "Canceled" | "Errors";
             user_login?: string;
             expires_before_datetime?: components["schemas"]["QualysDateTime"];
+            /** @description Consultant subscriptions. */
+            client_id?: number;
+            /** @description Consultant subscriptions. */
+            client_name?: string;
         };
         ReportLaunchParams: {
             /**
@@ -729,8 +853,14 @@ export interface components {
             output_format: "pdf" | "html" | "mht" | "xml" | "csv" | "docx" | "online";
             ips?: components["schemas"]["IpList"];
             asset_group_ids?: components["schemas"]["IdList"];
+            /** @description Scan references (scan/…) for scan-based reports. */
             report_refs?: string;
             policy_id?: number;
+            hide_header?: components["schemas"]["Flag"];
+            /** Format: password */
+            pdf_password?: string;
+            recipient_group?: string;
+            recipient_group_id?: components["schemas"]["IdList"];
         };
         ReportFetchParams: {
             /**
@@ -787,10 +917,19 @@ export interface components {
             is_patchable?: components["schemas"]["Flag"];
             last_modified_after?: components["schemas"]["QualysDateTime"];
             last_modified_before?: components["schemas"]["QualysDateTime"];
+            last_modified_by_service_after?: components["schemas"]["QualysDateTime"];
+            last_modified_by_user_after?: components["schemas"]["QualysDateTime"];
             published_after?: components["schemas"]["QualysDateTime"];
+            published_before?: components["schemas"]["QualysDateTime"];
+            /** @description Remote, Authenticated, … (see the KB list docs). */
+            discovery_method?: string;
+            /** @description Comma-separated auth types, e.g. Windows,Unix. */
+            discovery_auth_types?: string;
             show_pci_reasons?: components["schemas"]["Flag"];
             show_supported_modules_info?: components["schemas"]["Flag"];
             show_disabled_flag?: components["schemas"]["Flag"];
+            show_qid_change_log?: components["schemas"]["Flag"];
+            echo_request?: components["schemas"]["Flag"];
         };
         PolicyListParams: {
             /**
@@ -804,6 +943,8 @@ export interface components {
             id_min?: number;
             id_max?: number;
             updated_after_datetime?: components["schemas"]["QualysDateTime"];
+            created_after_datetime?: components["schemas"]["QualysDateTime"];
+            echo_request?: components["schemas"]["Flag"];
         };
         PolicyExportParams: {
             /**
@@ -812,6 +953,8 @@ export interface components {
              */
             action: "export";
             id: number;
+            /** @description Instead of id. */
+            title?: string;
             show_user_controls?: components["schemas"]["Flag"];
             show_appendix?: components["schemas"]["Flag"];
         };
@@ -830,6 +973,22 @@ export interface components {
             details?: "Basic" | "All" | "None" | "Light";
             /** @enum {string} */
             status?: "Passed" | "Failed" | "Error";
+            use_tags?: components["schemas"]["Flag"];
+            /** @enum {string} */
+            tag_set_by?: "id" | "name";
+            /** @enum {string} */
+            tag_include_selector?: "any" | "all";
+            /** @enum {string} */
+            tag_exclude_selector?: "any" | "all";
+            tag_set_include?: string;
+            tag_set_exclude?: string;
+            /**
+             * @description csv and csv_no_metadata exist but are not decoded by this SDK.
+             * @enum {string}
+             */
+            output_format?: "xml";
+            echo_request?: components["schemas"]["Flag"];
+            /** @description Not allowed with policy_ids. */
             truncation_limit?: number;
         };
         ControlListParams: {
@@ -844,6 +1003,8 @@ export interface components {
             id_min?: number;
             id_max?: number;
             updated_after_datetime?: components["schemas"]["QualysDateTime"];
+            created_after_datetime?: components["schemas"]["QualysDateTime"];
+            echo_request?: components["schemas"]["Flag"];
             truncation_limit?: number;
         };
         OptionProfileExportParams: {
@@ -868,6 +1029,13 @@ export interface components {
             ids?: components["schemas"]["IdList"];
             name?: string;
             busy?: components["schemas"]["Flag"];
+            /** @description Appliances running this scan. */
+            scan_ref?: string;
+            scan_detail?: components["schemas"]["Flag"];
+            show_tags?: components["schemas"]["Flag"];
+            include_cloud_info?: components["schemas"]["Flag"];
+            type?: string;
+            platform_provider?: string;
             include_license_info?: components["schemas"]["Flag"];
         };
         ActivityLogListParams: {
@@ -879,7 +1047,9 @@ export interface components {
             since_datetime?: components["schemas"]["QualysDateTime"];
             until_datetime?: components["schemas"]["QualysDateTime"];
             user_action?: string;
+            action_details?: string;
             username?: string;
+            user_role?: string;
             id_max?: number;
             truncation_limit?: number;
             /** @enum {string} */
@@ -909,6 +1079,7 @@ export interface components {
         };
         /** @description The generic answer of writes and errors. A CODE means an error (raised as QualysApiError). */
         SimpleReturn: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -944,6 +1115,7 @@ export interface components {
             fqdn?: string;
         };
         HostListVmDetectionOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -980,6 +1152,8 @@ export interface components {
             /** Format: date-time */
             lastPcScannedDate?: string;
             tags?: components["schemas"]["Tag"][];
+            metadata?: components["schemas"]["CloudMetadata"];
+            cloudProviderTags?: components["schemas"]["CloudTag"][];
             detectionList?: components["schemas"]["Detection"][];
         };
         Detection: {
@@ -1022,6 +1196,8 @@ export interface components {
             affectExploitableConfig?: boolean;
             /** Format: date-time */
             lastProcessedDatetime?: string;
+            /** @description Named in the HLD DTD fragment without a declaration; kept as text (children would land in `extra`). */
+            assetCve?: string;
         };
         Qds: {
             /** @description LOW … CRITICAL. */
@@ -1032,13 +1208,79 @@ export interface components {
             name?: string;
             value?: string;
         };
+        /** @description The request as Qualys read it, sent back with `echo_request=1` (REQUEST in the DTDs). */
+        EchoRequest: {
+            /** Format: date-time */
+            datetime?: string;
+            userLogin?: string;
+            resource?: string;
+            paramList?: components["schemas"]["EchoParam"][];
+            /** @description URL-encoded. */
+            postData?: string;
+        };
+        EchoParam: {
+            key?: string;
+            value?: string;
+        };
+        /** @description Cloud instance metadata (`host_metadata=ec2|azure|google|all`). Dates stay strings: their format is not in the sources. */
+        CloudMetadata: {
+            ec2?: components["schemas"]["MetadataAttribute"][];
+            google?: components["schemas"]["MetadataAttribute"][];
+            azure?: components["schemas"]["MetadataAttribute"][];
+        };
+        MetadataAttribute: {
+            name?: string;
+            lastStatus?: string;
+            value?: string;
+            lastSuccessDate?: string;
+            lastErrorDate?: string;
+            lastError?: string;
+        };
+        CloudTag: {
+            name?: string;
+            value?: string;
+            lastSuccessDate?: string;
+        };
+        /** @description From the HOST_LIST_OUTPUT DTD (qualyspy extract, 2022) and the graph-qualys captures. */
         HostListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
                 hostList?: components["schemas"]["Host"][];
                 idSet?: components["schemas"]["IdSet"];
                 warning?: components["schemas"]["Warning"];
+                glossary?: components["schemas"]["HostListGlossary"];
+            };
+        };
+        /** @description Names for the ids in the page (user-defined field labels, owners, asset groups). */
+        HostListGlossary: {
+            userDef?: components["schemas"]["UserDefinedFields"];
+            userList?: {
+                userLogin?: string;
+                firstName?: string;
+                lastName?: string;
+            }[];
+            assetGroupList?: {
+                id?: number;
+                title?: string;
+            }[];
+        };
+        UserDefinedFields: {
+            label1?: string;
+            label2?: string;
+            label3?: string;
+            value1?: {
+                udAttr?: string;
+                value?: string;
+            };
+            value2?: {
+                udAttr?: string;
+                value?: string;
+            };
+            value3?: {
+                udAttr?: string;
+                value?: string;
             };
         };
         Host: {
@@ -1046,28 +1288,53 @@ export interface components {
             assetId?: number;
             ip?: string;
             ipv6?: string;
+            assetRiskScore?: number;
+            assetCriticalityScore?: number;
+            arsFactors?: {
+                arsFormula?: string;
+                vulnCount?: {
+                    qdsSeverity?: string;
+                    value?: number;
+                }[];
+            };
+            /** @description With `show_trurisk=1` (Qualys docs; not in the 2022 DTD extract). */
+            truriskScore?: number;
             trackingMethod?: string;
             networkId?: number;
             dns?: string;
             dnsData?: components["schemas"]["DnsData"];
+            cloudProvider?: string;
+            cloudService?: string;
+            cloudResourceId?: string;
+            ec2InstanceId?: string;
             netbios?: string;
             os?: string;
             qgHostid?: string;
-            truriskScore?: number;
-            assetRiskScore?: number;
-            assetCriticalityScore?: number;
             tags?: components["schemas"]["Tag"][];
+            metadata?: components["schemas"]["CloudMetadata"];
+            cloudProviderTags?: components["schemas"]["CloudTag"][];
             /** Format: date-time */
             lastVulnScanDatetime?: string;
             /** Format: date-time */
             lastVmScannedDate?: string;
+            /** @description Seconds. */
             lastVmScannedDuration?: number;
             /** Format: date-time */
+            lastVmAuthScannedDate?: string;
+            /** @description Seconds. */
+            lastVmAuthScannedDuration?: number;
+            /** Format: date-time */
             lastComplianceScanDatetime?: string;
+            /** Format: date-time */
+            lastScapScanDatetime?: string;
             owner?: string;
             comments?: string;
+            userDef?: components["schemas"]["UserDefinedFields"];
+            /** @description Comma-separated asset group ids (names in the GLOSSARY). */
+            assetGroupIds?: string;
         };
         IpListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1079,6 +1346,7 @@ export interface components {
             ipRange?: string[];
         };
         AssetGroupListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1123,6 +1391,7 @@ export interface components {
             };
         };
         ScheduleScanListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1137,6 +1406,7 @@ export interface components {
             target?: string;
         };
         ReportListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1161,6 +1431,7 @@ export interface components {
             expirationDatetime?: string;
         };
         ScheduleReportListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1191,6 +1462,7 @@ export interface components {
             global?: boolean;
         };
         KnowledgeBaseVulnListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1199,16 +1471,28 @@ export interface components {
                 warning?: components["schemas"]["Warning"];
             };
         };
+        /** @description From the complete KNOWLEDGE_BASE_VULN_LIST_OUTPUT DTD (qualyspy). Values whose format no sample shows (CVSS parts, change-log dates) stay strings. */
         Vuln: {
             qid?: number;
+            /** @description Vulnerability, Potential Vulnerability, Information Gathered, … */
             vulnType?: string;
             severityLevel?: number;
             title?: string;
             category?: string;
+            detectionInfo?: string;
+            lastCustomization?: {
+                /** Format: date-time */
+                datetime?: string;
+                userLogin?: string;
+            };
             /** Format: date-time */
             lastServiceModificationDatetime?: string;
             /** Format: date-time */
             publishedDatetime?: string;
+            bugtraqList?: {
+                id?: string;
+                url?: string;
+            }[];
             patchable?: boolean;
             softwareList?: {
                 product?: string;
@@ -1219,25 +1503,108 @@ export interface components {
                 id?: string;
                 url?: string;
             }[];
+            /** @description HTML. */
             diagnosis?: string;
+            diagnosisComment?: string;
+            /** @description HTML. */
             consequence?: string;
+            consequenceComment?: string;
+            /** @description HTML. */
             solution?: string;
+            solutionComment?: string;
+            complianceList?: {
+                type?: string;
+                section?: string;
+                description?: string;
+            }[];
+            correlation?: {
+                exploits?: {
+                    srcName?: string;
+                    expltList?: {
+                        ref?: string;
+                        desc?: string;
+                        link?: string;
+                    }[];
+                }[];
+                malware?: {
+                    srcName?: string;
+                    mwList?: {
+                        mwId?: string;
+                        mwType?: string;
+                        mwPlatform?: string;
+                        mwAlias?: string;
+                        mwRating?: string;
+                        mwLink?: string;
+                    }[];
+                }[];
+            };
+            cvss?: {
+                base?: components["schemas"]["CvssBase"];
+                temporal?: string;
+                vectorString?: string;
+                access?: components["schemas"]["CvssAccess"];
+                impact?: components["schemas"]["CvssImpact"];
+                authentication?: string;
+                exploitability?: string;
+                remediationLevel?: string;
+                reportConfidence?: string;
+            };
+            cvssV3?: {
+                base?: components["schemas"]["CvssBase"];
+                temporal?: string;
+                vectorString?: string;
+                cvss3Version?: string;
+                attack?: {
+                    vector?: string;
+                    complexity?: string;
+                };
+                impact?: components["schemas"]["CvssImpact"];
+                privilegesRequired?: string;
+                userInteraction?: string;
+                scope?: string;
+                exploitCodeMaturity?: string;
+                remediationLevel?: string;
+                reportConfidence?: string;
+            };
             pciFlag?: boolean;
+            automaticPciFail?: string;
+            pciReasons?: string[];
             threatIntelligence?: {
                 id?: string;
                 value?: string;
             }[];
+            /** @description Comma-separated (`show_supported_modules_info=1`). */
+            supportedModules?: string;
             discovery?: {
                 remote?: boolean;
                 authTypeList?: string[];
+                additionalInfo?: string;
             };
             isDisabled?: boolean;
+            changeLogList?: {
+                changeDate?: string;
+                comments?: string;
+            }[];
+        };
+        CvssBase: {
+            source?: string;
+            value?: string;
+        };
+        CvssAccess: {
+            vector?: string;
+            complexity?: string;
+        };
+        CvssImpact: {
+            confidentiality?: string;
+            integrity?: string;
+            availability?: string;
         };
         Reference: {
             id?: string;
             url?: string;
         };
         PolicyListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1267,6 +1634,7 @@ export interface components {
             by?: string;
         };
         CompliancePostureInfoListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1295,6 +1663,7 @@ export interface components {
             postureModifiedDate?: string;
         };
         ControlListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;
@@ -1319,7 +1688,7 @@ export interface components {
         OptionProfiles: {
             optionProfile?: components["schemas"]["OptionProfile"][];
         };
-        /** @description BASIC_INFO is decoded; SCAN, MAP and ADDITIONAL (hundreds of settings) are kept raw in `extra`. */
+        /** @description From the OPTION_PROFILES DTD (qualyspy extract, 2022). The main settings are decoded as text (their value formats are not in the sources); the rarer nested ones stay in `extra`. */
         OptionProfile: {
             basicInfo?: {
                 id?: number;
@@ -1334,8 +1703,101 @@ export interface components {
                 /** Format: date-time */
                 updateDate?: string;
             };
+            scan?: {
+                ports?: {
+                    tcpPorts?: components["schemas"]["OptionProfileTcpPorts"];
+                    udpPorts?: components["schemas"]["OptionProfileUdpPorts"];
+                    authoritativeOption?: string;
+                    standardScan?: string;
+                    targetedScan?: string;
+                };
+                scanDeadHosts?: string;
+                closeVulnerabilities?: {
+                    hasCloseVulnerabilities?: string;
+                    hostNotFoundAlive?: string;
+                };
+                purgeOldHostOsChanged?: string;
+                performance?: {
+                    parallelScaling?: string;
+                    overallPerformance?: string;
+                    hostsToScan?: {
+                        externalScanners?: string;
+                        scannerAppliances?: string;
+                    };
+                    processesToRun?: {
+                        totalProcesses?: string;
+                        httpProcesses?: string;
+                    };
+                    packetDelay?: string;
+                    portScanningAndHostDiscovery?: string;
+                    externalScannersToUse?: string;
+                    hostCgiChecks?: string;
+                    maxCgiChecks?: string;
+                    maxTargetsPerSlice?: string;
+                    maxNumberOfTargets?: string;
+                    skipPreScanning?: string;
+                };
+                loadBalancerDetection?: string;
+                vulnerabilityDetection?: {
+                    complete?: string;
+                    runtime?: string;
+                };
+                authentication?: string;
+                authenticationLeastPrivilege?: string;
+                addlCertDetection?: string;
+                liteOsScan?: string;
+                hostAliveTesting?: string;
+                ethernetIpProbing?: string;
+                doNotOverwriteOs?: string;
+                testAuthentication?: string;
+                maxScanDurationPerAsset?: string;
+            };
+            map?: {
+                basicInfoGatheringOn?: string;
+                tcpPorts?: components["schemas"]["OptionProfileTcpPorts"];
+                udpPorts?: components["schemas"]["OptionProfileUdpPorts"];
+                mapOptions?: {
+                    performLiveHostSweep?: string;
+                    disableDnsTraffic?: string;
+                };
+                mapAuthentication?: string;
+            };
+            additional?: {
+                hostDiscovery?: {
+                    tcpPorts?: components["schemas"]["OptionProfileTcpPorts"];
+                    udpPorts?: components["schemas"]["OptionProfileUdpPorts"];
+                    icmp?: string;
+                };
+                packetOptions?: {
+                    ignoreFirewallGeneratedTcpRst?: string;
+                    ignoreAllTcpRst?: string;
+                    ignoreFirewallGeneratedTcpSynAck?: string;
+                    notSendTcpAckOrSynAckDuringHostDiscovery?: string;
+                };
+            };
+        };
+        OptionProfileTcpPorts: {
+            tcpPortsType?: string;
+            tcpPortsStandardScan?: string;
+            tcpPortsAdditional?: {
+                hasAdditional?: string;
+                additionalPorts?: string;
+            };
+            threeWayHandshake?: string;
+            standardScan?: string;
+        };
+        OptionProfileUdpPorts: {
+            udpPortsType?: string;
+            udpPortsStandardScan?: string;
+            udpPortsAdditional?: {
+                hasAdditional?: string;
+                additionalPorts?: string;
+            };
+            standardScan?: string;
+            customPort?: string;
         };
         ApplianceListOutput: {
+            request?: components["schemas"]["EchoRequest"];
             response?: {
                 /** Format: date-time */
                 datetime?: string;

@@ -13,6 +13,7 @@ export interface Appliance {
 }
 
 export interface ApplianceListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -35,6 +36,7 @@ export interface AssetGroup {
 }
 
 export interface AssetGroupListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -54,7 +56,25 @@ export interface ByWhen {
   extra?: Record<string, unknown>;
 }
 
+/** Cloud instance metadata (`host_metadata=ec2|azure|google|all`). Dates stay strings: their format is not in the sources. */
+export interface CloudMetadata {
+  ec2?: MetadataAttribute[];
+  google?: MetadataAttribute[];
+  azure?: MetadataAttribute[];
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+export interface CloudTag {
+  name?: string;
+  value?: string;
+  lastSuccessDate?: string;
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
 export interface CompliancePostureInfoListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -85,6 +105,7 @@ export interface Control {
 }
 
 export interface ControlListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -93,6 +114,28 @@ export interface ControlListOutput {
     /** Elements and attributes the schema does not know, kept as decoded. */
     extra?: Record<string, unknown>;
   };
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+export interface CvssAccess {
+  vector?: string;
+  complexity?: string;
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+export interface CvssBase {
+  source?: string;
+  value?: string;
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+export interface CvssImpact {
+  confidentiality?: string;
+  integrity?: string;
+  availability?: string;
   /** Elements and attributes the schema does not know, kept as decoded. */
   extra?: Record<string, unknown>;
 }
@@ -129,6 +172,8 @@ export interface Detection {
   affectRunningService?: boolean;
   affectExploitableConfig?: boolean;
   lastProcessedDatetime?: Date;
+  /** Named in the HLD DTD fragment without a declaration; kept as text (children would land in `extra`). */
+  assetCve?: string;
   /** Elements and attributes the schema does not know, kept as decoded. */
   extra?: Record<string, unknown>;
 }
@@ -158,6 +203,8 @@ export interface DetectionHost {
   lastVmAuthScannedDuration?: number;
   lastPcScannedDate?: Date;
   tags?: Tag[];
+  metadata?: CloudMetadata;
+  cloudProviderTags?: CloudTag[];
   detectionList?: Detection[];
   /** Elements and attributes the schema does not know, kept as decoded. */
   extra?: Record<string, unknown>;
@@ -171,28 +218,73 @@ export interface DnsData {
   extra?: Record<string, unknown>;
 }
 
+export interface EchoParam {
+  key?: string;
+  value?: string;
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+/** The request as Qualys read it, sent back with `echo_request=1` (REQUEST in the DTDs). */
+export interface EchoRequest {
+  datetime?: Date;
+  userLogin?: string;
+  resource?: string;
+  paramList?: EchoParam[];
+  /** URL-encoded. */
+  postData?: string;
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
 export interface Host {
   id?: number;
   assetId?: number;
   ip?: string;
   ipv6?: string;
+  assetRiskScore?: number;
+  assetCriticalityScore?: number;
+  arsFactors?: {
+    arsFormula?: string;
+    vulnCount?: ({
+      qdsSeverity?: string;
+      value?: number;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    })[];
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  /** With `show_trurisk=1` (Qualys docs; not in the 2022 DTD extract). */
+  truriskScore?: number;
   trackingMethod?: string;
   networkId?: number;
   dns?: string;
   dnsData?: DnsData;
+  cloudProvider?: string;
+  cloudService?: string;
+  cloudResourceId?: string;
+  ec2InstanceId?: string;
   netbios?: string;
   os?: string;
   qgHostid?: string;
-  truriskScore?: number;
-  assetRiskScore?: number;
-  assetCriticalityScore?: number;
   tags?: Tag[];
+  metadata?: CloudMetadata;
+  cloudProviderTags?: CloudTag[];
   lastVulnScanDatetime?: Date;
   lastVmScannedDate?: Date;
+  /** Seconds. */
   lastVmScannedDuration?: number;
+  lastVmAuthScannedDate?: Date;
+  /** Seconds. */
+  lastVmAuthScannedDuration?: number;
   lastComplianceScanDatetime?: Date;
+  lastScapScanDatetime?: Date;
   owner?: string;
   comments?: string;
+  userDef?: UserDefinedFields;
+  /** Comma-separated asset group ids (names in the GLOSSARY). */
+  assetGroupIds?: string;
   /** Elements and attributes the schema does not know, kept as decoded. */
   extra?: Record<string, unknown>;
 }
@@ -225,13 +317,36 @@ export interface HostAssetServiceResponse {
   extra?: Record<string, unknown>;
 }
 
+/** Names for the ids in the page (user-defined field labels, owners, asset groups). */
+export interface HostListGlossary {
+  userDef?: UserDefinedFields;
+  userList?: ({
+    userLogin?: string;
+    firstName?: string;
+    lastName?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  })[];
+  assetGroupList?: ({
+    id?: number;
+    title?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  })[];
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+/** From the HOST_LIST_OUTPUT DTD (qualyspy extract, 2022) and the graph-qualys captures. */
 export interface HostListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
     hostList?: Host[];
     idSet?: IdSet;
     warning?: Warning;
+    glossary?: HostListGlossary;
     /** Elements and attributes the schema does not know, kept as decoded. */
     extra?: Record<string, unknown>;
   };
@@ -240,6 +355,7 @@ export interface HostListOutput {
 }
 
 export interface HostListVmDetectionOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -260,6 +376,7 @@ export interface IdSet {
 }
 
 export interface IpListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     ipSet?: IpSet;
@@ -278,6 +395,7 @@ export interface IpSet {
 }
 
 export interface KnowledgeBaseVulnListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -291,7 +409,18 @@ export interface KnowledgeBaseVulnListOutput {
   extra?: Record<string, unknown>;
 }
 
-/** BASIC_INFO is decoded; SCAN, MAP and ADDITIONAL (hundreds of settings) are kept raw in `extra`. */
+export interface MetadataAttribute {
+  name?: string;
+  lastStatus?: string;
+  value?: string;
+  lastSuccessDate?: string;
+  lastErrorDate?: string;
+  lastError?: string;
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+/** From the OPTION_PROFILES DTD (qualyspy extract, 2022). The main settings are decoded as text (their value formats are not in the sources); the rarer nested ones stay in `extra`. */
 export interface OptionProfile {
   basicInfo?: {
     id?: number;
@@ -307,6 +436,132 @@ export interface OptionProfile {
     /** Elements and attributes the schema does not know, kept as decoded. */
     extra?: Record<string, unknown>;
   };
+  scan?: {
+    ports?: {
+      tcpPorts?: OptionProfileTcpPorts;
+      udpPorts?: OptionProfileUdpPorts;
+      authoritativeOption?: string;
+      standardScan?: string;
+      targetedScan?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    scanDeadHosts?: string;
+    closeVulnerabilities?: {
+      hasCloseVulnerabilities?: string;
+      hostNotFoundAlive?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    purgeOldHostOsChanged?: string;
+    performance?: {
+      parallelScaling?: string;
+      overallPerformance?: string;
+      hostsToScan?: {
+        externalScanners?: string;
+        scannerAppliances?: string;
+        /** Elements and attributes the schema does not know, kept as decoded. */
+        extra?: Record<string, unknown>;
+      };
+      processesToRun?: {
+        totalProcesses?: string;
+        httpProcesses?: string;
+        /** Elements and attributes the schema does not know, kept as decoded. */
+        extra?: Record<string, unknown>;
+      };
+      packetDelay?: string;
+      portScanningAndHostDiscovery?: string;
+      externalScannersToUse?: string;
+      hostCgiChecks?: string;
+      maxCgiChecks?: string;
+      maxTargetsPerSlice?: string;
+      maxNumberOfTargets?: string;
+      skipPreScanning?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    loadBalancerDetection?: string;
+    vulnerabilityDetection?: {
+      complete?: string;
+      runtime?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    authentication?: string;
+    authenticationLeastPrivilege?: string;
+    addlCertDetection?: string;
+    liteOsScan?: string;
+    hostAliveTesting?: string;
+    ethernetIpProbing?: string;
+    doNotOverwriteOs?: string;
+    testAuthentication?: string;
+    maxScanDurationPerAsset?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  map?: {
+    basicInfoGatheringOn?: string;
+    tcpPorts?: OptionProfileTcpPorts;
+    udpPorts?: OptionProfileUdpPorts;
+    mapOptions?: {
+      performLiveHostSweep?: string;
+      disableDnsTraffic?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    mapAuthentication?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  additional?: {
+    hostDiscovery?: {
+      tcpPorts?: OptionProfileTcpPorts;
+      udpPorts?: OptionProfileUdpPorts;
+      icmp?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    packetOptions?: {
+      ignoreFirewallGeneratedTcpRst?: string;
+      ignoreAllTcpRst?: string;
+      ignoreFirewallGeneratedTcpSynAck?: string;
+      notSendTcpAckOrSynAckDuringHostDiscovery?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+export interface OptionProfileTcpPorts {
+  tcpPortsType?: string;
+  tcpPortsStandardScan?: string;
+  tcpPortsAdditional?: {
+    hasAdditional?: string;
+    additionalPorts?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  threeWayHandshake?: string;
+  standardScan?: string;
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
+export interface OptionProfileUdpPorts {
+  udpPortsType?: string;
+  udpPortsStandardScan?: string;
+  udpPortsAdditional?: {
+    hasAdditional?: string;
+    additionalPorts?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  standardScan?: string;
+  customPort?: string;
   /** Elements and attributes the schema does not know, kept as decoded. */
   extra?: Record<string, unknown>;
 }
@@ -340,6 +595,7 @@ export interface Policy {
 }
 
 export interface PolicyListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -446,6 +702,7 @@ export interface Report {
 }
 
 export interface ReportListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -523,6 +780,7 @@ export interface ScanListOutput {
 }
 
 export interface ScheduleReportListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -535,6 +793,7 @@ export interface ScheduleReportListOutput {
 }
 
 export interface ScheduleScanListOutput {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
@@ -567,6 +826,7 @@ export interface ScheduledScan {
 
 /** The generic answer of writes and errors. A CODE means an error (raised as QualysApiError). */
 export interface SimpleReturn {
+  request?: EchoRequest;
   response?: {
     datetime?: Date;
     /** Numeric in practice, but some calls put text here. */
@@ -624,6 +884,32 @@ export interface User {
   extra?: Record<string, unknown>;
 }
 
+export interface UserDefinedFields {
+  label1?: string;
+  label2?: string;
+  label3?: string;
+  value1?: {
+    udAttr?: string;
+    value?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  value2?: {
+    udAttr?: string;
+    value?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  value3?: {
+    udAttr?: string;
+    value?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  /** Elements and attributes the schema does not know, kept as decoded. */
+  extra?: Record<string, unknown>;
+}
+
 export interface UserListOutput {
   /** Streamed record by record: absent from the rest-of-document object. */
   userList?: User[];
@@ -631,14 +917,29 @@ export interface UserListOutput {
   extra?: Record<string, unknown>;
 }
 
+/** From the complete KNOWLEDGE_BASE_VULN_LIST_OUTPUT DTD (qualyspy). Values whose format no sample shows (CVSS parts, change-log dates) stay strings. */
 export interface Vuln {
   qid?: number;
+  /** Vulnerability, Potential Vulnerability, Information Gathered, … */
   vulnType?: string;
   severityLevel?: number;
   title?: string;
   category?: string;
+  detectionInfo?: string;
+  lastCustomization?: {
+    datetime?: Date;
+    userLogin?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
   lastServiceModificationDatetime?: Date;
   publishedDatetime?: Date;
+  bugtraqList?: ({
+    id?: string;
+    url?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  })[];
   patchable?: boolean;
   softwareList?: ({
     product?: string;
@@ -653,23 +954,112 @@ export interface Vuln {
     /** Elements and attributes the schema does not know, kept as decoded. */
     extra?: Record<string, unknown>;
   })[];
+  /** HTML. */
   diagnosis?: string;
+  diagnosisComment?: string;
+  /** HTML. */
   consequence?: string;
+  consequenceComment?: string;
+  /** HTML. */
   solution?: string;
+  solutionComment?: string;
+  complianceList?: ({
+    type?: string;
+    section?: string;
+    description?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  })[];
+  correlation?: {
+    exploits?: ({
+      srcName?: string;
+      expltList?: ({
+        ref?: string;
+        desc?: string;
+        link?: string;
+        /** Elements and attributes the schema does not know, kept as decoded. */
+        extra?: Record<string, unknown>;
+      })[];
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    })[];
+    malware?: ({
+      srcName?: string;
+      mwList?: ({
+        mwId?: string;
+        mwType?: string;
+        mwPlatform?: string;
+        mwAlias?: string;
+        mwRating?: string;
+        mwLink?: string;
+        /** Elements and attributes the schema does not know, kept as decoded. */
+        extra?: Record<string, unknown>;
+      })[];
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    })[];
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  cvss?: {
+    base?: CvssBase;
+    temporal?: string;
+    vectorString?: string;
+    access?: CvssAccess;
+    impact?: CvssImpact;
+    authentication?: string;
+    exploitability?: string;
+    remediationLevel?: string;
+    reportConfidence?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
+  cvssV3?: {
+    base?: CvssBase;
+    temporal?: string;
+    vectorString?: string;
+    cvss3Version?: string;
+    attack?: {
+      vector?: string;
+      complexity?: string;
+      /** Elements and attributes the schema does not know, kept as decoded. */
+      extra?: Record<string, unknown>;
+    };
+    impact?: CvssImpact;
+    privilegesRequired?: string;
+    userInteraction?: string;
+    scope?: string;
+    exploitCodeMaturity?: string;
+    remediationLevel?: string;
+    reportConfidence?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  };
   pciFlag?: boolean;
+  automaticPciFail?: string;
+  pciReasons?: string[];
   threatIntelligence?: ({
     id?: string;
     value?: string;
     /** Elements and attributes the schema does not know, kept as decoded. */
     extra?: Record<string, unknown>;
   })[];
+  /** Comma-separated (`show_supported_modules_info=1`). */
+  supportedModules?: string;
   discovery?: {
     remote?: boolean;
     authTypeList?: string[];
+    additionalInfo?: string;
     /** Elements and attributes the schema does not know, kept as decoded. */
     extra?: Record<string, unknown>;
   };
   isDisabled?: boolean;
+  changeLogList?: ({
+    changeDate?: string;
+    comments?: string;
+    /** Elements and attributes the schema does not know, kept as decoded. */
+    extra?: Record<string, unknown>;
+  })[];
   /** Elements and attributes the schema does not know, kept as decoded. */
   extra?: Record<string, unknown>;
 }

@@ -1,19 +1,24 @@
 /**
  * The runtime behind the generated VM action functions: builds the form (or query, or QPS
- * ServiceRequest), sends it through the client's handler (auth, rate limits, retries), decodes
- * the XML as a stream, and follows truncation pages (WARNING 1980 + next URL) and QPS pages
- * (hasMoreRecords / lastId) so the caller sees one iterator over every record.
+ * ServiceRequest), sends it through the client's handler (auth, rate limits, retries), checks
+ * that the answer is XML, decodes it as a stream, and follows truncation pages (WARNING 1980 +
+ * next URL) and QPS pages (hasMoreRecords / lastId) so the caller sees one iterator over every
+ * record.
  */
 import { warnDeprecatedOnce } from "../deprecation.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
+import { HttpError } from "../errors/http-error.js";
 import { PagingError } from "../errors/paging-error.js";
 import type { Runtime } from "../runtime.js";
 import type { CallContext, DeprecationInfo } from "../types.js";
 import { decodeXml, decodeXmlDocument } from "../xml/decode.js";
 import type { XmlRoot } from "../xml/descriptor.js";
-import { encodeForm, type FormValue } from "./form.js";
-import { checkRawBody } from "./raw-body.js";
-import { serviceRequest, type QpsSearch } from "./service-request.js";
+import { encodeForm } from "./form.js";
+import { nextQpsPage, nextTruncationPage, pageKey, type PageRequest } from "./paging.js";
+import { checkRawBody, rawResult, type RawAs } from "./raw-body.js";
+import { xmlBody, type ResponseCheckContext } from "./response-check.js";
+import { checkQpsSearch, serviceRequest } from "./service-request.js";
+import { pathFor } from "./versions.js";
 
 export interface VmAction {
   readonly function: string;
@@ -28,18 +33,35 @@ export interface VmAction {
   readonly example: string;
   readonly skipAuth?: boolean;
   readonly exemptFromRateLimit?: boolean;
+  /** Applies to the documented `path` only; another version of the endpoint is not deprecated by it. */
   readonly deprecated?: DeprecationInfo;
+  /** Every API version of this endpoint known to the spec, the documented one included: version → path. */
+  readonly versions?: Readonly<Record<string, string>>;
 }
 
 export type VmActionTable = Readonly<Record<string, VmAction>>;
 
-export interface VmCallOptions {
+export interface VmCallOptions<Version extends string = string> {
   signal?: AbortSignal;
   timeoutMs?: number;
   /** Extra request headers (e.g. `Prefer: example=…` against the Prism mock). */
   headers?: Record<string, string>;
   /** Told after each page of a paged action: its number and its rest-of-document. */
   onPage?: (page: { readonly number: number; readonly document: unknown }) => void;
+  /** Which Qualys API version of the endpoint to call (e.g. "5.0"); default: the client's, else the documented path. */
+  apiVersion?: Version;
+}
+
+/** Options of actions that return a file (report, scan results, CSV): how to hand it over. */
+export interface VmRawCallOptions<Version extends string = string> extends VmCallOptions<Version> {
+  /** "response" (default): the checked Response; "text": its text; "stream": its body stream. */
+  as?: RawAs;
+}
+
+/** Client-wide settings of a VM module. */
+export interface VmModuleOptions {
+  /** Default API version per action function name (a call's `apiVersion` wins). */
+  readonly apiVersions?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Every record of every page; iterate once. */
@@ -48,28 +70,33 @@ export interface RecordStream<R, D> extends AsyncIterable<R> {
   readonly pages: readonly D[];
 }
 
-type Params = Record<string, FormValue> | QpsSearch | undefined;
-
 export function defineVmModule(
   runtime: Runtime,
   module: string,
   actions: VmActionTable,
   descriptors: Readonly<Record<string, XmlRoot>>,
+  moduleOptions: VmModuleOptions = {},
 ): Record<string, unknown> {
   const base = () => runtime.baseUrl("vm", module).replace(/\/+$/, "");
   const out: Record<string, unknown> = {};
+  for (const [name, version] of Object.entries(moduleOptions.apiVersions ?? {})) {
+    const meta = actions[name];
+    if (!meta) throw new ConfigurationError(`apiVersions names ${name}, which is not a ${module} action`);
+    // Fails at set-up, not on the first call, when the version does not exist.
+    pathFor(name, meta.path, meta.versions, version);
+  }
 
   for (const meta of Object.values(actions)) {
     const root = meta.descriptor ? descriptors[meta.descriptor] : undefined;
     if (meta.descriptor && !root) throw new ConfigurationError(`no XML descriptor ${meta.descriptor} for ${module}.${meta.function}`);
+    const method = meta.method.toUpperCase();
 
-    const send = async (url: URL, body: string | URLSearchParams | undefined, options: VmCallOptions): Promise<Response> => {
-      if (meta.deprecated) warnDeprecatedOnce(runtime, module, { operationId: meta.function, method: meta.method, path: meta.path, idempotent: meta.idempotent, deprecated: meta.deprecated });
+    const send = async (page: PageRequest, options: VmCallOptions): Promise<Response> => {
       const headers = new Headers(options.headers);
       if (meta.kind === "qps") headers.set("Content-Type", "text/xml");
       // Decoded answers are XML; raw ones (reports, CSV, JSON scan results) take what comes.
       if (meta.output !== "raw" && !headers.has("Accept")) headers.set("Accept", "application/xml, text/xml");
-      const request = new Request(url, { method: meta.method.toUpperCase(), headers, body, signal: options.signal });
+      const request = new Request(page.url, { method, headers, body: page.body, signal: options.signal });
       const ctx: CallContext = {
         module,
         family: "vm",
@@ -83,10 +110,17 @@ export function defineVmModule(
       return runtime.handler(request, ctx);
     };
 
-    const firstRequest = (params: Params): { url: URL; body: string | URLSearchParams | undefined } => {
-      const url = new URL(base() + meta.path);
-      if (meta.kind === "qps") return { url, body: serviceRequest((params ?? {}) as QpsSearch) };
-      const form = encodeForm({ ...(params as Record<string, FormValue>), ...(meta.action ? { action: meta.action } : {}) });
+    /** Validates the parameters and builds the first request; nothing is sent when they are wrong. */
+    const firstRequest = (params: unknown, options: VmCallOptions): PageRequest => {
+      const path = pathFor(meta.function, meta.path, meta.versions, options.apiVersion ?? moduleOptions.apiVersions?.[meta.function]);
+      if (meta.deprecated && path === meta.path) {
+        warnDeprecatedOnce(runtime, module, { operationId: meta.function, method: meta.method, path, idempotent: meta.idempotent, deprecated: meta.deprecated });
+      }
+      const url = new URL(base() + path);
+      if (meta.kind === "qps") return { url, body: serviceRequest(checkQpsSearch(params, meta.function)) };
+      const form = encodeForm(params, meta.function);
+      // Set last: a JS caller's own `action` must not turn a list into a delete.
+      if (meta.action) form.set("action", meta.action);
       if (meta.kind === "query") {
         url.search = form.toString();
         return { url, body: undefined };
@@ -94,33 +128,54 @@ export function defineVmModule(
       return { url, body: form };
     };
 
-    let fn: (params?: Params, options?: VmCallOptions) => unknown;
+    const checkContext = (page: PageRequest): ResponseCheckContext => ({ operation: meta.function, method, url: page.url.href });
+
+    let fn: (params?: unknown, options?: VmCallOptions) => unknown;
     if (meta.output === "raw") {
-      fn = async (params, options = {}) => {
-        const { url, body } = firstRequest(params);
-        return checkRawBody(await send(url, body, options), meta.function);
+      fn = async (params, options: VmRawCallOptions = {}) => {
+        const page = firstRequest(params, options);
+        return rawResult(await checkRawBody(await send(page, options), checkContext(page)), options.as);
       };
     } else if (meta.output === "document") {
       fn = async (params, options = {}) => {
-        const { url, body } = firstRequest(params);
-        const response = await send(url, body, options);
-        return decodeXmlDocument(response.body ?? [], root!, { httpStatus: response.status, operation: meta.function });
+        const page = firstRequest(params, options);
+        const response = await send(page, options);
+        const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, { httpStatus: response.status, operation: meta.function });
+        failOnStatus(response, page, meta.function, method);
+        return document;
       };
     } else {
       fn = (params, options = {}) => {
+        // Bad parameters throw here, at the call, not at the first iteration.
+        const first = firstRequest(params, options);
+        const search = meta.kind === "qps" ? checkQpsSearch(params, meta.function) : {};
         const pages: unknown[] = [];
+        let used = false;
         return {
           pages,
           async *[Symbol.asyncIterator]() {
-            let next: { url: URL; body: string | URLSearchParams | undefined } | undefined = firstRequest(params);
-            for (let number = 1; next; number++) {
-              const response = await send(next.url, next.body, options);
-              const stream = decodeXml(response.body ?? [], root!, { httpStatus: response.status, operation: meta.function });
+            if (used) throw new PagingError(`${meta.function}: a record stream can be read only once; call ${meta.function} again`);
+            used = true;
+            const seen = new Set<string>();
+            let page: PageRequest | undefined = first;
+            for (let number = 1; page; number++) {
+              seen.add(pageKey(page));
+              const response = await send(page, options);
+              const stream: AsyncIterable<unknown> & { document: Promise<unknown> } = decodeXml(await xmlBody(response, checkContext(page)), root!, { httpStatus: response.status, operation: meta.function });
               yield* stream;
-              const document = await stream.document;
+              const document: unknown = await stream.document;
+              failOnStatus(response, page, meta.function, method);
               pages.push(document);
               options.onPage?.({ number, document });
-              next = nextPage(meta, document, next, params, base());
+              page =
+                meta.paging === "truncation"
+                  ? nextTruncationPage(meta.function, document, page, meta.method)
+                  : meta.paging === "qps"
+                    ? nextQpsPage(meta.function, document, page, search)
+                    : undefined;
+              if (page && seen.has(pageKey(page))) {
+                throw new PagingError(`${meta.function}: the next-page request repeats one already made; stopping instead of looping`);
+              }
             }
           },
         };
@@ -131,50 +186,8 @@ export function defineVmModule(
   return out;
 }
 
-/** The request for the page after `document`, or undefined on the last page. */
-function nextPage(
-  meta: VmAction,
-  document: unknown,
-  current: { url: URL; body: string | URLSearchParams | undefined },
-  params: Params,
-  baseUrl: string,
-): { url: URL; body: string | URLSearchParams | undefined } | undefined {
-  if (meta.paging === "truncation") {
-    const warning = findWarning(document);
-    if (!warning || warning.code !== "1980") return undefined;
-    if (!warning.url) throw new PagingError(`${meta.function}: a truncation WARNING (1980) came without a next-page URL`);
-    let next: URL;
-    try {
-      next = new URL(warning.url);
-    } catch {
-      throw new PagingError(`${meta.function}: the next-page URL is not a URL: ${warning.url.slice(0, 200)}`);
-    }
-    const ours = new URL(baseUrl);
-    // The URL comes from the response body: never send credentials to a host we were not set up for.
-    if (next.host !== ours.host) {
-      throw new PagingError(`${meta.function}: the next-page URL points at ${next.host}, not the configured ${ours.host}; refusing to follow it`);
-    }
-    // Qualys hands back a GET URL; its query becomes the next POST form (URL-length limits).
-    const url = new URL(next.pathname, ours.origin);
-    if (meta.method === "get") {
-      url.search = next.search;
-      return { url, body: undefined };
-    }
-    if (String(current.body ?? "") === next.searchParams.toString()) {
-      throw new PagingError(`${meta.function}: the next-page URL repeats the current request; stopping instead of looping`);
-    }
-    return { url, body: next.searchParams };
-  }
-  if (meta.paging === "qps") {
-    const doc = document as { hasMoreRecords?: boolean; lastId?: number };
-    if (!doc.hasMoreRecords) return undefined;
-    if (typeof doc.lastId !== "number") throw new PagingError(`${meta.function}: hasMoreRecords is true but lastId is missing`);
-    return { url: current.url, body: serviceRequest((params ?? {}) as QpsSearch, doc.lastId) };
-  }
-  return undefined;
-}
-
-function findWarning(document: unknown): { code?: string; url?: string } | undefined {
-  const doc = document as { response?: { warning?: { code?: string; url?: string } }; warning?: { code?: string; url?: string } };
-  return doc?.response?.warning ?? doc?.warning;
+/** A failure status whose XML held no Qualys error code is still a failure. */
+function failOnStatus(response: Response, page: PageRequest, operation: string, method: string): void {
+  if (response.ok) return;
+  throw new HttpError({ status: response.status, statusText: response.statusText, method, url: page.url.href, operationId: operation, bodyText: "" });
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createVmClient } from "../../../src/generated/vm/index.js";
 import type { DetectionHost } from "../../../src/generated/vm/xml-types.js";
+import { HttpError } from "../../../src/runtime/errors/http-error.js";
 import { PagingError } from "../../../src/runtime/errors/paging-error.js";
 import { QualysApiError } from "../../../src/runtime/errors/qualys-api-error.js";
 import { XmlParseError } from "../../../src/runtime/errors/xml-parse-error.js";
@@ -70,6 +71,65 @@ describe("truncation paging", () => {
     expect((error as Error).message).toMatch(/broke off|Malformed|ended/);
   });
 
+  it("also when the fault comes after more than the first kilobyte of page 2", async () => {
+    const { vm } = await vmAgainst((req, res, origin) => {
+      res.writeHead(200, xml);
+      if (!req.form.get("id_min")) return res.end(detectionPage([1, 2], `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&id_min=3`));
+      const page = detectionPage([3, 4, 5, 6, 7, 8]);
+      const cut = page.indexOf(hostXml(8)) + 60;
+      expect(cut).toBeGreaterThan(1024);
+      // Two writes, so the fault arrives while the decoder is already streaming the page.
+      res.write(page.slice(0, 600));
+      setTimeout(() => {
+        res.write(page.slice(600, cut));
+        setTimeout(() => res.destroy(), 20);
+      }, 20);
+    });
+    const { got, error } = await drain(vm.listHostDetections({ truncation_limit: 2 }));
+    expect(got.map((h) => h.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(error).toBeInstanceOf(XmlParseError);
+  });
+
+  it("hands out the first host before the server sends the rest of the page", async () => {
+    let firstSeen!: () => void;
+    const seen = new Promise<void>((resolve) => (firstSeen = resolve));
+    const { vm } = await vmAgainst((_req, res) => {
+      const page = detectionPage([1, 2]);
+      const cut = page.indexOf(hostXml(2));
+      res.writeHead(200, xml);
+      // Only the first host (well under a kilobyte) until the client has it: no read-ahead may wait for more.
+      res.write(page.slice(0, cut));
+      void seen.then(() => res.end(page.slice(cut)));
+    });
+    const ids: number[] = [];
+    // Should the client wait for the rest anyway, this releases the server so the test ends, and fails.
+    let waitedForTheRest = false;
+    const fallback = setTimeout(() => {
+      waitedForTheRest = true;
+      firstSeen();
+    }, 3000);
+    for await (const host of vm.listHostDetections()) {
+      ids.push(host.id!);
+      if (ids.length === 1) firstSeen();
+    }
+    clearTimeout(fallback);
+    expect(waitedForTheRest).toBe(false);
+    expect(ids).toEqual([1, 2]);
+  });
+
+  it("stops when next-page URLs lead back to a page already read", async () => {
+    const { server, vm } = await vmAgainst((req, res, origin) => {
+      const at = req.form.get("id_min") ?? "1";
+      // 1 → 3 → 1: each URL differs from the request before it, but the walk would never end.
+      res.writeHead(200, xml);
+      res.end(detectionPage([Number(at)], `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&id_min=${at === "1" ? 3 : 1}`));
+    });
+    const { got, error } = await drain(vm.listHostDetections({ id_min: 1 }));
+    expect(got.map((h) => h.id)).toEqual([1, 3]);
+    expect(error).toBeInstanceOf(PagingError);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("refuses a next-page URL on another host", async () => {
     const { server, vm } = await vmAgainst((_req, res) => {
       res.writeHead(200, xml);
@@ -111,12 +171,14 @@ describe("errors on VM calls", () => {
     await expect(vm.launchScan({ scan_title: "t", ip: "10.0.0.1" })).rejects.toMatchObject({ name: "QualysApiError", code: "2001", httpStatus: 200 });
   });
 
-  it("reports an HTML page from a proxy as XmlParseError", async () => {
+  it("reports a proxy's HTML page under 502 as HttpError with the status", async () => {
     const { vm } = await vmAgainst((_req, res) => {
       res.writeHead(502, { "Content-Type": "text/html" });
       res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
     });
-    await expect(vm.listIps()).rejects.toBeInstanceOf(XmlParseError);
+    const error = await vm.listIps().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 502, operationId: "listIps", bodyText: expect.stringContaining("502 Bad Gateway") });
   });
 
   it("streams a finished report untouched, and raises 7001 while it is not ready", async () => {
