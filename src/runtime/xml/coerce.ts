@@ -1,28 +1,63 @@
-import { XmlParseError } from "../errors/xml-parse-error.js";
 import type { XmlScalar } from "./descriptor.js";
 
-/** Turns element text into the schema's type; a value that does not fit is an error, never a guess. */
-export function coerce(text: string, type: XmlScalar, element: string, where: { line: number; column: number }): unknown {
+/** Returned when text does not fit its type; the caller raises the error with the position. */
+export const INVALID: unique symbol = Symbol("invalid");
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Qualys writes `2018-04-13T03:49:05Z`; a space separator and a missing zone also occur in
+// older outputs. Dates without a zone are read as UTC so results do not depend on the host TZ.
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** Turns element or attribute text into its schema type; a value that does not fit is INVALID, never a guess. */
+export function coerce(text: string, type: XmlScalar): unknown {
   switch (type) {
     case "string":
       return text;
-    case "integer":
-    case "number": {
+    case "integer": {
+      if (!INTEGER.test(text)) return INVALID;
       const n = Number(text);
-      if (text === "" || !Number.isFinite(n) || (type === "integer" && !Number.isInteger(n))) {
-        throw new XmlParseError(`<${element}> should hold ${type === "integer" ? "an integer" : "a number"}`, { ...where, excerpt: text.slice(0, 80) });
-      }
-      return n;
+      // An id past 2^53 would silently change: better an error that says to declare it a string.
+      return Number.isSafeInteger(n) ? n : INVALID;
     }
+    case "number":
+      return DECIMAL.test(text) ? Number(text) : INVALID;
     case "boolean":
-      if (text === "1" || text === "true") return true;
-      if (text === "0" || text === "false") return false;
-      throw new XmlParseError(`<${element}> should hold 0/1 or true/false`, { ...where, excerpt: text.slice(0, 80) });
+      if (text === "1") return true;
+      if (text === "0") return false;
+      switch (text.toLowerCase()) {
+        case "true":
+          return true;
+        case "false":
+          return false;
+      }
+      return INVALID;
     case "date-time":
-    case "date": {
-      const d = new Date(text);
-      if (Number.isNaN(d.getTime())) throw new XmlParseError(`<${element}> should hold a date`, { ...where, excerpt: text.slice(0, 80) });
-      return d;
-    }
+    case "date":
+      return toDate(text);
   }
+}
+
+function toDate(text: string): Date | typeof INVALID {
+  const m = DATE_TIME.exec(text);
+  if (!m) return INVALID;
+  const [, y, mo, d, h = "00", mi = "00", s = "00", frac, zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  const ms = frac ? Math.round(Number(frac) * 1000) : 0;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const check = new Date(utc);
+  // Date.UTC rolls 2020-02-30 over to March 1st: refuse instead of moving the date.
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+    return INVALID;
+  }
+  if (!zone || zone.toUpperCase() === "Z") return check;
+  const sign = zone[0] === "-" ? -1 : 1;
+  const digits = zone.slice(1).replace(":", "");
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+  return new Date(utc - sign * offsetMinutes * 60_000);
 }

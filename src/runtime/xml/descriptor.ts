@@ -1,32 +1,78 @@
 /**
- * The runtime form of a decoded-XML schema, emitted by scripts/generate/xml.ts from the specs.
+ * The runtime form of a decoded-XML schema. scripts/generate/xml.ts emits one `XmlRoot` per
+ * schema that a spec links with `x-xml-schema` (or `xmlSchema` in an `x-actions` item); the
+ * streaming decoder (decode.ts) walks it while saxes reads the body.
  *
- * Convention of the OpenAPI schemas it comes from (specs/vm.yaml):
- * - the root schema has `xml.name` = the root element; properties are camelCase fields whose
- *   element is `xml.name` (default: the property name); `xml.attribute: true` reads an attribute;
- * - `type: array` + `xml.wrapped: true`: a wrapper element holding repeated items (the item's
- *   `xml.name`); an array without `wrapped`: the item element repeats directly in the parent;
- *   a list is always an array, even with one item, and absent when its wrapper is absent;
- * - scalars: string, integer / number → number, boolean (0/1, true/false) → boolean,
- *   `format: date-time` / `date` → Date; an element with attributes and text keeps the text in
- *   the property marked `x-xml-text: true`;
- * - `x-xml-record: true` on an array: its items are streamed one by one, not collected;
- * - elements and attributes the schema does not know are kept in the object's `extra`.
+ * SCHEMA CONVENTION (OpenAPI 3.1 object schemas in `components.schemas`)
+ * - Link: an operation, response or `x-actions` item says `x-xml-schema: '#/components/schemas/Name'`
+ *   (`xmlSchema` inside `x-actions`); the wire body itself is `type: string,
+ *   contentMediaType: application/xml`.
+ * - Root: the linked schema has `xml.name` = the root element (HOST_LIST_VM_DETECTION_OUTPUT).
+ * - Properties are camelCase TS fields. A property's element is its `xml.name`, else the
+ *   `xml.name` of the schema it `$ref`s, else the property name. `xml: {name, attribute: true}`
+ *   reads an attribute instead.
+ * - Lists: `type: array` + `xml: {name: HOST_LIST, wrapped: true}` = a wrapper element holding
+ *   repeated items, whose element is the item schema's `xml.name`. An array without `wrapped`
+ *   = the item element repeats directly in the parent; its element name is the item's
+ *   `xml.name`, else the array's `xml.name`, else the property name.
+ *   A list is always an array, also with one item. A wrapper that is present but empty gives
+ *   `[]`; an absent wrapper (or no occurrence of a repeated element) leaves the property
+ *   ABSENT (Qualys leaves out empty lists: an empty HLD page has no HOST_LIST at all).
+ *   Two wrappers of the same list in one parent are concatenated.
+ * - Scalars: `string`; `integer` / `number` → number (decimal text only; an integer outside
+ *   ±2^53 is an error rather than a silently rounded id); `boolean` ← 0/1 or true/false (any
+ *   case); `format: date-time` / `date` → Date, from ISO 8601 (`T` or a space between date and
+ *   time; no zone means UTC, so results do not depend on the machine's time zone). A value that
+ *   does not fit its type is an XmlParseError naming the element and the value, never NaN or an
+ *   Invalid Date. Enums stay strings. An empty element (`<PORT/>`, `<PORT></PORT>`) is absent.
+ * - Text with attributes: an object schema whose property marked `x-xml-text: true` holds the
+ *   element's text (`<QDS severity="HIGH">85</QDS>` → `{severity: "HIGH", value: 85}`).
+ * - Records: `x-xml-record: true` on an array property marks the repeating record to stream
+ *   (HOST_LIST's HOST, VULN_LIST's VULN…). `decodeXml` yields each record as its element closes
+ *   and keeps nothing of it; the property is absent from the rest-of-document object (it stays
+ *   in the type, documented as streamed). `decodeXmlDocument` collects records into the list
+ *   like any other. A record marker inside a record is ignored (only the outermost streams).
+ * - Text rule: whitespace at the start and end of an element's text that lies OUTSIDE CDATA is
+ *   removed; CDATA content and everything between the first and last CDATA section is kept
+ *   verbatim. So `<OS>\n  <![CDATA[ Linux ]]>\n</OS>` is " Linux " and `<A>  x y  </A>` is "x y".
+ *   Entities (`&lt;` … `&#39;`, `&#x263A;`) are decoded; comments are ignored wherever they are.
+ * - Unknown content is never dropped. Every decoded object may carry `extra`:
+ *   - an unknown attribute → `extra["@name"]` (string; `xmlns` declarations are not data and
+ *     are skipped);
+ *   - an unknown child element → `extra[ELEMENT_NAME]` as its raw form: the trimmed text for an
+ *     element with neither attributes nor children; otherwise an object of `"@attr"` strings,
+ *     child elements (raw, by name) and `"#text"`; an element repeated → an array of raw forms;
+ *   - text where the schema expects none → `extra["#text"]`;
+ *   - a second occurrence of a single-valued element → `extra[ELEMENT_NAME]` (decoded value);
+ *   - content the schema cannot hold in place (attributes or children on an element declared as
+ *     a scalar, non-item children of a list wrapper) → the parent's `extra[ELEMENT_NAME]`
+ *     (raw form of that unknown content).
+ *
+ * DESCRIPTOR SHAPE: each element is an `XmlElement`: its `field`, and either a scalar `type`
+ * (leaf) or `children` / `attributes` / `text` (object). `list: "wrapped"` puts the repeated
+ * item under `item`; `list: "repeat"` means the element itself repeats in its parent. The tree is
+ * plain JSON so the generated modules stay small and load without code.
  */
 
 export type XmlScalar = "string" | "integer" | "number" | "boolean" | "date-time" | "date";
 
-export interface XmlElement {
-  /** Field name in the decoded object. */
+/** Where an attribute's or the text's value goes, and its type. */
+export interface XmlValue {
   readonly field: string;
-  /** Leaf element: its text, coerced to this type. */
+  readonly type: XmlScalar;
+}
+
+export interface XmlElement {
+  /** Field name in the decoded parent object ("item" for the item of a wrapped list, "root" for a root). */
+  readonly field: string;
+  /** Set on leaves: the element's text, coerced to this type. Unset: the element decodes to an object. */
   readonly type?: XmlScalar;
-  /** Child elements by element name. */
+  /** Known child elements, by element name. */
   readonly children?: Readonly<Record<string, XmlElement>>;
-  /** Attributes by attribute name. */
-  readonly attributes?: Readonly<Record<string, { readonly field: string; readonly type: XmlScalar }>>;
-  /** Where the text of an element with attributes goes. */
-  readonly text?: { readonly field: string; readonly type: XmlScalar };
+  /** Known attributes, by attribute name. */
+  readonly attributes?: Readonly<Record<string, XmlValue>>;
+  /** Where the text of an element with attributes goes (`x-xml-text`). */
+  readonly text?: XmlValue;
   /**
    * "wrapped": this element wraps repeated `item` elements; "repeat": this element itself
    * repeats in its parent. Either way the field is an array.
@@ -34,12 +80,25 @@ export interface XmlElement {
   readonly list?: "wrapped" | "repeat";
   /** For wrapped lists: the repeated element's name and descriptor. */
   readonly item?: { readonly name: string; readonly element: XmlElement };
-  /** The list's items are records: streamed, not collected. */
+  /** The list's items are records: streamed one by one by `decodeXml`, not collected. */
   readonly record?: boolean;
 }
 
-export interface XmlRoot {
+/**
+ * A document's descriptor. `R` (the streamed record) and `D` (the rest of the document) only
+ * type `decodeXml` / `decodeXmlDocument` results; they are never set at runtime.
+ */
+export interface XmlRoot<R = unknown, D = unknown> {
   /** Root element name. */
   readonly name: string;
   readonly element: XmlElement;
+  /** Type-level only. */
+  readonly __record?: R;
+  /** Type-level only. */
+  readonly __document?: D;
 }
+
+/** The record type of a descriptor. */
+export type XmlRecordOf<T> = T extends XmlRoot<infer R, unknown> ? R : never;
+/** The rest-of-document type of a descriptor. */
+export type XmlDocumentOf<T> = T extends XmlRoot<unknown, infer D> ? D : never;

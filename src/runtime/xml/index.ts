@@ -1,3 +1,16 @@
-export { decodeXml, decodeXmlDocument, type DecodeOptions, type XmlRecordStream, type XmlSource } from "./decode.js";
-export { SIMPLE_RETURN, type SimpleReturnDocument } from "./builtin.js";
-export type { XmlElement, XmlRoot, XmlScalar } from "./descriptor.js";
+export { decodeXml, decodeXmlDocument, DEFAULT_MAX_TEXT_BYTES, type DecodeOptions, type XmlDecodeStream, type XmlRecordStream, type XmlSource } from "./decode.js";
+export {
+  ERROR_DOCUMENTS,
+  GENERIC_RETURN,
+  SERVICE_RESPONSE,
+  SIMPLE_RETURN,
+  V1_ERROR,
+  type GenericReturnDocument,
+  type ServiceResponseStatus,
+  type SimpleReturnDocument,
+  type SimpleReturnItem,
+  type V1ErrorDocument,
+} from "./builtin.js";
+export { nextPageUrlOf, qpsPagingOf, truncationWarningOf, type QpsPaging, type TruncationWarning } from "./paging.js";
+export { valueAt } from "./lookup.js";
+export type { XmlDocumentOf, XmlElement, XmlRecordOf, XmlRoot, XmlScalar, XmlValue } from "./descriptor.js";

@@ -1,0 +1,231 @@
+/**
+ * Turns tokenizer events (open / text / close) into decoded values, driven by an XmlElement
+ * tree. Records go to `emit` the moment their element closes; everything else is assembled into
+ * the rest-of-document. It keeps one frame per open element, so memory is bounded by nesting
+ * depth plus the record being built.
+ */
+import { coerce, INVALID } from "./coerce.js";
+import type { XmlElement, XmlScalar } from "./descriptor.js";
+import { addExtra, appendRepeated, setOwn } from "./extra.js";
+import { appendText, elementText, type TextAccumulator } from "./text.js";
+
+const SCALAR = 0;
+const OBJECT = 1;
+const LIST = 2;
+/** Not in the schema: kept in its raw form. */
+const RAW = 3;
+type Kind = typeof SCALAR | typeof OBJECT | typeof LIST | typeof RAW;
+
+interface Frame extends TextAccumulator {
+  readonly name: string;
+  readonly el: XmlElement | undefined;
+  readonly kind: Kind;
+  obj: Record<string, unknown> | undefined;
+  arr: unknown[] | undefined;
+  /** Item of the parent's wrapped list. */
+  readonly isItem: boolean;
+  /** Its value is handed to `emit`, not stored. */
+  readonly isRecord: boolean;
+  /** It is a record or inside one: markers below are ignored. */
+  readonly inRecord: boolean;
+}
+
+export interface Tag {
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+}
+
+export interface BuilderHooks {
+  /** The descriptor for the root element (may switch to an error-document descriptor), or throws. */
+  root(name: string): XmlElement;
+  emit(record: unknown): void;
+  /** Throws the error for a value that does not fit, with the current position. */
+  invalid(message: string, element: string, value: string): never;
+  /** Throws the error for an element text past the size limit. */
+  tooLong(element: string): never;
+}
+
+const NOT_BLANK = /\S/;
+
+export class DocumentBuilder {
+  private readonly stack: Frame[] = [];
+  /** Root value once the root element has closed. */
+  result: unknown;
+  /** Root element name once seen. */
+  rootName: string | undefined;
+
+  constructor(
+    private readonly hooks: BuilderHooks,
+    /** decodeXmlDocument: records are collected into their lists, not emitted. */
+    private readonly collectRecords: boolean,
+    private readonly maxTextBytes: number,
+  ) {}
+
+  get depth(): number {
+    return this.stack.length;
+  }
+
+  open(tag: Tag): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (!parent) {
+      this.rootName = tag.name;
+      this.push(tag, this.hooks.root(tag.name), false, false, false);
+      return;
+    }
+    let el: XmlElement | undefined;
+    let isItem = false;
+    let isRecord = false;
+    if (parent.kind === LIST) {
+      const item = parent.el!.item;
+      if (item !== undefined && item.name === tag.name) {
+        el = item.element;
+        isItem = true;
+        isRecord = parent.el!.record === true && !parent.inRecord && !this.collectRecords;
+      }
+    } else if (parent.kind === OBJECT) {
+      const children = parent.el!.children;
+      el = children !== undefined && Object.hasOwn(children, tag.name) ? children[tag.name] : undefined;
+      isRecord = el !== undefined && el.list === "repeat" && el.record === true && !parent.inRecord && !this.collectRecords;
+    }
+    this.push(tag, el, isItem, isRecord, parent.inRecord || isRecord);
+  }
+
+  private push(tag: Tag, el: XmlElement | undefined, isItem: boolean, isRecord: boolean, inRecord: boolean): void {
+    const kind: Kind = el === undefined ? RAW : el.list === "wrapped" ? LIST : el.type !== undefined ? SCALAR : OBJECT;
+    const frame: Frame = { name: tag.name, el, kind, obj: undefined, arr: undefined, isItem, isRecord, inRecord, text: "", cdataStart: -1, cdataEnd: -1 };
+    const attributes = tag.attributes;
+    for (const name in attributes) {
+      const raw = attributes[name]!;
+      const known = el?.attributes !== undefined && Object.hasOwn(el.attributes, name) ? el.attributes[name] : undefined;
+      if (known !== undefined) {
+        (frame.obj ??= {})[known.field] = this.value(known.type === "string" ? raw : raw.trim(), known.type, `${tag.name}@${name}`);
+      } else if (name !== "xmlns" && !name.startsWith("xmlns:")) {
+        // Namespace declarations are syntax, not data.
+        if (kind === RAW) setOwn((frame.obj ??= {}), `@${name}`, raw);
+        else addExtra((frame.obj ??= {}), `@${name}`, raw);
+      }
+    }
+    this.stack.push(frame);
+  }
+
+  text(chunk: string, cdata: boolean): void {
+    const top = this.stack[this.stack.length - 1];
+    // Outside the root only whitespace and comments can occur (the tokenizer rejects the rest).
+    if (top === undefined) return;
+    // Leading blank text is trimmed anyway; skipping it keeps pretty-printing out of the buffers.
+    if (!cdata && top.text === "" && top.cdataStart < 0 && !NOT_BLANK.test(chunk)) return;
+    appendText(top, chunk, cdata);
+    const length = top.text.length;
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: count bytes only when the limit is in reach.
+    if (length * 3 > this.maxTextBytes && Buffer.byteLength(top.text) > this.maxTextBytes) this.hooks.tooLong(top.name);
+  }
+
+  close(): void {
+    const frame = this.stack.pop()!;
+    const parent = this.stack[this.stack.length - 1];
+    const value = this.finish(frame, parent);
+    if (parent === undefined) {
+      this.result = value;
+      return;
+    }
+    if (frame.isRecord) {
+      this.hooks.emit(value);
+      return;
+    }
+    if (value === undefined) return;
+    const el = frame.el;
+    switch (parent.kind) {
+      case LIST:
+        if (frame.isItem) (parent.arr ??= []).push(value);
+        else addExtra((parent.obj ??= {}), frame.name, value);
+        return;
+      case OBJECT: {
+        const obj = (parent.obj ??= {});
+        if (el === undefined) addExtra(obj, frame.name, value);
+        else if (el.list === "repeat") {
+          const list = obj[el.field] as unknown[] | undefined;
+          if (list === undefined) obj[el.field] = [value];
+          else list.push(value);
+        } else if (el.list === "wrapped") {
+          // A streamed list leaves nothing in the rest-of-document.
+          if (el.record === true && !parent.inRecord && !this.collectRecords) return;
+          const list = obj[el.field] as unknown[] | undefined;
+          if (list === undefined) obj[el.field] = value;
+          else list.push(...(value as unknown[]));
+        } else if (obj[el.field] === undefined) obj[el.field] = value;
+        else addExtra(obj, frame.name, value);
+        return;
+      }
+      case RAW:
+        appendRepeated((parent.obj ??= {}), frame.name, value);
+        return;
+      case SCALAR:
+        // A child inside an element declared as a scalar: kept, and moved up when the scalar closes.
+        addExtra((parent.obj ??= {}), frame.name, value);
+        return;
+    }
+  }
+
+  private finish(frame: Frame, parent: Frame | undefined): unknown {
+    switch (frame.kind) {
+      case SCALAR: {
+        if (frame.obj !== undefined) this.keepAside(frame, parent, frame.obj.extra);
+        const text = elementText(frame);
+        return text === "" ? undefined : this.value(text, frame.el!.type!, frame.name);
+      }
+      case LIST: {
+        if (frame.obj !== undefined) this.keepAside(frame, parent, frame.obj.extra);
+        const text = frame.text === "" ? "" : elementText(frame);
+        if (text !== "") this.keepAside(frame, parent, { "#text": text });
+        return frame.arr ?? [];
+      }
+      case OBJECT: {
+        const obj = (frame.obj ??= {});
+        if (frame.text !== "") {
+          const text = elementText(frame);
+          const target = frame.el!.text;
+          if (target !== undefined) {
+            if (text !== "") obj[target.field] = this.value(text, target.type, frame.name);
+          } else if (text !== "") addExtra(obj, "#text", text);
+        }
+        return obj;
+      }
+      case RAW: {
+        const text = frame.text === "" ? "" : elementText(frame);
+        if (frame.obj === undefined) return text;
+        if (text !== "") setOwn(frame.obj, "#text", text);
+        return frame.obj;
+      }
+    }
+  }
+
+  /** Content a scalar or a list cannot hold in place goes to the parent's extra under the element name. */
+  private keepAside(frame: Frame, parent: Frame | undefined, content: unknown): void {
+    if (content === undefined) return;
+    if (parent === undefined) return;
+    addExtra((parent.obj ??= {}), frame.name, content);
+  }
+
+  private value(text: string, type: XmlScalar, element: string): unknown {
+    const v = coerce(text, type);
+    if (v === INVALID) this.hooks.invalid(describeType(type), element, text);
+    return v;
+  }
+}
+
+function describeType(type: XmlScalar): string {
+  switch (type) {
+    case "integer":
+      return "an integer";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "0/1 or true/false";
+    case "date-time":
+      return "an ISO 8601 date-time";
+    case "date":
+      return "an ISO 8601 date";
+    case "string":
+      return "text";
+  }
+}

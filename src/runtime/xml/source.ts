@@ -1,0 +1,114 @@
+/**
+ * Turns a response body (web ReadableStream, async or sync iterable of bytes or strings, or a
+ * string) into decoded text pieces for the tokenizer, pulling one source chunk at a time so a
+ * slow consumer holds the download back. Bytes are decoded with a streaming TextDecoder because
+ * saxes would corrupt a multi-byte character split across chunks. Big chunks are cut into
+ * pieces of at most PIECE characters, so one huge chunk cannot release thousands of records at
+ * once. A body that breaks off is reported as an XmlParseError (cause kept); an abort or timeout
+ * is passed through as is.
+ */
+import { XmlParseError } from "../errors/xml-parse-error.js";
+
+export type XmlSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ReadableStream<Uint8Array> | string | Uint8Array;
+
+/** Largest piece handed to the tokenizer at once, in bytes (for byte input) or characters. */
+export const PIECE = 64 * 1024;
+
+export interface Piece {
+  readonly text: string;
+  /** UTF-8 length of `text`. */
+  readonly bytes: number;
+}
+
+type Chunk = Uint8Array | string;
+
+/** Async iterator over a source; `return()` also cancels a ReadableStream mid-read. */
+function iterate(source: XmlSource): AsyncIterator<Chunk> | Iterator<Chunk> {
+  if (typeof source === "string" || source instanceof Uint8Array) return [source][Symbol.iterator]();
+  if (typeof (source as ReadableStream<Uint8Array>).getReader === "function") {
+    const reader = (source as ReadableStream<Uint8Array>).getReader();
+    return {
+      next: async () => {
+        const r = await reader.read();
+        return r.done ? { done: true, value: undefined } : { done: false, value: r.value };
+      },
+      return: async () => {
+        await reader.cancel().catch(() => {});
+        return { done: true, value: undefined };
+      },
+    };
+  }
+  if (Symbol.asyncIterator in (source as object)) return (source as AsyncIterable<Chunk>)[Symbol.asyncIterator]();
+  if (Symbol.iterator in (source as object)) return (source as Iterable<Chunk>)[Symbol.iterator]();
+  throw new TypeError("decodeXml: the source must be a ReadableStream, an (async) iterable of Uint8Array or string, a string or a Uint8Array");
+}
+
+function abortable<T>(promise: Promise<T> | T, signal: AbortSignal | undefined): Promise<T> | T {
+  if (signal === undefined) return promise;
+  signal.throwIfAborted();
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
+}
+
+const isAbort = (err: unknown) => {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === "AbortError" || name === "TimeoutError";
+};
+
+/** Decoded pieces of the body, in order; the last one flushes the decoder. */
+export async function* textPieces(source: XmlSource, options: { signal?: AbortSignal; httpStatus?: number }): AsyncGenerator<Piece> {
+  const iterator = iterate(source);
+  const decoder = new TextDecoder("utf-8");
+  let received = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<Chunk>;
+      try {
+        next = await abortable(iterator.next(), options.signal);
+      } catch (err) {
+        if (isAbort(err) || options.signal?.aborted) throw err;
+        throw new XmlParseError(`The response body broke off after ${received} bytes (${(err as Error)?.message ?? String(err)})`, {
+          offset: received,
+          httpStatus: options.httpStatus,
+          cause: err,
+        });
+      }
+      if (next.done) break;
+      const chunk = next.value;
+      if (typeof chunk === "string") {
+        received += Buffer.byteLength(chunk);
+        for (let i = 0; i < chunk.length; ) {
+          let end = Math.min(i + PIECE, chunk.length);
+          // Never end a piece between the halves of a surrogate pair.
+          const last = chunk.charCodeAt(end - 1);
+          if (end < chunk.length && last >= 0xd800 && last <= 0xdbff) end++;
+          const text = chunk.slice(i, end);
+          yield { text, bytes: Buffer.byteLength(text) };
+          i = end;
+        }
+      } else {
+        received += chunk.length;
+        for (let i = 0; i < chunk.length; i += PIECE) {
+          const text = decoder.decode(chunk.subarray(i, Math.min(i + PIECE, chunk.length)), { stream: true });
+          if (text !== "") yield { text, bytes: Buffer.byteLength(text) };
+        }
+      }
+      options.signal?.throwIfAborted();
+    }
+    finished = true;
+    const rest = decoder.decode();
+    if (rest !== "") yield { text: rest, bytes: Buffer.byteLength(rest) };
+  } finally {
+    // Stop the download when the reader stops early. An abort must not wait on a pending read.
+    if (!finished) {
+      const done = iterator.return?.();
+      if (options.signal?.aborted) void Promise.resolve(done).catch(() => {});
+      else await Promise.resolve(done).catch(() => {});
+    }
+  }
+}
