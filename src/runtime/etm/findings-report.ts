@@ -1,20 +1,32 @@
 /**
- * ETM findings report as one call: submit → poll the status with backoff (reports can sit in
- * REQUESTED for minutes) → download and stream the records.
+ * ETM findings report as one call: submit → poll the status with exponential backoff (reports can
+ * sit in REQUESTED for minutes) → download and stream the records.
  *
  *   const report = await runFindingsReport(client.etm, { reportFormat: "JSON", findingsQql: "finding.severity:[5]" });
+ *   console.log(report.reportId);
  *   for await (const finding of report) …
+ *
+ * Written against the few fetchers it needs (EtmReportFetchers), which the generated ETM client has.
  */
-import { ReportFailedError } from "../errors/report-failed-error.js";
-import { ReportTimeoutError } from "../errors/report-timeout-error.js";
-import { sleep } from "../sleep.js";
-import { reportRecords } from "./report-parts.js";
+import { ConfigurationError } from "../errors/configuration-error.js";
+import { InvalidResponseError } from "../errors/invalid-response-error.js";
+import { objectOf, reportIdOf } from "./answer-fields.js";
+import { downloadRecords } from "./download.js";
+import { systemClock, waitForReport, type ReportClock } from "./poll.js";
+import { resourceRecords } from "./resources.js";
 
-/** The three ETM fetchers the flow needs (the generated ETM client has them). */
+export type { ReportClock } from "./poll.js";
+
+type ReportPath = { params: { path: { reportId: string } }; signal?: AbortSignal };
+
+/** The ETM fetchers the flow calls (the generated ETM client has them all). */
 export interface EtmReportFetchers {
   submitFindingsReport(init: { body: FindingsReportRequest; signal?: AbortSignal }): Promise<unknown>;
-  getReport(init: { params: { path: { reportId: string } }; signal?: AbortSignal }): Promise<unknown>;
-  downloadReport(init: { params: { path: { reportId: string } }; signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
+  getReport(init: ReportPath): Promise<unknown>;
+  /** Resolves with the unread body of the ZIP (or JSON) download. */
+  downloadReport(init: ReportPath): Promise<ReadableStream<Uint8Array>>;
+  /** Needed only with `via: "resources"`. */
+  getReportResource?(init: { params: { path: { reportId: string; resourceName: string } }; signal?: AbortSignal }): Promise<unknown>;
 }
 
 export interface FindingsReportRequest {
@@ -26,32 +38,51 @@ export interface FindingsReportRequest {
 }
 
 export interface FindingsReportOptions {
+  /** Aborts the submit, the wait between polls (at once), the polls and the download. */
   signal?: AbortSignal;
-  /** Give up waiting after this long. Default 30 minutes. */
+  /** How long to wait for COMPLETED, counted from the submit's answer. Default 30 minutes. */
   timeoutMs?: number;
-  /** First wait between polls. Default 5 s; doubles up to `maxPollIntervalMs`. */
+  /** First wait between polls. Default 5 s; doubles after each poll up to `maxPollIntervalMs`. */
   pollIntervalMs?: number;
   /** Longest wait between polls. Default 60 s. */
   maxPollIntervalMs?: number;
-  /** Told each status seen while waiting. */
+  /** Told each status seen while waiting, with the poll's number (from 1). */
   onStatus?: (status: string, poll: number) => void;
-  /** Clock, for tests. */
-  now?: () => number;
+  /**
+   * Where the records come from: the ZIP download (default), or the report's resources one by one
+   * (`getReportResource`, one JSON part per request).
+   */
+  via?: "download" | "resources";
+  /** The time source of the wait: tests pass a virtual clock. */
+  clock?: ReportClock;
 }
 
+/**
+ * A COMPLETED report. Iterating it streams the finding records, part after part; each loop
+ * downloads the report again, so a loop that stops early can simply be started over.
+ */
 export interface FindingsReport<F = Record<string, unknown>> extends AsyncIterable<F> {
   readonly reportId: string;
+  /** The last status answer (status COMPLETED; `resources` lists the part names). */
+  readonly report: Readonly<Record<string, unknown>>;
 }
 
-function field(o: unknown, ...keys: string[]): string | undefined {
-  if (!o || typeof o !== "object") return undefined;
-  for (const k of keys) {
-    const v = (o as Record<string, unknown>)[k];
-    if (typeof v === "string" && v) return v;
+function checkedOptions(options: FindingsReportOptions) {
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+  const maxPollIntervalMs = options.maxPollIntervalMs ?? Math.max(60_000, pollIntervalMs);
+  const bad = (name: string, value: number, rule: string) =>
+    new ConfigurationError(`runFindingsReport: ${name} must be ${rule} (got ${value})`);
+  if (!(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) throw bad("timeoutMs", timeoutMs, "a finite number of milliseconds, 0 or more");
+  if (!(pollIntervalMs > 0) || !Number.isFinite(pollIntervalMs)) throw bad("pollIntervalMs", pollIntervalMs, "a finite number of milliseconds above 0");
+  if (!(maxPollIntervalMs >= pollIntervalMs) || !Number.isFinite(maxPollIntervalMs)) {
+    throw bad("maxPollIntervalMs", maxPollIntervalMs, `finite and at least pollIntervalMs (${pollIntervalMs})`);
   }
-  return undefined;
+  if (options.via !== undefined && options.via !== "download" && options.via !== "resources") {
+    throw new ConfigurationError(`runFindingsReport: via must be "download" or "resources" (got ${JSON.stringify(options.via)})`);
+  }
+  return { timeoutMs, pollIntervalMs, maxPollIntervalMs };
 }
-
 
 /** Submits a findings report, waits until it is COMPLETED, and returns its records as a stream. */
 export async function runFindingsReport<F = Record<string, unknown>>(
@@ -59,37 +90,39 @@ export async function runFindingsReport<F = Record<string, unknown>>(
   request: FindingsReportRequest,
   options: FindingsReportOptions = {},
 ): Promise<FindingsReport<F>> {
+  const timing = checkedOptions(options);
   const { signal } = options;
-  const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
-  const maxInterval = options.maxPollIntervalMs ?? 60_000;
-  let interval = options.pollIntervalMs ?? 5_000;
-
-  const submitted = await etm.submitFindingsReport({ body: request, signal });
-  // Community clients disagree on the id's key (gateway-apis.md §3): accept the three seen.
-  const reportId = field(submitted, "id", "reportId", "uuid");
-  if (!reportId) throw new ReportFailedError("(none)", "UNKNOWN", "the submit answer carries no report id");
-
-  const started = now();
-  let status = field(submitted, "status");
-  for (let poll = 1; ; poll++) {
-    const report = await etm.getReport({ params: { path: { reportId } }, signal });
-    status = field(report, "status") ?? status;
-    options.onStatus?.(status ?? "UNKNOWN", poll);
-    if (status === "COMPLETED") break;
-    if (status === "FAILED") throw new ReportFailedError(reportId, status, field(report, "message", "error", "reason"));
-    // Any other status (REQUESTED, QUEUED, or one Qualys adds later) means: not ready yet.
-    const waited = now() - started;
-    if (waited + interval > timeoutMs) throw new ReportTimeoutError(reportId, status, waited);
-    await sleep(interval, signal);
-    interval = Math.min(interval * 2, maxInterval);
+  const via = options.via ?? "download";
+  const getResource = etm.getReportResource?.bind(etm);
+  if (via === "resources" && !getResource) {
+    throw new ConfigurationError('runFindingsReport: via "resources" needs an ETM client with getReportResource');
   }
 
+  const submitted = await etm.submitFindingsReport({ body: request, signal });
+  const reportId = reportIdOf(submitted);
+  if (!reportId) throw new InvalidResponseError("submitFindingsReport answered without a report id", "submitFindingsReport", undefined);
+  const path = { reportId };
+
+  const completed = objectOf(
+    await waitForReport(reportId, () => etm.getReport({ params: { path }, signal }), {
+      ...timing,
+      signal,
+      onStatus: options.onStatus,
+      clock: options.clock ?? systemClock,
+    }),
+  );
+
+  const records = async function* (): AsyncGenerator<unknown, void, undefined> {
+    if (via === "resources") {
+      const names = completed.resources ?? objectOf(completed.data).resources;
+      yield* resourceRecords(reportId, names, (resourceName) => getResource!({ params: { path: { reportId, resourceName } }, signal }));
+      return;
+    }
+    yield* downloadRecords(reportId, await etm.downloadReport({ params: { path }, signal }));
+  };
   return {
     reportId,
-    async *[Symbol.asyncIterator]() {
-      const body = await etm.downloadReport({ params: { path: { reportId } }, signal });
-      yield* reportRecords(reportId, body) as AsyncGenerator<F>;
-    },
+    report: completed,
+    [Symbol.asyncIterator]: () => records() as AsyncGenerator<F, void, undefined>,
   };
 }
