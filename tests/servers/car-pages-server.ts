@@ -27,6 +27,8 @@ export interface CarPagesOptions {
   readonly ignoreSearchAfter?: boolean;
   /** Records silently skipped after each cursor, as a sort without a unique key makes Qualys do. */
   readonly skipAfterCursor?: number;
+  /** Answer every search with this error message in the envelope, under HTTP 200. */
+  readonly errorUnder200?: string;
 }
 
 export const WINDOW = 10_000;
@@ -74,6 +76,7 @@ export async function startCarPagesServer(options: CarPagesOptions): Promise<Car
 
   const server = await startJsonServer((req: RecordedRequest) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
+    if (options.errorUnder200) return { body: { errorCode: "CAR-4001", message: options.errorUnder200, body: null } };
     if (req.method === "POST" && req.path === "/sm/v1/jobs/search") return byPage(body);
     if (req.method === "POST" && req.path === "/sm/v2/jobs/search") return bySearchAfter(body);
     return { status: 404, body: { errorCode: "404", message: "no such path", body: null } };

@@ -9,7 +9,8 @@ export class ReportTimeoutError extends QualysError {
 
   constructor(reportId: string, lastStatus: string | undefined, waitedMs: number) {
     super(
-      `Report ${reportId} was not ready after ${Math.round(waitedMs / 1000)} s (last status ${lastStatus ?? "unknown"}); ` +
+      `Report ${reportId} was not ready after ${waitedMs < 10_000 ? `${Math.round(waitedMs)} ms` : `${Math.round(waitedMs / 1000)} s`} ` +
+        `(last status ${lastStatus ?? "unknown"}); ` +
         `it may still complete: fetch it later with its id.`,
     );
     this.reportId = reportId;

@@ -8,15 +8,23 @@ interface Paths {
 }
 
 /**
- * The page's items. A missing list counts as empty (some APIs omit it when nothing matches);
- * if that hides records, the total check of the walk notices.
+ * The page's items. A missing list counts as empty when the page still carries a total (some APIs
+ * omit the list when nothing matches; if that hides records, the walk's total check notices). With
+ * neither, the answer is not a page at all (e.g. a CAR envelope `{errorCode, message, body: null}`
+ * sent with HTTP 200): ending the walk there would pass an error off as "no records".
  */
 export function itemsOf(spec: Paths, page: unknown, pageIndex: number): unknown[] {
   if (page === null || typeof page !== "object") {
     throw new PagingError(`page ${pageIndex} is not a JSON object`, { problem: "bad-page", page: pageIndex });
   }
   const items = pick(page, spec.items);
-  if (items === undefined || items === null) return [];
+  if (items === undefined || items === null) {
+    if (totalOf(spec, page) !== undefined) return [];
+    throw new PagingError(`page ${pageIndex} has no "${spec.items}" list${spec.total ? ` and no "${spec.total}"` : ""}: ${JSON.stringify(page).slice(0, 300)}`, {
+      problem: "bad-page",
+      page: pageIndex,
+    });
+  }
   if (!Array.isArray(items)) {
     throw new PagingError(`page ${pageIndex}: "${spec.items}" is not a list`, { problem: "bad-page", page: pageIndex });
   }

@@ -74,6 +74,7 @@ describe("ETM findings report: waiting", () => {
     const err = await runFindingsReport(etm, request, { pollIntervalMs: 10, maxPollIntervalMs: 1000, timeoutMs: 100, clock }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportTimeoutError);
     expect(err).toMatchObject({ reportId: "rep-1", lastStatus: "QUEUED", waitedMs: 100 });
+    expect((err as Error).message).toBe("Report rep-1 was not ready after 100 ms (last status QUEUED); it may still complete: fetch it later with its id.");
     // 10 + 20 + 40 = 70; the last wait is cut to the 30 ms left, then one final poll.
     expect(sleeps.map((s) => s.ms)).toEqual([10, 20, 40, 30]);
     expect(server.polls["rep-1"]).toBe(5);

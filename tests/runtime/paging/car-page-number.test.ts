@@ -92,6 +92,14 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("does not take an error envelope sent with HTTP 200 for an empty listing", async () => {
+    const { car } = await carFor({ records: carJobs(5), errorUnder200: "Invalid filter" });
+    const { got, error } = await collect(car.searchJobsV1.items({ body: { filter: "nonsense" } }));
+    expect(got).toEqual([]);
+    expect(error).toMatchObject({ name: "PagingError", problem: "bad-page", page: 1 });
+    expect((error as Error).message).toMatch(/no "body\.list" list and no "body\.totalCount".*Invalid filter/);
+  });
+
   it("lets the server's refusal past 10,000 records through as an HttpError (searchAfter is the way past it)", async () => {
     const { server, car } = await carFor({ records: carJobs(10_500) });
     const { got, error } = await collect(car.searchJobsV1.items({ body: { pageSize: 1000 } }));
