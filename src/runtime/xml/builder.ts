@@ -16,19 +16,22 @@ const LIST = 2;
 const RAW = 3;
 type Kind = typeof SCALAR | typeof OBJECT | typeof LIST | typeof RAW;
 
+/** One open element. Frames are reused per depth (a page has millions of elements, few levels). */
 interface Frame extends TextAccumulator {
-  readonly name: string;
-  readonly el: XmlElement | undefined;
-  readonly kind: Kind;
+  name: string;
+  el: XmlElement | undefined;
+  kind: Kind;
   obj: Record<string, unknown> | undefined;
   arr: unknown[] | undefined;
   /** Item of the parent's wrapped list. */
-  readonly isItem: boolean;
+  isItem: boolean;
   /** Its value is handed to `emit`, not stored. */
-  readonly isRecord: boolean;
+  isRecord: boolean;
   /** It is a record or inside one: markers below are ignored. */
-  readonly inRecord: boolean;
+  inRecord: boolean;
 }
+
+const blankFrame = (): Frame => ({ name: "", el: undefined, kind: RAW, obj: undefined, arr: undefined, isItem: false, isRecord: false, inRecord: false, text: "", cdataStart: -1, cdataEnd: -1 });
 
 export interface Tag {
   readonly name: string;
@@ -48,7 +51,8 @@ export interface BuilderHooks {
 const NOT_BLANK = /\S/;
 
 export class DocumentBuilder {
-  private readonly stack: Frame[] = [];
+  private readonly frames: Frame[] = [];
+  private depth = 0;
   /** Root value once the root element has closed. */
   result: unknown;
   /** Root element name once seen. */
@@ -61,12 +65,8 @@ export class DocumentBuilder {
     private readonly maxTextBytes: number,
   ) {}
 
-  get depth(): number {
-    return this.stack.length;
-  }
-
   open(tag: Tag): void {
-    const parent = this.stack[this.stack.length - 1];
+    const parent = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     if (!parent) {
       this.rootName = tag.name;
       this.push(tag, this.hooks.root(tag.name), false, false, false);
@@ -92,7 +92,18 @@ export class DocumentBuilder {
 
   private push(tag: Tag, el: XmlElement | undefined, isItem: boolean, isRecord: boolean, inRecord: boolean): void {
     const kind: Kind = el === undefined ? RAW : el.list === "wrapped" ? LIST : el.type !== undefined ? SCALAR : OBJECT;
-    const frame: Frame = { name: tag.name, el, kind, obj: undefined, arr: undefined, isItem, isRecord, inRecord, text: "", cdataStart: -1, cdataEnd: -1 };
+    const frame = (this.frames[this.depth] ??= blankFrame());
+    frame.name = tag.name;
+    frame.el = el;
+    frame.kind = kind;
+    frame.obj = undefined;
+    frame.arr = undefined;
+    frame.isItem = isItem;
+    frame.isRecord = isRecord;
+    frame.inRecord = inRecord;
+    frame.text = "";
+    frame.cdataStart = -1;
+    frame.cdataEnd = -1;
     const attributes = tag.attributes;
     for (const name in attributes) {
       const raw = attributes[name]!;
@@ -105,13 +116,13 @@ export class DocumentBuilder {
         else addExtra((frame.obj ??= {}), `@${name}`, raw);
       }
     }
-    this.stack.push(frame);
+    this.depth++;
   }
 
   text(chunk: string, cdata: boolean): void {
-    const top = this.stack[this.stack.length - 1];
     // Outside the root only whitespace and comments can occur (the tokenizer rejects the rest).
-    if (top === undefined) return;
+    if (this.depth === 0) return;
+    const top = this.frames[this.depth - 1]!;
     // Leading blank text is trimmed anyway; skipping it keeps pretty-printing out of the buffers.
     if (!cdata && top.text === "" && top.cdataStart < 0 && !NOT_BLANK.test(chunk)) return;
     appendText(top, chunk, cdata);
@@ -121,9 +132,13 @@ export class DocumentBuilder {
   }
 
   close(): void {
-    const frame = this.stack.pop()!;
-    const parent = this.stack[this.stack.length - 1];
+    const frame = this.frames[--this.depth]!;
+    const parent = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     const value = this.finish(frame, parent);
+    // The frame is reused by the next sibling: drop what it held.
+    frame.obj = undefined;
+    frame.arr = undefined;
+    frame.text = "";
     if (parent === undefined) {
       this.result = value;
       return;

@@ -38,7 +38,36 @@ export function coerce(text: string, type: XmlScalar): unknown {
   }
 }
 
+/** Digits of text[from, from + count) as a number, or -1. */
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ`, what Qualys writes nearly always, without the regex. */
+function canonicalDate(text: string): Date | undefined {
+  if (text.length !== 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 90) {
+    return undefined;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+}
+
 function toDate(text: string): Date | typeof INVALID {
+  // Days past the 28th need the month-length check below.
+  const fast = canonicalDate(text);
+  if (fast !== undefined) return fast;
   const m = DATE_TIME.exec(text);
   if (!m) return INVALID;
   const [, y, mo, d, h = "00", mi = "00", s = "00", frac, zone] = m;
