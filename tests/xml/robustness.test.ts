@@ -245,7 +245,7 @@ describe("never drops data", () => {
 
   it("keeps what a scalar or a list cannot hold, and repeats of a single field, in the parent's extra", async () => {
     const body = hld(
-      `      <HOST><ID>6</ID><OS vendor="ms">Windows<EDITION>Datacenter</EDITION></OS><IP>10.0.0.6</IP><IP>10.0.0.66</IP><TAGS><TAG><NAME>a</NAME></TAG><NOTE>wrapper note</NOTE>loose text</TAGS><DNS_DATA>stray<HOSTNAME>h</HOSTNAME></DNS_DATA></HOST>\n`,
+      `      <HOST><ID>6</ID><OS vendor="ms">Windows<EDITION>Datacenter</EDITION></OS><IP>10.0.0.6</IP><IP>10.0.0.66</IP><TAGS count="1"><TAG><NAME>a</NAME></TAG><NOTE>wrapper note</NOTE>loose text</TAGS><DNS_DATA>stray<HOSTNAME>h</HOSTNAME></DNS_DATA></HOST>\n`,
     );
     const { records: hosts } = await records(body, H.HostListVmDetectionOutput, 5);
     expect(hosts[0]).toEqual({
@@ -254,7 +254,7 @@ describe("never drops data", () => {
       ip: "10.0.0.6",
       tags: [{ name: "a" }],
       dnsData: { hostname: "h", extra: { "#text": "stray" } },
-      extra: { OS: { "@vendor": "ms", EDITION: "Datacenter" }, IP: "10.0.0.66", TAGS: [{ NOTE: "wrapper note" }, { "#text": "loose text" }] },
+      extra: { OS: { "@vendor": "ms", EDITION: "Datacenter" }, IP: "10.0.0.66", TAGS: { "@count": "1", NOTE: "wrapper note", "#text": "loose text" } },
     });
   });
 

@@ -189,9 +189,12 @@ export class DocumentBuilder {
         return text === "" ? undefined : this.value(text, frame.el!.type!, frame.name);
       }
       case LIST: {
-        if (frame.obj !== undefined) this.keepAside(frame, parent, frame.obj.extra);
         const text = frame.text === "" ? "" : elementText(frame);
-        if (text !== "") this.keepAside(frame, parent, { "#text": text });
+        if (frame.obj !== undefined || text !== "") {
+          const aside = { ...(frame.obj?.extra as Record<string, unknown> | undefined) };
+          if (text !== "") aside["#text"] = text;
+          this.keepAside(frame, parent, aside);
+        }
         return frame.arr ?? [];
       }
       case OBJECT: {

@@ -170,6 +170,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       piece = "";
       // Records completed before a fault are whole: hand them out, then report the fault.
       for (let i = 0; i < queue.length; i++) {
+        options.signal?.throwIfAborted();
         const record = queue[i];
         queue[i] = undefined;
         yield record;

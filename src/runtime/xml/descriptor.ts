@@ -44,9 +44,9 @@
  *     child elements (raw, by name) and `"#text"`; an element repeated → an array of raw forms;
  *   - text where the schema expects none → `extra["#text"]`;
  *   - a second occurrence of a single-valued element → `extra[ELEMENT_NAME]` (decoded value);
- *   - content the schema cannot hold in place (attributes or children on an element declared as
- *     a scalar, non-item children of a list wrapper) → the parent's `extra[ELEMENT_NAME]`
- *     (raw form of that unknown content).
+ *   - content the schema cannot hold in place (attributes or children of an element declared
+ *     as a scalar; attributes, text or non-item children of a list wrapper) → the parent's
+ *     `extra[ELEMENT_NAME]`, as the raw form of that content.
  *
  * DESCRIPTOR SHAPE: each element is an `XmlElement`: its `field`, and either a scalar `type`
  * (leaf) or `children` / `attributes` / `text` (object). `list: "wrapped"` puts the repeated
