@@ -127,9 +127,20 @@ export function buildXmlDescriptors(doc: unknown): Record<string, XmlRoot> {
     const schema = reader.resolve(reader.named(name, "x-xml-schema"), name);
     if (!schema.xml?.name) throw new Error(`XML root schema ${name} needs xml.name (the root element)`);
     if (!isObject(schema)) throw new Error(`XML root schema ${name} must be an object schema`);
-    out[name] = { name: schema.xml.name, element: describeObject(reader, schema, "root", name, 0) };
+    const element = describeObject(reader, schema, "root", name, 0);
+    const records = recordFields(element);
+    // decodeXml yields one record type: two streamed lists in one document would mix them.
+    if (records.length > 1) throw new Error(`XML root schema ${name} marks ${records.length} lists with x-xml-record (${records.join(", ")}); one at most`);
+    out[name] = { name: schema.xml.name, element };
   }
   return out;
+}
+
+/** Fields of the streamed lists of a document (markers inside a record do not stream). */
+function recordFields(element: XmlElement): string[] {
+  if (element.record) return [element.field];
+  const below = [...Object.values(element.children ?? {}), ...(element.item ? [element.item.element] : [])];
+  return below.flatMap(recordFields);
 }
 
 function describeObject(reader: SchemaReader, s: Schema, field: string, where: string, depth: number): XmlElement {

@@ -153,6 +153,7 @@ describe("emitXmlArtifacts", () => {
     ["a property called extra", (d: Doc) => (d.components.schemas.Third!.properties!.extra = { type: "string" }), /"extra" is reserved/],
     ["a $ref to a missing schema", (d: Doc) => (d.components.schemas.Third!.properties!.n = { $ref: "#/components/schemas/Missing" }), /unknown schema #\/components\/schemas\/Missing/],
     ["a $ref cycle", (d: Doc) => (d.components.schemas.Item!.properties!.self = { $ref: "#/components/schemas/Item" }), /too deep/],
+    ["two streamed lists in one root", (d: Doc) => (d.components.schemas.Root!.properties!.notes!["x-xml-record"] = true), /marks 2 lists with x-xml-record \(items, notes\); one at most/],
   ])("refuses %s, naming it", (_, breakIt, message) => {
     const doc = small() as unknown as Doc;
     breakIt(doc);

@@ -10,7 +10,9 @@
  * - Root: the linked schema has `xml.name` = the root element (HOST_LIST_VM_DETECTION_OUTPUT).
  * - Properties are camelCase TS fields. A property's element is its `xml.name`, else the
  *   `xml.name` of the schema it `$ref`s, else the property name. `xml: {name, attribute: true}`
- *   reads an attribute instead.
+ *   reads an attribute instead. Names are matched exactly (case, and prefixes such as `xsi:`,
+ *   which are not resolved as namespaces). Every property is optional in the emitted types:
+ *   Qualys leaves elements out freely, so `required` is not trusted. `extra` is reserved.
  * - Lists: `type: array` + `xml: {name: HOST_LIST, wrapped: true}` = a wrapper element holding
  *   repeated items, whose element is the item schema's `xml.name`. An array without `wrapped`
  *   = the item element repeats directly in the parent; its element name is the item's
@@ -25,13 +27,16 @@
  *   time; no zone means UTC, so results do not depend on the machine's time zone). A value that
  *   does not fit its type is an XmlParseError naming the element and the value, never NaN or an
  *   Invalid Date. Enums stay strings. An empty element (`<PORT/>`, `<PORT></PORT>`) is absent.
+ * - A property schema without a type (or `type: object` without properties) decodes to an
+ *   object whose whole content is kept raw in its `extra`.
  * - Text with attributes: an object schema whose property marked `x-xml-text: true` holds the
  *   element's text (`<QDS severity="HIGH">85</QDS>` → `{severity: "HIGH", value: 85}`).
  * - Records: `x-xml-record: true` on an array property marks the repeating record to stream
  *   (HOST_LIST's HOST, VULN_LIST's VULN…). `decodeXml` yields each record as its element closes
  *   and keeps nothing of it; the property is absent from the rest-of-document object (it stays
  *   in the type, documented as streamed). `decodeXmlDocument` collects records into the list
- *   like any other. A record marker inside a record is ignored (only the outermost streams).
+ *   like any other. A record marker inside a record is ignored (only the outermost streams);
+ *   the emitter refuses two streamed lists in one document.
  * - Text rule: whitespace at the start and end of an element's text that lies OUTSIDE CDATA is
  *   removed; CDATA content and everything between the first and last CDATA section is kept
  *   verbatim. So `<OS>\n  <![CDATA[ Linux ]]>\n</OS>` is " Linux " and `<A>  x y  </A>` is "x y".
@@ -48,10 +53,19 @@
  *     as a scalar; attributes, text or non-item children of a list wrapper) → the parent's
  *     `extra[ELEMENT_NAME]`, as the raw form of that content.
  *
+ * ANSWERS THAT ARE NOT THE SCHEMA: whatever the expected root, a SIMPLE_RETURN with a numeric
+ * CODE, a QPS ServiceResponse whose responseCode is not SUCCESS, a v1 GENERIC_RETURN whose
+ * RETURN status is not SUCCESS, or a v1 ERROR root is a QualysApiError (also under HTTP 200). A
+ * SIMPLE_RETURN without CODE (or with the documented non-numeric CODE) is a success where
+ * SIMPLE_RETURN is expected, and an XmlParseError saying what it said anywhere else. HTML, non-XML,
+ * an empty body, another root, malformed or truncated XML are XmlParseErrors with line, column,
+ * byte offset and an excerpt.
+ *
  * DESCRIPTOR SHAPE: each element is an `XmlElement`: its `field`, and either a scalar `type`
  * (leaf) or `children` / `attributes` / `text` (object). `list: "wrapped"` puts the repeated
  * item under `item`; `list: "repeat"` means the element itself repeats in its parent. The tree is
- * plain JSON so the generated modules stay small and load without code.
+ * plain JSON (subtrees shared by several roots are emitted once as module constants), so the
+ * generated modules stay small and load without code.
  */
 
 export type XmlScalar = "string" | "integer" | "number" | "boolean" | "date-time" | "date";
