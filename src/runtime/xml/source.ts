@@ -2,7 +2,8 @@
  * Turns a response body (web ReadableStream, async or sync iterable of bytes or strings, or a
  * string) into decoded text pieces for the tokenizer, pulling one source chunk at a time so a
  * slow consumer holds the download back. Bytes are decoded with a streaming TextDecoder because
- * saxes would corrupt a multi-byte character split across chunks. Big chunks are cut into
+ * saxes would corrupt a multi-byte character split across chunks. Qualys sends UTF-8 only; an
+ * `encoding=` in the XML declaration is not honoured, and invalid bytes become U+FFFD. Big chunks are cut into
  * pieces of at most PIECE characters, so one huge chunk cannot release thousands of records at
  * once. A body that breaks off is reported as an XmlParseError (cause kept); an abort or timeout
  * is passed through as is.
