@@ -8,7 +8,7 @@ export interface Appliance {
   softwareVersion?: string;
   runningScanCount?: number;
   status?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -18,10 +18,10 @@ export interface ApplianceListOutput {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
     applianceList?: Appliance[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -31,7 +31,7 @@ export interface AssetGroup {
   ownerId?: number;
   networkId?: number;
   ipSet?: IpSet;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -42,17 +42,17 @@ export interface AssetGroupListOutput {
     /** Streamed record by record: absent from the rest-of-document object. */
     assetGroupList?: AssetGroup[];
     warning?: Warning;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface ByWhen {
   datetime?: Date;
   by?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -61,7 +61,7 @@ export interface CloudMetadata {
   ec2?: MetadataAttribute[];
   google?: MetadataAttribute[];
   azure?: MetadataAttribute[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -69,7 +69,7 @@ export interface CloudTag {
   name?: string;
   value?: string;
   lastSuccessDate?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -80,10 +80,10 @@ export interface CompliancePostureInfoListOutput {
     /** Streamed record by record: absent from the rest-of-document object. */
     infoList?: PostureInfo[];
     warning?: Warning;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -97,10 +97,10 @@ export interface Control {
   criticality?: {
     label?: string;
     value?: number;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -111,24 +111,26 @@ export interface ControlListOutput {
     /** Streamed record by record: absent from the rest-of-document object. */
     controlList?: Control[];
     warning?: Warning;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface CvssAccess {
   vector?: string;
   complexity?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface CvssBase {
+  /** Attribute `source`. */
   source?: string;
+  /** The element's text. */
   value?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -136,7 +138,7 @@ export interface CvssImpact {
   confidentiality?: string;
   integrity?: string;
   availability?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -174,7 +176,7 @@ export interface Detection {
   lastProcessedDatetime?: Date;
   /** Named in the HLD DTD fragment without a declaration; kept as text (children would land in `extra`). */
   assetCve?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -206,7 +208,7 @@ export interface DetectionHost {
   metadata?: CloudMetadata;
   cloudProviderTags?: CloudTag[];
   detectionList?: Detection[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -214,14 +216,14 @@ export interface DnsData {
   hostname?: string;
   domain?: string;
   fqdn?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface EchoParam {
   key?: string;
   value?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -233,7 +235,7 @@ export interface EchoRequest {
   paramList?: EchoParam[];
   /** URL-encoded. */
   postData?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -247,12 +249,14 @@ export interface Host {
   arsFactors?: {
     arsFormula?: string;
     vulnCount?: ({
+      /** Attribute `qds_severity`. */
       qdsSeverity?: string;
+      /** The element's text. */
       value?: number;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     })[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   /** With `show_trurisk=1` (Qualys docs; not in the 2022 DTD extract). */
@@ -285,7 +289,7 @@ export interface Host {
   userDef?: UserDefinedFields;
   /** Comma-separated asset group ids (names in the GLOSSARY). */
   assetGroupIds?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -302,7 +306,7 @@ export interface HostAsset {
   address?: string;
   trackingMethod?: string;
   isDockerHost?: boolean;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -313,7 +317,7 @@ export interface HostAssetServiceResponse {
   lastId?: number;
   /** Streamed record by record: absent from the rest-of-document object. */
   data?: HostAsset[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -324,16 +328,16 @@ export interface HostListGlossary {
     userLogin?: string;
     firstName?: string;
     lastName?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
   assetGroupList?: ({
     id?: number;
     title?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -347,10 +351,10 @@ export interface HostListOutput {
     idSet?: IdSet;
     warning?: Warning;
     glossary?: HostListGlossary;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -361,17 +365,17 @@ export interface HostListVmDetectionOutput {
     /** Streamed record by record: absent from the rest-of-document object. */
     hostList?: DetectionHost[];
     warning?: Warning;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface IdSet {
   id?: string[];
   idRange?: string[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -380,17 +384,17 @@ export interface IpListOutput {
   response?: {
     datetime?: Date;
     ipSet?: IpSet;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface IpSet {
   ip?: string[];
   ipRange?: string[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -402,10 +406,10 @@ export interface KnowledgeBaseVulnListOutput {
     vulnList?: Vuln[];
     idSet?: IdSet;
     warning?: Warning;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -416,7 +420,7 @@ export interface MetadataAttribute {
   lastSuccessDate?: string;
   lastErrorDate?: string;
   lastError?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -433,7 +437,7 @@ export interface OptionProfile {
     isGlobal?: boolean;
     isOfflineSyncable?: boolean;
     updateDate?: Date;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   scan?: {
@@ -443,14 +447,14 @@ export interface OptionProfile {
       authoritativeOption?: string;
       standardScan?: string;
       targetedScan?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     scanDeadHosts?: string;
     closeVulnerabilities?: {
       hasCloseVulnerabilities?: string;
       hostNotFoundAlive?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     purgeOldHostOsChanged?: string;
@@ -460,13 +464,13 @@ export interface OptionProfile {
       hostsToScan?: {
         externalScanners?: string;
         scannerAppliances?: string;
-        /** Elements and attributes the schema does not know, kept as decoded. */
+        /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
         extra?: Record<string, unknown>;
       };
       processesToRun?: {
         totalProcesses?: string;
         httpProcesses?: string;
-        /** Elements and attributes the schema does not know, kept as decoded. */
+        /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
         extra?: Record<string, unknown>;
       };
       packetDelay?: string;
@@ -477,14 +481,14 @@ export interface OptionProfile {
       maxTargetsPerSlice?: string;
       maxNumberOfTargets?: string;
       skipPreScanning?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     loadBalancerDetection?: string;
     vulnerabilityDetection?: {
       complete?: string;
       runtime?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     authentication?: string;
@@ -496,7 +500,7 @@ export interface OptionProfile {
     doNotOverwriteOs?: string;
     testAuthentication?: string;
     maxScanDurationPerAsset?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   map?: {
@@ -506,11 +510,11 @@ export interface OptionProfile {
     mapOptions?: {
       performLiveHostSweep?: string;
       disableDnsTraffic?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     mapAuthentication?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   additional?: {
@@ -518,7 +522,7 @@ export interface OptionProfile {
       tcpPorts?: OptionProfileTcpPorts;
       udpPorts?: OptionProfileUdpPorts;
       icmp?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     packetOptions?: {
@@ -526,13 +530,13 @@ export interface OptionProfile {
       ignoreAllTcpRst?: string;
       ignoreFirewallGeneratedTcpSynAck?: string;
       notSendTcpAckOrSynAckDuringHostDiscovery?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -542,12 +546,12 @@ export interface OptionProfileTcpPorts {
   tcpPortsAdditional?: {
     hasAdditional?: string;
     additionalPorts?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   threeWayHandshake?: string;
   standardScan?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -557,19 +561,19 @@ export interface OptionProfileUdpPorts {
   udpPortsAdditional?: {
     hasAdditional?: string;
     additionalPorts?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   standardScan?: string;
   customPort?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface OptionProfiles {
   /** Streamed record by record: absent from the rest-of-document object. */
   optionProfile?: OptionProfile[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -580,17 +584,17 @@ export interface Policy {
   lastModified?: {
     datetime?: Date;
     by?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   lastEvaluated?: {
     datetime?: Date;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   status?: string;
   isLocked?: boolean;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -601,10 +605,10 @@ export interface PolicyListOutput {
     /** Streamed record by record: absent from the rest-of-document object. */
     policyList?: Policy[];
     warning?: Warning;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -615,20 +619,20 @@ export interface PortalVersionServiceResponse {
     portalVersion?: {
       portalApplication?: string;
       vm?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     qwebVersion?: {
       web?: string;
       scanner?: string;
       vulnsigs?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -646,22 +650,25 @@ export interface PostureInfo {
   firstPassDate?: Date;
   lastPassDate?: Date;
   postureModifiedDate?: Date;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface Qds {
-  /** LOW … CRITICAL. */
+  /** LOW … CRITICAL. Attribute `severity`. */
   severity?: string;
+  /** The element's text. */
   value?: number;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface QdsFactor {
+  /** Attribute `name`. */
   name?: string;
+  /** The element's text. */
   value?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -670,14 +677,14 @@ export interface QpsTag {
   name?: string;
   color?: string;
   ruleType?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface Reference {
   id?: string;
   url?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -693,11 +700,11 @@ export interface Report {
     state?: string;
     message?: string;
     percent?: number;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   expirationDatetime?: Date;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -707,10 +714,10 @@ export interface ReportListOutput {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
     reportList?: Report[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -723,19 +730,19 @@ export interface ReportTemplate {
     login?: string;
     firstname?: string;
     lastname?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   lastUpdate?: Date;
   global?: boolean;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface ReportTemplateList {
   /** Streamed record by record: absent from the rest-of-document object. */
   reportTemplate?: ReportTemplate[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -752,7 +759,7 @@ export interface Scan {
   status?: {
     state?: string;
     subState?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   target?: string;
@@ -760,10 +767,10 @@ export interface Scan {
   optionProfile?: {
     title?: string;
     defaultFlag?: boolean;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -772,10 +779,10 @@ export interface ScanListOutput {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
     scanList?: Scan[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -785,10 +792,10 @@ export interface ScheduleReportListOutput {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
     scheduleReportList?: ScheduledReport[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -798,10 +805,10 @@ export interface ScheduleScanListOutput {
     datetime?: Date;
     /** Streamed record by record: absent from the rest-of-document object. */
     scheduleScanList?: ScheduledScan[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -810,7 +817,7 @@ export interface ScheduledReport {
   title?: string;
   outputFormat?: string;
   active?: boolean;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -820,7 +827,7 @@ export interface ScheduledScan {
   title?: string;
   userLogin?: string;
   target?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -833,17 +840,17 @@ export interface SimpleReturn {
     code?: string;
     text?: string;
     itemList?: SimpleReturnItem[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface SimpleReturnItem {
   key?: string;
   value?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -852,7 +859,7 @@ export interface Tag {
   name?: string;
   color?: string;
   backgroundColor?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -863,7 +870,7 @@ export interface TagServiceResponse {
   lastId?: number;
   /** Streamed record by record: absent from the rest-of-document object. */
   data?: QpsTag[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -875,12 +882,12 @@ export interface User {
     firstname?: string;
     lastname?: string;
     email?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   userStatus?: string;
   userRole?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -889,31 +896,37 @@ export interface UserDefinedFields {
   label2?: string;
   label3?: string;
   value1?: {
+    /** Attribute `ud_attr`. */
     udAttr?: string;
+    /** The element's text. */
     value?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   value2?: {
+    /** Attribute `ud_attr`. */
     udAttr?: string;
+    /** The element's text. */
     value?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   value3?: {
+    /** Attribute `ud_attr`. */
     udAttr?: string;
+    /** The element's text. */
     value?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
 export interface UserListOutput {
   /** Streamed record by record: absent from the rest-of-document object. */
   userList?: User[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -929,7 +942,7 @@ export interface Vuln {
   lastCustomization?: {
     datetime?: Date;
     userLogin?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   lastServiceModificationDatetime?: Date;
@@ -937,21 +950,21 @@ export interface Vuln {
   bugtraqList?: ({
     id?: string;
     url?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
   patchable?: boolean;
   softwareList?: ({
     product?: string;
     vendor?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
   vendorReferenceList?: Reference[];
   cveList?: ({
     id?: string;
     url?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
   /** HTML. */
@@ -967,7 +980,7 @@ export interface Vuln {
     type?: string;
     section?: string;
     description?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
   correlation?: {
@@ -977,10 +990,10 @@ export interface Vuln {
         ref?: string;
         desc?: string;
         link?: string;
-        /** Elements and attributes the schema does not know, kept as decoded. */
+        /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
         extra?: Record<string, unknown>;
       })[];
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     })[];
     malware?: ({
@@ -992,13 +1005,13 @@ export interface Vuln {
         mwAlias?: string;
         mwRating?: string;
         mwLink?: string;
-        /** Elements and attributes the schema does not know, kept as decoded. */
+        /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
         extra?: Record<string, unknown>;
       })[];
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     })[];
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   cvss?: {
@@ -1011,7 +1024,7 @@ export interface Vuln {
     exploitability?: string;
     remediationLevel?: string;
     reportConfidence?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   cvssV3?: {
@@ -1022,7 +1035,7 @@ export interface Vuln {
     attack?: {
       vector?: string;
       complexity?: string;
-      /** Elements and attributes the schema does not know, kept as decoded. */
+      /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
       extra?: Record<string, unknown>;
     };
     impact?: CvssImpact;
@@ -1032,16 +1045,18 @@ export interface Vuln {
     exploitCodeMaturity?: string;
     remediationLevel?: string;
     reportConfidence?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   pciFlag?: boolean;
   automaticPciFail?: string;
   pciReasons?: string[];
   threatIntelligence?: ({
+    /** Attribute `id`. */
     id?: string;
+    /** The element's text. */
     value?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
   /** Comma-separated (`show_supported_modules_info=1`). */
@@ -1050,17 +1065,17 @@ export interface Vuln {
     remote?: boolean;
     authTypeList?: string[];
     additionalInfo?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   };
   isDisabled?: boolean;
   changeLogList?: ({
     changeDate?: string;
     comments?: string;
-    /** Elements and attributes the schema does not know, kept as decoded. */
+    /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
     extra?: Record<string, unknown>;
   })[];
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
 
@@ -1069,6 +1084,6 @@ export interface Warning {
   code?: string;
   text?: string;
   url?: string;
-  /** Elements and attributes the schema does not know, kept as decoded. */
+  /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }

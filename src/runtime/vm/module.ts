@@ -140,7 +140,7 @@ export function defineVmModule(
       fn = async (params, options = {}) => {
         const page = firstRequest(params, options);
         const response = await send(page, options);
-        const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, { httpStatus: response.status, operation: meta.function });
+        const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, { httpStatus: response.status, operation: meta.function, signal: options.signal });
         failOnStatus(response, page, meta.function, method);
         return document;
       };
@@ -154,27 +154,33 @@ export function defineVmModule(
         return {
           pages,
           async *[Symbol.asyncIterator]() {
-            if (used) throw new PagingError(`${meta.function}: a record stream can be read only once; call ${meta.function} again`);
+            if (used) throw new PagingError(`${meta.function}: a record stream can be read only once; call ${meta.function} again`, { problem: "usage" });
             used = true;
             const seen = new Set<string>();
+            let received = 0;
             let page: PageRequest | undefined = first;
             for (let number = 1; page; number++) {
               seen.add(pageKey(page));
               const response = await send(page, options);
-              const stream: AsyncIterable<unknown> & { document: Promise<unknown> } = decodeXml(await xmlBody(response, checkContext(page)), root!, { httpStatus: response.status, operation: meta.function });
-              yield* stream;
+              const body = await xmlBody(response, checkContext(page));
+              const stream = decodeXml(body, root!, { httpStatus: response.status, operation: meta.function, signal: options.signal });
+              for await (const record of stream) {
+                received++;
+                yield record;
+              }
               const document: unknown = await stream.document;
               failOnStatus(response, page, meta.function, method);
               pages.push(document);
               options.onPage?.({ number, document });
+              const at = { operation: meta.function, page: number, received };
               page =
                 meta.paging === "truncation"
-                  ? nextTruncationPage(meta.function, document, page, meta.method)
+                  ? nextTruncationPage(document, root!, page, meta.method, at)
                   : meta.paging === "qps"
-                    ? nextQpsPage(meta.function, document, page, search)
+                    ? nextQpsPage(document, root!, page, search, at)
                     : undefined;
               if (page && seen.has(pageKey(page))) {
-                throw new PagingError(`${meta.function}: the next-page request repeats one already made; stopping instead of looping`);
+                throw new PagingError(`${meta.function}: the next-page request repeats one already made; stopping instead of looping`, { problem: "stalled", page: number, received });
               }
             }
           },

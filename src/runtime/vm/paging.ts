@@ -1,9 +1,12 @@
 /**
  * The request for the next page of a paged VM action. Truncation pages (v2 "fo"): the RESPONSE
  * ends with WARNING CODE 1980 and a GET URL for the next page. QPS pages: hasMoreRecords and
- * lastId, continued with an `id GREATER lastId` criterion.
+ * lastId, continued with an `id GREATER lastId` criterion. The signals are read by element name
+ * through the descriptor (src/runtime/xml/paging.ts), whatever the spec named the fields.
  */
 import { PagingError } from "../errors/paging-error.js";
+import type { XmlRoot } from "../xml/descriptor.js";
+import { qpsPagingOf, truncationWarningOf } from "../xml/paging.js";
 import { serviceRequest, type QpsSearch } from "./service-request.js";
 
 export interface PageRequest {
@@ -11,14 +14,11 @@ export interface PageRequest {
   readonly body: string | URLSearchParams | undefined;
 }
 
-interface Warning {
-  readonly code?: string;
-  readonly url?: string;
-}
-
-function findWarning(document: unknown): Warning | undefined {
-  const doc = document as { response?: { warning?: Warning }; warning?: Warning } | undefined;
-  return doc?.response?.warning ?? doc?.warning;
+/** Where the walk is, for the errors: the page just read and the records yielded so far. */
+export interface PagePosition {
+  readonly operation: string;
+  readonly page: number;
+  readonly received: number;
 }
 
 /**
@@ -27,18 +27,22 @@ function findWarning(document: unknown): Warning | undefined {
  * configured host (the API version the caller chose stays chosen), and a URL naming another
  * host is refused — following it would send our credentials there.
  */
-export function nextTruncationPage(operation: string, document: unknown, current: PageRequest, method: "get" | "post"): PageRequest | undefined {
-  const warning = findWarning(document);
-  if (!warning || warning.code !== "1980") return undefined;
-  if (!warning.url) throw new PagingError(`${operation}: a truncation WARNING (1980) came without a next-page URL`);
+export function nextTruncationPage(document: unknown, root: XmlRoot, current: PageRequest, method: "get" | "post", at: PagePosition): PageRequest | undefined {
+  const warning = truncationWarningOf(document, root);
+  if (warning?.code !== "1980") return undefined;
+  const details = { page: at.page, received: at.received };
+  if (!warning.url) throw new PagingError(`${at.operation}: a truncation WARNING (1980) came without a next-page URL`, { problem: "bad-page", ...details });
   let next: URL;
   try {
     next = new URL(warning.url);
   } catch {
-    throw new PagingError(`${operation}: the next-page URL is not a URL: ${warning.url.slice(0, 200)}`);
+    throw new PagingError(`${at.operation}: the next-page URL is not a URL: ${warning.url.slice(0, 200)}`, { problem: "bad-page", ...details });
   }
   if (next.host !== current.url.host) {
-    throw new PagingError(`${operation}: the next-page URL points at ${next.host}, not the configured ${current.url.host}; refusing to follow it`);
+    throw new PagingError(`${at.operation}: the next-page URL points at ${next.host}, not the configured ${current.url.host}; refusing to follow it`, {
+      problem: "other",
+      ...details,
+    });
   }
   const url = new URL(current.url.href);
   url.search = "";
@@ -50,11 +54,13 @@ export function nextTruncationPage(operation: string, document: unknown, current
   return { url, body: next.searchParams };
 }
 
-export function nextQpsPage(operation: string, document: unknown, current: PageRequest, search: QpsSearch): PageRequest | undefined {
-  const doc = document as { hasMoreRecords?: boolean; lastId?: number } | undefined;
-  if (!doc?.hasMoreRecords) return undefined;
-  if (typeof doc.lastId !== "number") throw new PagingError(`${operation}: hasMoreRecords is true but lastId is missing`);
-  return { url: current.url, body: serviceRequest(search, doc.lastId) };
+export function nextQpsPage(document: unknown, root: XmlRoot, current: PageRequest, search: QpsSearch, at: PagePosition): PageRequest | undefined {
+  const paging = qpsPagingOf(document, root);
+  if (!paging.hasMoreRecords) return undefined;
+  if (paging.lastId === undefined) {
+    throw new PagingError(`${at.operation}: hasMoreRecords is true but lastId is missing`, { problem: "bad-page", page: at.page, received: at.received });
+  }
+  return { url: current.url, body: serviceRequest(search, paging.lastId) };
 }
 
 /**

@@ -117,6 +117,29 @@ describe("truncation paging", () => {
     expect(ids).toEqual([1, 2]);
   });
 
+  it("stops with the caller's abort while a page is still arriving", async () => {
+    const { vm } = await vmAgainst((_req, res) => {
+      const page = detectionPage([1, 2]);
+      res.writeHead(200, xml);
+      res.write(page.slice(0, page.indexOf(hostXml(2))));
+      // The rest never comes; only the abort can end this.
+    });
+    const controller = new AbortController();
+    const ids: number[] = [];
+    const error = await (async () => {
+      try {
+        for await (const host of vm.listHostDetections(undefined, { signal: controller.signal })) {
+          ids.push(host.id!);
+          controller.abort();
+        }
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(ids).toEqual([1]);
+    expect((error as Error).name).toBe("AbortError");
+  });
+
   it("stops when next-page URLs lead back to a page already read", async () => {
     const { server, vm } = await vmAgainst((req, res, origin) => {
       const at = req.form.get("id_min") ?? "1";
@@ -127,6 +150,7 @@ describe("truncation paging", () => {
     const { got, error } = await drain(vm.listHostDetections({ id_min: 1 }));
     expect(got.map((h) => h.id)).toEqual([1, 3]);
     expect(error).toBeInstanceOf(PagingError);
+    expect(error).toMatchObject({ problem: "stalled", page: 2, received: 2 });
     expect(server.requests).toHaveLength(2);
   });
 
@@ -138,6 +162,7 @@ describe("truncation paging", () => {
     const { got, error } = await drain(vm.listHostDetections());
     expect(got.map((h: DetectionHost) => h.id)).toEqual([1]);
     expect(error).toBeInstanceOf(PagingError);
+    expect(error).toMatchObject({ page: 1, received: 1 });
     expect((error as Error).message).toMatch(/qualysapi\.evil\.example/);
     expect(server.requests).toHaveLength(1);
   });
