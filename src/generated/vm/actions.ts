@@ -254,7 +254,7 @@ export interface VmClient {
    */
   listControls(params?: Params<"ControlListParams">, options?: VmCallOptions<never>): RecordStream<X.Control, X.ControlListOutput>;
   /**
-   * Export option profiles (VM or PC)
+   * Export option profiles (VM or PC); without ids, every profile: the list
    * `POST /api/2.0/fo/subscription/option_profile/` action=export
    */
   exportOptionProfiles(params?: Params<"OptionProfileExportParams">, options?: VmCallOptions<never>): RecordStream<X.OptionProfile, X.OptionProfiles>;
