@@ -1,39 +1,78 @@
 /**
  * Everything between auth and the wire, in order: the per-API scheduler (limits learned from
- * headers, blocked calls held and re-sent), retries of idempotent calls, and the timeout.
+ * headers, blocked calls held and re-sent), retries of idempotent calls, the timeout; and a
+ * transport to put beneath them.
  *
  *   const limits = createRateLimitLayers({ onRateLimit: (i) => log(i) });
- *   const handler = compose([auth.layer, ...limits.layers], fetchTransport);
+ *   const handler = compose([auth.layer, ...limits.layers], limits.transport);
+ *   …
+ *   await limits.close();
  */
-import { retryLayer, type RetryOptions } from "../retry.js";
+import { fetchTransport } from "../pipeline.js";
+import { retryLayer, type RetryInfo, type RetryOptions } from "../retry.js";
 import { timeoutLayer } from "../timeout.js";
-import type { Layer } from "../types.js";
+import { undiciTransport, type Transport, type UndiciTransportOptions } from "../transport.js";
+import type { Handler, Layer } from "../types.js";
 import { limitLayer, type LimitLayerOptions } from "./limit-layer.js";
+import { MemoryRateLimitStore, type DefaultsInput } from "./memory-store.js";
 import { Scheduler } from "./scheduler.js";
-import { MemoryRateLimitStore, type BucketDefaults, type RateLimitStore } from "./store.js";
+import type { RateLimitStore } from "./store.js";
 
-export { Scheduler } from "./scheduler.js";
-export { MemoryRateLimitStore, type RateLimitStore, type BucketState } from "./store.js";
-export { readLimits, type ObservedLimits } from "./headers.js";
-export type { RateLimitInfo } from "./limit-layer.js";
+export { Scheduler, type AcquireOptions, type SchedulerOptions } from "./scheduler.js";
+export { MemoryRateLimitStore, type DefaultsInput } from "./memory-store.js";
+export type { Acquired, BucketDefaults, BucketState, MaybePromise, RateLimitStore } from "./store.js";
+export { readLimits, retryAfterMs, type ObservedLimits } from "./headers.js";
+export { defaultKeyOf, limitLayer, type LimitLayerOptions, type RateLimitInfo } from "./limit-layer.js";
 
 export interface RateLimitOptions extends LimitLayerOptions {
+  /** Where limits and usage live. Default: this process's memory. */
   readonly store?: RateLimitStore;
-  readonly defaults?: Partial<BucketDefaults>;
+  /** Limits assumed until an API's first answer (per bucket key when a function). Default: 2 at once, quota unknown. */
+  readonly defaults?: DefaultsInput;
   readonly retry?: RetryOptions;
+  /** Same as `retry.onRetry`. */
+  readonly onRetry?: (info: RetryInfo) => void;
   /** Per-attempt timeout until response headers, ms; 0 disables. Default 120 s. */
   readonly timeoutMs?: number;
+  /** Poll interval of a shared store when another process holds the permits. Default 250 ms. */
+  readonly pollMs?: number;
+  /** The transport handed back: "undici" (default) with its options, or "fetch". */
+  readonly transport?: "undici" | "fetch" | UndiciTransportOptions;
 }
 
 export interface RateLimiting {
+  /** [scheduler, retry, timeout]: compose them under auth, above the transport. */
   readonly layers: readonly Layer[];
+  /** A transport honouring ctx.timeoutMs and ctx.signal (created on first use). */
+  readonly transport: Handler;
   readonly scheduler: Scheduler;
+  /** Closes the transport's connections if one was created. */
+  close(): Promise<void>;
 }
 
 export function createRateLimitLayers(options: RateLimitOptions = {}): RateLimiting {
-  const scheduler = new Scheduler(options.store ?? new MemoryRateLimitStore(options.defaults), options.now);
+  const scheduler = new Scheduler(options.store ?? new MemoryRateLimitStore(options.defaults), { now: options.now, pollMs: options.pollMs });
+  const onRetry = both(options.retry?.onRetry, options.onRetry);
+  let transport: Transport | undefined;
+  const lazyTransport: Handler =
+    options.transport === "fetch"
+      ? fetchTransport
+      : (request, ctx) => (transport ??= undiciTransport(typeof options.transport === "object" ? options.transport : {}))(request, ctx);
   return {
     scheduler,
-    layers: [limitLayer(scheduler, options), retryLayer(options.retry), timeoutLayer(options.timeoutMs)],
+    layers: [limitLayer(scheduler, options), retryLayer({ ...options.retry, onRetry }), timeoutLayer(options.timeoutMs)],
+    transport: lazyTransport,
+    close: async () => {
+      await transport?.close();
+      transport = undefined;
+    },
+  };
+}
+
+function both<T>(a?: (info: T) => void, b?: (info: T) => void): ((info: T) => void) | undefined {
+  if (!a || !b) return a ?? b;
+  return (info) => {
+    a(info);
+    b(info);
   };
 }

@@ -1,11 +1,15 @@
 /**
  * Qualys counts a call as running until its answer has been sent, and detection pages stream
  * for minutes: the permit goes back when the body is read to the end, fails, or is cancelled.
+ * The undici transport says when that happens; other responses are watched through a wrapper.
  */
+import { whenBodyDone } from "../transport.js";
+
 /** Answers this small have been sent whole by the time their headers arrive. */
 const SMALL_BODY = 256 * 1024;
 
 export function releaseOnBodyEnd(response: Response, release: () => void): Response {
+  if (whenBodyDone(response, release)) return response;
   const length = Number(response.headers.get("content-length") ?? NaN);
   if (!response.body || length <= SMALL_BODY) {
     release();
@@ -37,5 +41,6 @@ export function releaseOnBodyEnd(response: Response, release: () => void): Respo
       await reader.cancel(reason);
     },
   });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const wrapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return Object.defineProperty(wrapped, "url", { value: response.url });
 }
