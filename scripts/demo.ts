@@ -1,52 +1,79 @@
 /**
- * `npm run demo`: the main job on the embedded default. Starts the Prism mock of every spec on
- * 127.0.0.1 once, then takes a tour through the `qualys` CLI — one command per module, as a user
- * would type them — prints what came back, and stops the mocks. No Qualys account needed.
+ * `npm run demo`: the `qualys` CLI against the bundled mock, no Qualys account needed. Starts the
+ * Prism mock of every spec on 127.0.0.1 once, runs a scripted tour through the CLI — a command or
+ * two per module, as a user would type them (`qualys --mock …`) — prints what came back, and stops
+ * the mocks. Exits 0 when every command ended as expected.
  */
 import { Writable } from "node:stream";
 import { main } from "../src/cli/main.js";
 import { startQualysMock } from "../src/mock/index.js";
 
-const tour: string[][] = [
-  ["auth", "check"],
-  ["--format", "ndjson", "vm", "detections", "--show-qds"],
-  ["--format", "csv", "vm", "scans", "list"],
-  ["vm", "kb", "--ids", "316760"],
-  ["--format", "csv", "car", "scripts"],
-  ["--format", "ndjson", "car", "jobs", "--filter", "script.name:Auto_script_22062022_074300047"],
-  ["--format", "ndjson", "etm", "findings", "--qql", "finding.severity:[5]"],
-  ["qflow", "workflows"],
-  ["--format", "csv", "sdr", "controls"],
+interface Step {
+  readonly say: string;
+  readonly args: string[];
+  /** The exit code this step should end with (one step shows a Qualys error on purpose). */
+  readonly exit?: number;
+}
+
+const WORKFLOW = "f516bcf4-f6fb-46ac-a54f-ddbcf2a2d24a"; // the mock's example workflow
+
+const tour: Step[] = [
+  { say: "Are the credentials good? (a gateway JWT, then one VM call)", args: ["auth", "check"] },
+  { say: "VM: every host with its detections, streamed as NDJSON", args: ["--format", "ndjson", "vm", "detections", "--show-qds", "--severities", "2-5"] },
+  { say: "VM: the same as CSV, one row per detection, chosen columns", args: ["--format", "csv", "--columns", "host.id,host.ip,qid,severity,status,qds.value,lastFoundDatetime", "vm", "detections", "--show-qds"] },
+  { say: "VM: scans as CSV (nested fields flattened: status.state)", args: ["--format", "csv", "vm", "scans", "list"] },
+  { say: "VM: launch a scan", args: ["vm", "scans", "launch", "--title", "demo scan", "--ip", "10.0.0.1-10.0.0.20", "--option-id", "552233"] },
+  { say: "VM: a KnowledgeBase entry", args: ["--format", "ndjson", "vm", "kb", "--ids", "316760"] },
+  { say: "VM: a Qualys error is one line on stderr and exit code 1", args: ["vm", "reports", "fetch", "4927942"], exit: 1 },
+  { say: "CAR: script types and languages", args: ["--format", "csv", "car", "scripts"] },
+  { say: "CAR: script jobs (sort + searchAfter paging)", args: ["--format", "ndjson", "car", "jobs", "--filter", "script.name:Auto_script_22062022_074300047"] },
+  { say: "ETM: a findings report — submitted, waited for, streamed", args: ["--format", "ndjson", "etm", "findings", "--qql", "finding.severity:[5]"] },
+  { say: "QFlow: workflows (paged from page 1)", args: ["--format", "csv", "--columns", "id,name,revision,tags", "qflow", "workflows"] },
+  { say: "QFlow: run one", args: ["--format", "ndjson", "qflow", "run", WORKFLOW, "--input", '{"buckets":["demo-bucket"]}'] },
+  { say: "SaaSDR: controls", args: ["--format", "csv", "--columns", "cid,criticality,connectorType,name", "sdr", "controls"] },
 ];
 
-function capture(): { stream: NodeJS.WriteStream; text: () => string } {
+function capture(): { stream: Writable; text: () => string } {
   let text = "";
   const stream = new Writable({
-    write(chunk, _enc, done) {
+    write(chunk: Buffer, _enc, done) {
       text += chunk.toString();
       done();
     },
-  }) as unknown as NodeJS.WriteStream;
+  });
   return { stream, text: () => text };
 }
 
-console.log("Starting the Prism mocks of specs/ on 127.0.0.1 …");
+const quote = (arg: string) => (/^[\w.,:/=@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+const clip = (line: string) => (line.length > 150 ? `${line.slice(0, 149)}…` : line);
+const MAX_LINES = 8;
+
+const started = Date.now();
+console.log("Starting the Prism mock of every spec in specs/ on 127.0.0.1 …");
 const mock = await startQualysMock();
-process.env.QUALYS_MOCK_URLS = JSON.stringify(mock.urls);
+console.log(`Mocks up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(mock.urls).map(([m, u]) => `${m} ${u}`).join(", ")}`);
+process.env.QUALYS_MOCK_URLS = JSON.stringify(mock.urls); // `--mock` reuses these instead of starting its own
+
 let failures = 0;
 try {
-  for (const args of tour) {
+  for (const step of tour) {
     const out = capture();
     const err = capture();
-    const code = await main(["--mock", ...args], { stdout: out.stream, stderr: err.stream });
-    console.log(`\n$ qualys --mock ${args.join(" ")}   → exit ${code}`);
-    const lines = out.text().trimEnd().split("\n");
-    console.log(lines.slice(0, 12).map((l) => (l.length > 160 ? `${l.slice(0, 157)}…` : l)).join("\n") + (lines.length > 12 ? `\n… (${lines.length - 12} more lines)` : ""));
-    if (err.text()) console.log(err.text().trimEnd());
-    if (code !== 0) failures++;
+    const code = await main(["--mock", ...step.args], { stdout: out.stream, stderr: err.stream });
+    const ok = code === (step.exit ?? 0);
+    if (!ok) failures++;
+    console.log(`\n# ${step.say}\n$ qualys --mock ${step.args.map(quote).join(" ")}`);
+    const lines = out.text().trimEnd().split("\n").filter(Boolean);
+    for (const line of lines.slice(0, MAX_LINES)) console.log(`  ${clip(line)}`);
+    if (lines.length > MAX_LINES) console.log(`  … ${lines.length - MAX_LINES} more lines`);
+    for (const line of err.text().trimEnd().split("\n").filter(Boolean)) console.log(`  (stderr) ${clip(line)}`);
+    console.log(`  → exit ${code}${ok ? "" : `, expected ${step.exit ?? 0}`}`);
   }
 } finally {
   await mock.close();
 }
-console.log(`\nDone: ${tour.length - failures} of ${tour.length} commands succeeded; the mocks are stopped.`);
+console.log(
+  `\n${tour.length - failures} of ${tour.length} commands ended as expected in ${((Date.now() - started) / 1000).toFixed(1)} s; the mocks are stopped.` +
+    "\nAgainst your subscription: set QUALYS_USERNAME, QUALYS_PASSWORD and QUALYS_PLATFORM, and drop --mock (npx tsx src/cli/main.ts …).",
+);
 process.exitCode = failures ? 1 : 0;

@@ -1,7 +1,7 @@
 /**
- * One client for every module, sharing one auth state (a cached JWT, one VM session) and one
- * rate-limit scheduler, so modules never log in twice or exceed the subscription's limits
- * between them.
+ * One client for every module, sharing one Runtime: one auth state (a cached JWT, one VM
+ * session) and one rate-limit scheduler, so modules never log in twice or exceed the
+ * subscription's limits between them.
  *
  *   const qualys = createQualysClient({ platform: "US2", credentials: { username, password } });
  *   for await (const host of qualys.vm.listHostDetections({ show_qds: 1 })) …
@@ -10,36 +10,63 @@
 import { createAuthClient, type AuthClient } from "./generated/auth/index.js";
 import { createCarClient, type CarClient } from "./generated/car/index.js";
 import { createEtmClient, type EtmClient } from "./generated/etm/index.js";
+import type { generatedModules } from "./generated/modules.js";
 import { createQflowClient, type QflowClient } from "./generated/qflow/index.js";
 import { createSaasdrClient, type SaasdrClient } from "./generated/saasdr/index.js";
-import { createVmClient, type VmClient } from "./generated/vm/index.js";
-import { createAuth, credentialsFromEnv, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
+import { createVmClient, type VmClient, type VmClientOptions } from "./generated/vm/index.js";
+import { createAuth, credentialsFromEnv, jwtExpiry, PasswordCredentials, toCredentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
 import { ConfigurationError } from "./runtime/errors/configuration-error.js";
 import { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
 import { compose, fetchTransport } from "./runtime/pipeline.js";
-import { resolvePlatform, type PlatformInput } from "./runtime/platforms.js";
-import { createRateLimitLayers, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
+import { platformFromUsername, resolvePlatform, type PlatformInput, type PlatformUrls } from "./runtime/platforms.js";
+import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
+import type { RetryInfo } from "./runtime/retry.js";
 import type { DeprecationWarningInfo, Runtime } from "./runtime/runtime.js";
 import { undiciTransport } from "./runtime/transport.js";
 import type { ApiFamily, Handler, Layer } from "./runtime/types.js";
 
+/** A module generated from specs/ ("car", "vm"…). */
+export type ModuleName = keyof typeof generatedModules;
+
+/**
+ * Base URLs that win over the platform's: per API family (`gateway`, `vm`) or per module
+ * (`car`, `etm`…, `auth` for the token endpoint). The Prism mock needs per-module URLs.
+ */
+export type BaseUrls = Readonly<Partial<Record<ApiFamily | ModuleName, string>>>;
+
+/** Told what the client does on its own: waits for rate limits, retries, deprecated calls. */
+export interface QualysClientHooks {
+  /** A call was blocked by a rate or concurrency limit (409 1960/1965, 429) and waits to be re-sent. */
+  readonly onRateLimit?: (info: RateLimitInfo) => void;
+  /** An idempotent call failed (network, 5xx, 408, timeout) and is sent again after a backoff. */
+  readonly onRetry?: (info: RetryInfo) => void;
+  /** A deprecated operation was called (once per process and operation). Default: a process warning. */
+  readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
+}
+
 export interface QualysClientOptions {
-  /** A platform name ("US1"…"KSA1", "GOV1") or explicit URLs; default from QUALYS_PLATFORM / the user name. */
+  /**
+   * A platform name ("US1"…"KSA1", "GOV1") or explicit `{ apiUrl, gatewayUrl }`. Default:
+   * QUALYS_PLATFORM / QUALYS_API_URL / QUALYS_GATEWAY_URL, else the user name's platform
+   * character; none when `baseUrls` is given.
+   */
   readonly platform?: PlatformInput;
-  /** Default: from QUALYS_USERNAME / QUALYS_PASSWORD (or QUALYS_CLIENT_ID / _SECRET, QUALYS_TOKEN). */
+  /** `{username, password}`, `{clientId, clientSecret}` or `{token}`. Default: from the environment. */
   readonly credentials?: CredentialsInput;
-  /** VM/PA/PC auth: "basic" (default, stateless), "session" (log in once, log out on close) or "oidc". */
+  /** VM/PA/PC auth: "basic" (default with a password; stateless), "session" (logged out by close()) or "oidc" (the JWT). */
   readonly vmAuth?: VmAuthMode;
-  /** Per-module base URLs (e.g. a Prism mock per module); they win over the platform's. */
-  readonly baseUrls?: Readonly<Partial<Record<string, string>>>;
+  readonly baseUrls?: BaseUrls;
   /** Per-attempt timeout until response headers, ms. Default 120 s; 0 disables. */
   readonly timeoutMs?: number;
+  /** Scheduler and retry settings (wait budget, retry attempts, a shared limit store…). */
   readonly rateLimit?: Omit<RateLimitOptions, "timeoutMs">;
-  /** "undici" (default, faster) or "fetch", or your own handler. */
+  readonly hooks?: QualysClientHooks;
+  /** VM module settings, e.g. `{ apiVersions: { listHostDetections: "5.0" } }` (a call's `apiVersion` wins). */
+  readonly vm?: VmClientOptions;
+  /** "undici" (default, faster), "fetch" (Node's global fetch), or your own handler. */
   readonly transport?: "undici" | "fetch" | Handler;
-  /** Extra layers between auth and the rate limiter (logging, tracing). */
+  /** Extra layers between auth and the rate limiter (logging, tracing, test doubles). */
   readonly layers?: readonly Layer[];
-  readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
 }
 
 export type EtmModule = EtmClient & {
@@ -56,36 +83,52 @@ export interface QualysClient {
   readonly vm: VmClient;
   /** The shared scheduler: queue sizes and learned limits, for progress output. */
   readonly scheduler: Scheduler;
+  /** Where a family's (or a module's) calls go; throws ConfigurationError when none is configured. */
+  baseUrl(family: ApiFamily, module?: ModuleName): string;
+  /**
+   * Gets the gateway JWT the modules share (fetching it if none is cached) and says when it
+   * expires, without calling any module: a credentials check. The token itself is not returned.
+   */
+  checkGateway(options?: { signal?: AbortSignal }): Promise<GatewayCheck>;
   /** Logs out the VM session (if any) and closes connections. Safe to call twice. */
   close(): Promise<void>;
 }
 
 export function createQualysClient(options: QualysClientOptions = {}): QualysClient {
-  const env = options.credentials && (options.platform || options.baseUrls) ? undefined : tryEnv();
-  const credentials = options.credentials ?? env?.credentials;
-  if (!credentials) throw new ConfigurationError("No Qualys credentials: pass `credentials` or set QUALYS_USERNAME / QUALYS_PASSWORD.");
-  const platformInput = options.platform ?? env?.platform;
-  const urls = platformInput ? resolvePlatform(platformInput) : undefined;
-  const baseUrls = options.baseUrls ?? {};
+  const { credentials, urls } = settingsOf(options);
+  const baseUrls: BaseUrls = options.baseUrls ?? {};
   const baseUrl = (family: ApiFamily, module?: string): string => {
-    const explicit = (module && baseUrls[module]) ?? baseUrls[family];
-    const url = explicit ?? (family === "vm" ? urls?.apiUrl : urls?.gatewayUrl);
-    if (!url) throw new ConfigurationError(`No ${family === "vm" ? "API server (qualysapi)" : "gateway"} URL for ${module ?? family}: set a platform or baseUrls.`);
+    const explicit = (module && baseUrls[module as ModuleName]) || baseUrls[family];
+    const url = explicit || (family === "vm" ? urls?.apiUrl : urls?.gatewayUrl);
+    if (!url) {
+      throw new ConfigurationError(
+        `No ${family === "vm" ? "API server (qualysapi)" : "gateway"} URL for ${module ?? family}: give a platform${family === "vm" ? " with an apiUrl" : ""} or baseUrls.${module ?? family}.`,
+      );
+    }
     return url.replace(/\/+$/, "");
   };
   const auth = createAuth({
     credentials,
-    gatewayUrl: baseUrls.auth ?? baseUrls.gateway ?? urls?.gatewayUrl,
-    apiUrl: baseUrls.vm ?? urls?.apiUrl,
+    gatewayUrl: baseUrls.auth || baseUrls.gateway || urls?.gatewayUrl || undefined,
+    apiUrl: baseUrls.vm || urls?.apiUrl || undefined,
     vmAuth: options.vmAuth,
   });
-  const limits = createRateLimitLayers({ ...options.rateLimit, timeoutMs: options.timeoutMs });
+  const hooks = options.hooks ?? {};
+  const retry = options.rateLimit?.retry;
+  const limits = createRateLimitLayers({
+    ...options.rateLimit,
+    timeoutMs: options.timeoutMs,
+    onRateLimit: both(options.rateLimit?.onRateLimit, hooks.onRateLimit),
+    retry: { ...retry, onRetry: both(retry?.onRetry, hooks.onRetry) },
+  });
   const transport =
     typeof options.transport === "function" ? options.transport : options.transport === "fetch" ? fetchTransport : undiciTransport();
   const runtime: Runtime = {
-    handler: compose([auth.layer, ...(options.layers ?? []), ...limits.layers], transport),
+    // The probe sits right under auth: it answers the credentials check once auth has done its part.
+    handler: compose([auth.layer, probeLayer, ...(options.layers ?? []), ...limits.layers], transport),
     baseUrl,
-    onDeprecated: options.onDeprecated,
+    timeoutMs: options.timeoutMs,
+    onDeprecated: hooks.onDeprecated,
   };
   const etm = createEtmClient(runtime);
   let closed = false;
@@ -97,8 +140,10 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     }) as EtmModule,
     qflow: createQflowClient(runtime),
     saasdr: createSaasdrClient(runtime),
-    vm: createVmClient(runtime),
+    vm: createVmClient(runtime, options.vm),
     scheduler: limits.scheduler,
+    baseUrl,
+    checkGateway: (opts) => gatewayProbe(runtime, opts?.signal),
     async close() {
       if (closed) return;
       closed = true;
@@ -111,10 +156,66 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   };
 }
 
-function tryEnv() {
-  try {
-    return credentialsFromEnv();
-  } catch {
-    return undefined;
+/** Credentials and platform URLs from the options, filled in from the environment. */
+function settingsOf(options: QualysClientOptions): { credentials: CredentialsInput; urls?: PlatformUrls } {
+  const explicitPlace = options.platform !== undefined || options.baseUrls !== undefined;
+  if (!options.credentials) {
+    // The caller's platform wins; the environment is then read for credentials only.
+    const env = credentialsFromEnv(explicitPlace ? { ...process.env, QUALYS_PLATFORM: "US1", QUALYS_API_URL: "", QUALYS_GATEWAY_URL: "" } : process.env);
+    const platform = options.platform ?? (explicitPlace ? undefined : env.platform);
+    return { credentials: env.credentials, urls: platform === undefined ? undefined : resolvePlatform(platform) };
   }
+  if (explicitPlace) return { credentials: options.credentials, urls: options.platform === undefined ? undefined : resolvePlatform(options.platform) };
+  const credentials = toCredentials(options.credentials);
+  const platform = platformFromEnv(process.env) ?? (credentials instanceof PasswordCredentials ? platformFromUsername(credentials.username) : undefined);
+  if (!platform) {
+    throw new ConfigurationError('No Qualys platform: pass `platform` (e.g. "US2" or { apiUrl, gatewayUrl }) or `baseUrls`, or set QUALYS_PLATFORM.');
+  }
+  return { credentials, urls: resolvePlatform(platform) };
+}
+
+function platformFromEnv(env: NodeJS.ProcessEnv): PlatformInput | undefined {
+  const apiUrl = env.QUALYS_API_URL?.trim() || undefined;
+  const gatewayUrl = env.QUALYS_GATEWAY_URL?.trim() || undefined;
+  const name = env.QUALYS_PLATFORM?.trim() || undefined;
+  if (apiUrl || gatewayUrl) return { ...(name ? resolvePlatform(name as PlatformInput) : {}), ...(apiUrl ? { apiUrl } : {}), ...(gatewayUrl ? { gatewayUrl } : {}) };
+  return name as PlatformInput | undefined;
+}
+
+function both<A>(first: ((a: A) => void) | undefined, second: ((a: A) => void) | undefined): ((a: A) => void) | undefined {
+  if (!first || !second) return first ?? second;
+  return (a) => {
+    first(a);
+    second(a);
+  };
+}
+
+/** What `checkGateway()` found. */
+export interface GatewayCheck {
+  /** Where the token came from (the token endpoint's base URL). */
+  readonly gatewayUrl: string;
+  /** When the shared JWT expires, if it says (its `exp` claim). */
+  readonly expiresAt?: Date;
+}
+
+const PROBE = "qualys-ts.checkGateway";
+const PROBE_EXPIRY = "x-qualys-ts-token-exp";
+
+/**
+ * Answers the credentials check below the auth layer: by the time the probe request gets here,
+ * auth has fetched (or reused) the shared JWT and set it on the request. Nothing goes on the wire.
+ */
+const probeLayer: Layer = (next) => (request, ctx) => {
+  if (ctx.operationId !== PROBE) return next(request, ctx);
+  const token = /^Bearer (.+)$/.exec(request.headers.get("Authorization") ?? "")?.[1];
+  const exp = token ? jwtExpiry(token) : undefined;
+  return Promise.resolve(new Response(null, { status: 204, headers: exp === undefined ? {} : { [PROBE_EXPIRY]: String(exp) } }));
+};
+
+async function gatewayProbe(runtime: Runtime, signal: AbortSignal | undefined): Promise<GatewayCheck> {
+  const gatewayUrl = runtime.baseUrl("gateway", "auth");
+  const request = new Request(`${gatewayUrl}/auth`, { method: "HEAD", signal });
+  const response = await runtime.handler(request, { module: "auth", family: "gateway", operationId: PROBE, idempotent: true, signal, exemptFromRateLimit: true });
+  const exp = Number(response.headers.get(PROBE_EXPIRY) ?? NaN);
+  return Number.isFinite(exp) ? { gatewayUrl, expiresAt: new Date(exp * 1000) } : { gatewayUrl };
 }

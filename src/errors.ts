@@ -3,6 +3,8 @@ export { QualysError } from "./runtime/errors/qualys-error.js";
 export { AuthenticationError } from "./runtime/errors/authentication-error.js";
 export { ConfigurationError } from "./runtime/errors/configuration-error.js";
 export { HttpError } from "./runtime/errors/http-error.js";
+export { InsecureUrlError } from "./runtime/errors/insecure-url-error.js";
+export { InvalidParameterError } from "./runtime/errors/invalid-parameter-error.js";
 export { InvalidResponseError } from "./runtime/errors/invalid-response-error.js";
 export { NetworkError } from "./runtime/errors/network-error.js";
 export { PagingError } from "./runtime/errors/paging-error.js";

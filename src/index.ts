@@ -1,9 +1,20 @@
 /** qualys-ts: typed clients for the Qualys gateway APIs and the VM/PA/PC XML API. */
-export { createQualysClient, type QualysClient, type QualysClientOptions, type EtmModule } from "./client.js";
+export {
+  createQualysClient,
+  type BaseUrls,
+  type EtmModule,
+  type GatewayCheck,
+  type ModuleName,
+  type QualysClient,
+  type QualysClientHooks,
+  type QualysClientOptions,
+} from "./client.js";
 export { createAuth, credentialsFromEnv, OAuthCredentials, PasswordCredentials, TokenCredentials, type Credentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
 export { PLATFORMS, platformFromUsername, resolvePlatform, type PlatformInput, type PlatformName } from "./runtime/platforms.js";
 export { createRateLimitLayers, MemoryRateLimitStore, Scheduler, type RateLimitStore, type RateLimitInfo } from "./runtime/rate-limit/index.js";
-export type { RetryInfo } from "./runtime/retry.js";
+export type { RetryInfo, RetryOptions } from "./runtime/retry.js";
+export type { RateLimitOptions } from "./runtime/rate-limit/index.js";
+export type { DeprecationWarningInfo } from "./runtime/runtime.js";
 export { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
 export { decodeXml, decodeXmlDocument } from "./runtime/xml/index.js";
 export { compose, fetchTransport } from "./runtime/pipeline.js";

@@ -1,38 +1,81 @@
 /**
- * Credentials for the CLI: the environment first, else a JSON config file
- * (`--config`, or ~/.config/qualys-ts/config.json) with `username`/`password` (or `clientId`/
- * `clientSecret`, or `token`) and `platform` / `apiUrl` / `gatewayUrl`. A file that others can
- * read is refused when it holds a secret.
+ * Credentials for the CLI. `--config <file>` when given; else the environment (QUALYS_USERNAME /
+ * QUALYS_PASSWORD, QUALYS_CLIENT_ID / QUALYS_CLIENT_SECRET or QUALYS_TOKEN, with QUALYS_PLATFORM,
+ * QUALYS_API_URL, QUALYS_GATEWAY_URL) when it holds credentials; else
+ * ~/.config/qualys-ts/config.json. The file is JSON:
+ *
+ *   { "username": "acme2ab12", "password": "…", "platform": "US2" }
+ *
+ * (or `clientId`/`clientSecret`, or `token`; `apiUrl`/`gatewayUrl` instead of `platform`;
+ * optional `vmAuth`). A file holding a secret that other users can read is refused.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { credentialsFromEnv, toCredentials, type Credentials } from "../runtime/auth/credentials.js";
+import { credentialsFromEnv, PasswordCredentials, toCredentials, type Credentials, type VmAuthMode } from "../runtime/auth/index.js";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
-import type { PlatformInput } from "../runtime/platforms.js";
+import { platformFromUsername, type PlatformInput } from "../runtime/platforms.js";
 
 export interface CliSettings {
   readonly credentials: Credentials;
   readonly platform: PlatformInput;
+  readonly vmAuth?: VmAuthMode;
 }
 
-export const defaultConfigPath = () => join(homedir(), ".config", "qualys-ts", "config.json");
+export const defaultConfigPath = (env: NodeJS.ProcessEnv = process.env): string =>
+  join(env.XDG_CONFIG_HOME || join(homedir(), ".config"), "qualys-ts", "config.json");
+
+const CREDENTIAL_VARS = ["QUALYS_USERNAME", "QUALYS_PASSWORD", "QUALYS_CLIENT_ID", "QUALYS_CLIENT_SECRET", "QUALYS_TOKEN"];
+const FIELDS = ["username", "password", "clientId", "clientSecret", "token", "platform", "apiUrl", "gatewayUrl", "vmAuth"];
 
 export function loadSettings(configPath: string | undefined, env: NodeJS.ProcessEnv = process.env): CliSettings {
-  const hasEnv = env.QUALYS_USERNAME || env.QUALYS_PASSWORD || env.QUALYS_TOKEN || env.QUALYS_CLIENT_ID;
-  if (hasEnv && !configPath) return credentialsFromEnv(env);
-  const path = configPath ?? defaultConfigPath();
-  if (!existsSync(path)) {
-    if (configPath) throw new ConfigurationError(`Config file ${path} does not exist.`);
-    return credentialsFromEnv(env);
+  if (configPath) {
+    if (!existsSync(configPath)) throw new ConfigurationError(`Config file ${configPath} does not exist.`);
+    return readConfigFile(configPath, env);
   }
-  const config = JSON.parse(readFileSync(path, "utf8")) as Record<string, string>;
-  if ((config.password || config.clientSecret || config.token) && (statSync(path).mode & 0o077) !== 0) {
-    throw new ConfigurationError(`${path} holds a secret but other users can read it: run \`chmod 600 ${path}\`.`);
+  if (CREDENTIAL_VARS.some((name) => env[name])) return credentialsFromEnv(env);
+  const path = defaultConfigPath(env);
+  if (existsSync(path)) return readConfigFile(path, env);
+  throw new ConfigurationError(
+    `No Qualys credentials: set QUALYS_USERNAME and QUALYS_PASSWORD (or QUALYS_CLIENT_ID and QUALYS_CLIENT_SECRET, or QUALYS_TOKEN) and QUALYS_PLATFORM, or write them to ${path} (chmod 600), or try --mock.`,
+  );
+}
+
+function readConfigFile(path: string, env: NodeJS.ProcessEnv): CliSettings {
+  const text = readFileSync(path, "utf8");
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    // JSON.parse quotes the text around the fault, and that may be the password: say where only.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    const where = at === undefined ? "" : ` (line ${text.slice(0, Number(at)).split("\n").length})`;
+    throw new ConfigurationError(`${path} is not valid JSON${where}.`);
   }
-  const credentials = toCredentials(config as never);
+  if (config === null || typeof config !== "object" || Array.isArray(config)) throw new ConfigurationError(`${path} must hold a JSON object.`);
+  const fields = config as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fields)) {
+    if (!FIELDS.includes(key)) throw new ConfigurationError(`${path}: unknown field "${key}" (known: ${FIELDS.join(", ")}).`);
+    if (typeof value !== "string") throw new ConfigurationError(`${path}: "${key}" must be a string.`);
+  }
+  const s = fields as Record<string, string | undefined>;
+  if ((s.password || s.clientSecret || s.token) && process.platform !== "win32" && (statSync(path).mode & 0o077) !== 0) {
+    throw new ConfigurationError(`${path} holds a secret but other users can read it: run \`chmod 600 ${path}\` first.`);
+  }
+  let credentials: Credentials;
+  try {
+    credentials = toCredentials(s as never);
+  } catch (err) {
+    throw new ConfigurationError(`${path}: ${(err as Error).message}`);
+  }
   const platform: PlatformInput | undefined =
-    config.apiUrl || config.gatewayUrl ? { apiUrl: config.apiUrl, gatewayUrl: config.gatewayUrl } : (config.platform as PlatformInput | undefined);
-  if (!platform) throw new ConfigurationError(`${path} names no platform (e.g. "platform": "US2") or apiUrl / gatewayUrl.`);
-  return { credentials, platform };
+    s.apiUrl || s.gatewayUrl
+      ? { apiUrl: s.apiUrl, gatewayUrl: s.gatewayUrl }
+      : ((s.platform ?? env.QUALYS_PLATFORM) as PlatformInput | undefined) ??
+        (credentials instanceof PasswordCredentials ? platformFromUsername(credentials.username) : undefined);
+  if (!platform) throw new ConfigurationError(`${path} names no platform: add "platform" (e.g. "US2") or "apiUrl" / "gatewayUrl".`);
+  if (s.vmAuth !== undefined && !["basic", "session", "oidc"].includes(s.vmAuth)) {
+    throw new ConfigurationError(`${path}: "vmAuth" must be "basic", "session" or "oidc".`);
+  }
+  return { credentials, platform, vmAuth: s.vmAuth as VmAuthMode | undefined };
 }

@@ -1,19 +1,31 @@
 /**
- * The client a CLI command runs on: the real platform from env/config, or — with `--mock` — the
- * bundled Prism mocks (started here, or reused from QUALYS_MOCK_URLS when a caller such as the
- * demo already runs them). Against the mock each VM action asks Prism for its own example.
+ * The client a CLI command runs on: the real platform from the environment or a config file, or —
+ * with `--mock` — the bundled Prism mocks with a fake token (started here, or reused from
+ * QUALYS_MOCK_URLS when a caller such as the demo or the tests already runs them). Against the
+ * mock each VM action asks Prism for its own named example.
  */
-import { createQualysClient, type QualysClient } from "../client.js";
+import { createQualysClient, type QualysClient, type QualysClientHooks } from "../client.js";
 import { vmActions } from "../generated/vm/index.js";
 import { startQualysMock } from "../mock/index.js";
+import type { Credentials } from "../runtime/auth/index.js";
+import { ConfigurationError } from "../runtime/errors/configuration-error.js";
 import type { Layer } from "../runtime/types.js";
 import { loadSettings } from "./config.js";
 
 export interface ConnectOptions {
   readonly mock?: boolean;
+  /** Which mocks to start (default all); ignored when QUALYS_MOCK_URLS names running ones. */
+  readonly mockModules?: readonly string[];
   readonly config?: string;
   readonly vmAuth?: "basic" | "session" | "oidc";
-  readonly onRateLimit?: () => void;
+  readonly hooks?: QualysClientHooks;
+}
+
+export interface Connection {
+  readonly client: QualysClient;
+  /** The credentials in use, so error output can be scrubbed of their secrets. */
+  readonly credentials?: Credentials;
+  close(): Promise<void>;
 }
 
 const preferExample: Layer = (next) => (request, ctx) => {
@@ -22,34 +34,47 @@ const preferExample: Layer = (next) => (request, ctx) => {
   return next(request, ctx);
 };
 
-export async function connect(options: ConnectOptions): Promise<{ client: QualysClient; close(): Promise<void> }> {
-  const hooks = { rateLimit: { onRateLimit: options.onRateLimit } };
+/** A JWT-shaped fake (Prism checks only that a bearer token is there), valid for Qualys's 4 hours. */
+function mockToken(): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: "none", typ: "JWT" })}.${part({ sub: "qualys-ts-mock", iat: now, exp: now + 4 * 3600 })}.mock`;
+}
+
+export async function connect(options: ConnectOptions): Promise<Connection> {
   if (!options.mock) {
     const settings = loadSettings(options.config);
-    const client = createQualysClient({ ...settings, vmAuth: options.vmAuth, ...hooks });
-    return { client, close: () => client.close() };
+    const client = createQualysClient({ ...settings, vmAuth: options.vmAuth ?? settings.vmAuth, hooks: options.hooks });
+    return { client, credentials: settings.credentials, close: () => client.close() };
   }
   let urls: Record<string, string>;
   let stop = async () => {};
-  if (process.env.QUALYS_MOCK_URLS) urls = JSON.parse(process.env.QUALYS_MOCK_URLS) as Record<string, string>;
-  else {
-    const mock = await startQualysMock();
+  if (process.env.QUALYS_MOCK_URLS) {
+    try {
+      urls = JSON.parse(process.env.QUALYS_MOCK_URLS) as Record<string, string>;
+    } catch {
+      throw new ConfigurationError("QUALYS_MOCK_URLS is not a JSON object of module → URL.");
+    }
+  } else {
+    const mock = await startQualysMock({ modules: options.mockModules });
     urls = { ...mock.urls };
     stop = mock.close;
   }
   const client = createQualysClient({
-    credentials: { token: "mock.token.value" },
+    credentials: { token: mockToken() },
     vmAuth: "oidc",
     baseUrls: urls,
     layers: [preferExample],
-    onDeprecated: () => {},
-    ...hooks,
+    hooks: options.hooks,
   });
   return {
     client,
     close: async () => {
-      await client.close();
-      await stop();
+      try {
+        await client.close();
+      } finally {
+        await stop();
+      }
     },
   };
 }

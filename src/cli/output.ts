@@ -1,55 +1,125 @@
 /**
- * Writes records as they arrive — JSON array, NDJSON or CSV — waiting on the stream's
- * backpressure, so an export of any size runs in constant memory.
+ * Writes records as they arrive — a JSON array, NDJSON or CSV — waiting for the output to drain
+ * before taking the next record from the API: an export of any size runs in constant memory, and
+ * a reader that goes away (`| head`) stops the download.
  */
-import { once } from "node:events";
-import type { Writable } from "node:stream";
+import { Readable, pipeline, type Writable } from "node:stream";
 import { stringify } from "csv-stringify";
 import { flatten } from "./flatten.js";
 
 export type Format = "json" | "ndjson" | "csv";
 
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, "drain");
+/** How a command's records become CSV rows. */
+export interface CsvShape<R = any> {
+  /** The rows of one record (e.g. one per detection of a host). Default: the record itself. */
+  readonly rows?: (record: R) => Iterable<unknown>;
+  /** Fixed columns (dotted names of the flattened rows). Default: the first row's, plus `_other`. */
+  readonly columns?: readonly string[];
 }
 
-export async function writeRecords(records: AsyncIterable<unknown> | Iterable<unknown>, format: Format, out: Writable, onRecord?: () => void): Promise<number> {
+export interface OutputOptions {
+  readonly format: Format;
+  readonly csv?: CsvShape;
+  /** Told as each record is taken from the source (for the progress line). */
+  readonly onRecord?: () => void;
+}
+
+/** Resolves with the number of records written; rejects with the source's or the output's error. */
+export async function writeRecords(records: AsyncIterable<unknown> | Iterable<unknown>, out: Writable, options: OutputOptions): Promise<number> {
   let count = 0;
-  if (format === "csv") {
-    let csv: ReturnType<typeof stringify> | undefined;
-    let columns: string[] = [];
+  async function* counted() {
     for await (const record of records) {
-      const row = flatten(record);
-      if (!csv) {
-        // Columns come from the first record, plus `_other`: fields that later records add are
-        // kept there as JSON rather than dropped or shifting the columns.
-        columns = Object.keys(row);
-        csv = stringify({ header: true, columns: [...columns, "_other"] });
-        csv.on("data", (chunk: Buffer) => {
-          if (!out.write(chunk)) csv!.pause();
-        });
-        out.on("drain", () => csv?.resume());
-      }
-      const other = Object.keys(row).filter((k) => !columns.includes(k));
-      const line: Record<string, unknown> = Object.fromEntries(columns.map((c) => [c, row[c]]));
-      line._other = other.length ? JSON.stringify(Object.fromEntries(other.map((k) => [k, row[k]]))) : "";
-      if (!csv.write(line)) await once(csv, "drain");
       count++;
-      onRecord?.();
+      options.onRecord?.();
+      yield record;
     }
-    if (csv) {
-      csv.end();
-      await once(csv, "end");
-    }
-    return count;
   }
-  if (format === "json") await write(out, "[");
+  if (options.format === "csv") {
+    // Rows → csv-stringify (its own backpressure) → out. An error anywhere destroys the chain, and
+    // reading the CSV text then rejects with it; stopping the read ends the rows (and the download).
+    const text = pipeline(Readable.from(csvRows(counted(), options.csv ?? {})), stringify({ cast: { boolean: (v) => String(v), date: (v) => v.toISOString() } }), () => {});
+    await drainInto(text, out);
+  } else {
+    await drainInto(textChunks(counted(), options.format), out);
+  }
+  return count;
+}
+
+/**
+ * Writes every chunk, waiting for `drain` when the output is full. stdout is not ours to end, and
+ * unlike stream.pipeline this leaves no listener behind on it.
+ */
+export async function drainInto(source: AsyncIterable<string | Uint8Array>, out: Writable): Promise<void> {
+  let failed: Error | undefined;
+  const onError = (err: Error) => (failed ??= err);
+  out.on("error", onError);
+  try {
+    for await (const chunk of source) {
+      if (failed) throw failed;
+      if (out.destroyed) throw closed();
+      if (!out.write(chunk)) await drained(out);
+    }
+    if (failed) throw failed;
+  } finally {
+    out.off("error", onError);
+  }
+}
+
+const closed = () => Object.assign(new Error("the output was closed"), { code: "ERR_STREAM_DESTROYED" });
+
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      out.off("drain", onDrain);
+      out.off("error", onFail);
+      out.off("close", onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onFail = (err: Error) => settle(err);
+    const onClose = () => settle(closed());
+    out.on("drain", onDrain);
+    out.on("error", onFail);
+    out.on("close", onClose);
+  });
+}
+
+async function* textChunks(records: AsyncIterable<unknown>, format: "json" | "ndjson"): AsyncGenerator<string> {
+  // The "[" waits for the first record, so a call that fails at once prints nothing on stdout.
+  let first = true;
   for await (const record of records) {
     const text = JSON.stringify(record);
-    await write(out, format === "json" ? `${count ? "," : ""}\n  ${text}` : `${text}\n`);
-    count++;
-    onRecord?.();
+    yield format === "json" ? `${first ? "[" : ","}\n  ${text}` : `${text}\n`;
+    first = false;
   }
-  if (format === "json") await write(out, count ? "\n]\n" : "]\n");
-  return count;
+  if (format === "json") yield first ? "[]\n" : "\n]\n";
+}
+
+/**
+ * Arrays for csv-stringify, the header first. Without fixed columns the header is the first row's
+ * columns plus `_other`: fields that only later rows have go there as JSON, so no value is
+ * dropped and no column shifts mid-file.
+ */
+async function* csvRows(records: AsyncIterable<unknown>, shape: CsvShape): AsyncGenerator<unknown[]> {
+  let columns: readonly string[] | undefined = shape.columns;
+  const dynamic = !columns;
+  let known = new Set(columns);
+  if (columns) yield [...columns];
+  for await (const record of records) {
+    for (const raw of shape.rows ? shape.rows(record) : [record]) {
+      const row = raw !== null && typeof raw === "object" ? flatten(raw) : { value: raw };
+      if (!columns) {
+        columns = Object.keys(row);
+        known = new Set(columns);
+        yield [...columns, "_other"];
+      }
+      const cells: unknown[] = columns.map((c) => row[c]);
+      if (dynamic) {
+        const other = Object.keys(row).filter((k) => !known.has(k));
+        cells.push(other.length ? JSON.stringify(Object.fromEntries(other.map((k) => [k, row[k]]))) : "");
+      }
+      yield cells;
+    }
+  }
 }

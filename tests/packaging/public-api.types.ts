@@ -1,14 +1,20 @@
 /**
- * Type-level checks of the public API, compiled by `npm run typecheck` (part of `npm test`):
- * each `@ts-expect-error` must really be an error, so misuse stays a compile error.
+ * Type-level checks of the public API. Checked twice: by `npm run typecheck` against the sources,
+ * and by tests/packaging/package.test.ts against the built declarations, with each
+ * `../../src/<entry>.js` import rewritten to `qualys-ts/<entry>`. Every `@ts-expect-error` must
+ * really be an error, so misuse stays a compile error for users.
  */
-import { createQualysClient, type QualysClient } from "../../src/index.js";
+import { createQualysClient, type GatewayCheck, type QualysClient, type QualysClientOptions, type Runtime } from "../../src/index.js";
+import { createCarClient, type CarClient } from "../../src/car.js";
+import { RateLimitError, QualysError } from "../../src/errors.js";
+import { startQualysMock } from "../../src/mock.js";
 import type { DetectionHost } from "../../src/vm.js";
 
 declare const qualys: QualysClient;
+declare const runtime: Runtime;
 
 export async function usesTheClientAsDocumented(): Promise<void> {
-  const client = createQualysClient({ platform: "US2", credentials: { username: "u", password: "p" } });
+  const client = createQualysClient({ platform: "US2", credentials: { username: "u", password: "p" }, vmAuth: "session", timeoutMs: 60_000 });
   const page = await client.car.searchJobs({ body: { sort: [{ id: "desc" }], pageSize: 100 } });
   const total: number | undefined = page.body?.totalCount;
   for await (const job of client.car.searchJobs.items({ body: { sort: [{ id: "asc" }] } })) {
@@ -25,13 +31,63 @@ export async function usesTheClientAsDocumented(): Promise<void> {
   const report = await qualys.etm.findingsReport({ reportFormat: "JSON", findingsQql: "finding.severity:[5]" });
   const reportId: string = report.reportId;
   const zip: ReadableStream<Uint8Array> = await qualys.etm.downloadReport({ params: { path: { reportId } } });
+  const check: GatewayCheck = await qualys.checkGateway();
+  const expires: Date | undefined = check.expiresAt;
+  const vmUrl: string = qualys.baseUrl("vm");
+  await client.close();
   void total;
   void zip;
+  void expires;
+  void vmUrl;
+}
+
+export async function configuresAsDocumented(): Promise<void> {
+  const mock = await startQualysMock({ modules: ["car", "vm"] });
+  const options: QualysClientOptions = {
+    credentials: { token: "t" },
+    vmAuth: "oidc",
+    baseUrls: { ...mock.urls, gateway: "https://gateway.example", vm: "https://qualysapi.example" },
+    rateLimit: { waitBudgetMs: 60_000, retry: { attempts: 5 } },
+    vm: { apiVersions: { listHostDetections: "5.0" } },
+    hooks: {
+      onRateLimit: (info) => console.error(`${info.operationId} waits ${info.waitMs} ms (${info.code})`),
+      onRetry: (info) => console.error(`${info.operationId}: retry ${info.attempt} after ${info.reason}`),
+      onDeprecated: (warning) => console.error(warning.message),
+    },
+  };
+  createQualysClient(options);
+  createQualysClient({ credentials: { clientId: "c", clientSecret: "s" }, platform: { apiUrl: "https://qualysapi.acme.example", gatewayUrl: "https://gateway.acme.example" } });
+  const car: CarClient = createCarClient(runtime);
+  await car.listScriptTypes();
+  try {
+    await qualys.car.listScriptTypes();
+  } catch (err) {
+    if (err instanceof RateLimitError) {
+      const wait: number | undefined = err.waitMs;
+      void wait;
+    } else if (err instanceof QualysError) {
+      const message: string = err.message;
+      void message;
+    }
+  }
+  await mock.close();
 }
 
 export async function rejectsMisuse(): Promise<void> {
   // @ts-expect-error platform names are checked
   createQualysClient({ platform: "US9", credentials: { token: "t" } });
+  // @ts-expect-error baseUrls keys are module or family names
+  createQualysClient({ credentials: { token: "t" }, baseUrls: { cars: "http://127.0.0.1:1" } });
+  // @ts-expect-error vmAuth is "basic", "session" or "oidc"
+  createQualysClient({ credentials: { token: "t" }, vmAuth: "kerberos" });
+  // @ts-expect-error credentials are {username, password}, {clientId, clientSecret} or {token}
+  createQualysClient({ credentials: { user: "u", pass: "p" } });
+  // @ts-expect-error hooks get typed information
+  createQualysClient({ credentials: { token: "t" }, hooks: { onRateLimit: (info: { waitMs: string }) => info } });
+  // @ts-expect-error only the API versions the spec knows for the endpoint
+  createQualysClient({ credentials: { token: "t" }, vm: { apiVersions: { listHostDetections: "9.9" } } });
+  // @ts-expect-error per-call API versions are checked too
+  qualys.vm.listHostDetections({}, { apiVersion: "3.0" });
   // @ts-expect-error searchJobs needs a body with a sort
   await qualys.car.searchJobs();
   // @ts-expect-error unknown form parameter of an action
@@ -40,4 +96,6 @@ export async function rejectsMisuse(): Promise<void> {
   await qualys.vm.launchReport();
   // @ts-expect-error path parameters are typed
   await qualys.car.updateScript({ params: { path: { id: "not a number" } }, body: {} });
+  // @ts-expect-error the client has no module of that name
+  void qualys.was;
 }
