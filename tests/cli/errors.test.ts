@@ -2,11 +2,13 @@
  * Usage, configuration and API failures of the CLI: exit codes (0 / 1 / 2), one-line messages,
  * no secret anywhere, --help on every command. Local 127.0.0.1 servers stand in for Qualys.
  */
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import type { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { buildProgram } from "../../src/cli/program.js";
 import { detectionPage } from "../servers/vm-pages-server.js";
 import { answerAuth, capture, cli, localUser, startServer, withEnv, type LocalServer } from "./support.js";
@@ -75,7 +77,32 @@ describe("usage", () => {
   });
 });
 
-describe("VM options", () => {
+describe("VM commands on a local server", () => {
+  it("vm reports fetch streams the file to stdout or to -o, byte for byte", async () => {
+    const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 256))]);
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/pdf" });
+      res.end(pdf);
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "qualys-ts-report-")), "report.pdf");
+    const toFile = await withEnv(localUser(server.url), () => cli(["vm", "reports", "fetch", "4927942", "-o", file]));
+    expect(toFile.code).toBe(0);
+    expect(toFile.stdout).toBe("");
+    expect(readFileSync(file).equals(pdf)).toBe(true);
+    expect(new URLSearchParams(server.requests[0]!.body).get("id")).toBe("4927942");
+
+    let bytes = 0;
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        done();
+      },
+    });
+    const code = await withEnv(localUser(server.url), () => main(["vm", "reports", "fetch", "4927942"], { stdout: out, stderr: capture().stream }));
+    expect(code).toBe(0);
+    expect(bytes).toBe(pdf.length);
+  });
+
   it("sends --api-version to that version's endpoint, and the filters as form fields", async () => {
     server = await startServer((_req, res) => {
       res.writeHead(200, { "Content-Type": "text/xml" });

@@ -95,14 +95,15 @@ export class Scheduler {
   }
 
   /** Holds every call of `key` until `until` (ms since epoch), as a 409/429 asked. */
-  hold(key: string, until: number, code: string): void | Promise<void> {
-    const done = this.store.hold(key, until, code);
+  hold(key: string, until: number, code: string): void {
     const lane = this.#lane(key);
     const wake = () => {
       if (lane.waiters.length) this.#arm(key, lane, { ok: false, reason: "hold", retryAt: until, code });
     };
-    if (isPromise(done)) return done.then(wake);
-    wake();
+    const done = this.store.hold(key, until, code);
+    // A store that failed to record the hold fails the next tryAcquire too; the local wake-up still stands.
+    if (isPromise(done)) done.then(wake, wake);
+    else wake();
   }
 
   /** Calls waiting for a permit, for one API or all. */
