@@ -22,6 +22,7 @@ import { platformFromUsername, resolvePlatform, type PlatformInput, type Platfor
 import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
 import type { RetryInfo } from "./runtime/retry.js";
 import type { DeprecationWarningInfo, Runtime } from "./runtime/runtime.js";
+import { createRedactor, type Redactor } from "./runtime/redact/index.js";
 import { undiciTransport } from "./runtime/transport.js";
 import type { ApiFamily, Handler, Layer } from "./runtime/types.js";
 
@@ -90,6 +91,8 @@ export interface QualysClient {
    * expires, without calling any module: a credentials check. The token itself is not returned.
    */
   checkGateway(options?: { signal?: AbortSignal }): Promise<GatewayCheck>;
+  /** Replaces every secret of this client (in every encoding it was sent in) in a text or an error. */
+  readonly redactor: Redactor;
   /** Logs out the VM session (if any) and closes connections. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -123,7 +126,9 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   });
   const transport =
     typeof options.transport === "function" ? options.transport : options.transport === "fetch" ? fetchTransport : undiciTransport();
+  const redactor = createRedactor(() => auth.secrets());
   const runtime: Runtime = {
+    redact: (err) => redactor.error(err),
     // The probe sits right under auth: it answers the credentials check once auth has done its part.
     handler: compose([auth.layer, probeLayer, ...(options.layers ?? []), ...limits.layers], transport),
     baseUrl,
@@ -136,14 +141,21 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     auth: createAuthClient(runtime),
     car: createCarClient(runtime),
     etm: Object.assign(Object.create(null), etm, {
-      findingsReport: <F>(request: FindingsReportRequest, opts?: FindingsReportOptions) => runFindingsReport<F>(etm, request, opts),
+      findingsReport: <F>(request: FindingsReportRequest, opts?: FindingsReportOptions) =>
+        runFindingsReport<F>(etm, request, opts).catch((err: unknown) => {
+          throw redactor.error(err);
+        }),
     }) as EtmModule,
     qflow: createQflowClient(runtime),
     saasdr: createSaasdrClient(runtime),
     vm: createVmClient(runtime, options.vm),
     scheduler: limits.scheduler,
+    redactor,
     baseUrl,
-    checkGateway: (opts) => gatewayProbe(runtime, opts?.signal),
+    checkGateway: (opts) =>
+      gatewayProbe(runtime, opts?.signal).catch((err: unknown) => {
+        throw redactor.error(err);
+      }),
     async close() {
       if (closed) return;
       closed = true;

@@ -31,16 +31,17 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       io.stderr.write("qualys: interrupted\n");
       return 130;
     }
-    io.stderr.write(`qualys: ${oneLine(err, state.credentials)}\n`);
+    io.stderr.write(`qualys: ${oneLine(err, state)}\n`);
     // Wrong configuration or parameters Qualys would refuse (checked before sending) are usage errors.
     return err instanceof ConfigurationError || err instanceof InvalidParameterError ? 2 : 1;
   }
 }
 
 /** The error's message on one line, with any secret of the credentials in use replaced. */
-function oneLine(err: unknown, credentials: Credentials | undefined): string {
+function oneLine(err: unknown, state: ProgramState): string {
   let text = err instanceof Error ? err.message : String(err);
-  for (const secret of secretsOf(credentials)) text = text.split(secret).join("[redacted]");
+  for (const secret of secretsOf(state.credentials)) text = text.split(secret).join("[redacted]");
+  if (state.redact) text = state.redact(text);
   return text.replace(/\s*[\r\n]+\s*/g, " ").trim() || (err as Error)?.name || "failed";
 }
 

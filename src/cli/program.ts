@@ -29,6 +29,8 @@ export interface CliIo {
 /** What the program learned while running, for the error report. */
 export interface ProgramState {
   credentials?: Credentials;
+  /** The connected client's redactor: every secret it holds or was handed, in every encoding. */
+  redact?: (text: string) => string;
 }
 
 interface Globals {
@@ -105,6 +107,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
         },
       });
       state.credentials = connection.credentials;
+      state.redact = (text) => connection.client.redactor.text(text);
       try {
         await body(
           {

@@ -75,7 +75,11 @@ export function defineModule(
 
   const out: Record<string, unknown> = {};
   for (const meta of Object.values(operations)) {
-    const call = async (init: Record<string, unknown> = {}) => {
+    const call = (init: Record<string, unknown> = {}) =>
+      send(init).catch((err: unknown) => {
+        throw runtime.redact ? runtime.redact(err) : err;
+      });
+    const send = async (init: Record<string, unknown> = {}) => {
       const { signal, timeoutMs, ...rest } = init as Init<unknown> & Record<string, unknown>;
       if (meta.deprecated) warnDeprecatedOnce(runtime, module, meta);
       const ctx: CallContext = {

@@ -8,6 +8,7 @@
  *   resolvePlatform("US2")                                  // both URLs of a shared platform
  *   resolvePlatform({ apiUrl: "https://qualysapi.acme.example", gatewayUrl: "https://gateway.acme.example" }) // private cloud
  */
+import { redactUserInfo } from "./redact/url.js";
 import { ConfigurationError } from "./errors/configuration-error.js";
 import { InsecureUrlError } from "./errors/insecure-url-error.js";
 
@@ -149,5 +150,5 @@ function normalizeUrl(url: string, setting: string): string {
 
 /** A malformed URL may still hold `user:password@`: keep that out of messages. */
 function withoutUserInfo(url: string): string {
-  return url.replace(/^([^:/]*:\/\/)?[^/@]*@/, "$1[redacted]@");
+  return url.includes("://") ? redactUserInfo(url) : url.replace(/^\S*@/, "[redacted]@");
 }

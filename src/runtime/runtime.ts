@@ -14,6 +14,8 @@ export interface Runtime {
   baseUrl(family: ApiFamily, module?: string): string;
   /** Default per-request timeout in ms, used when a call does not set one (0: none). */
   readonly timeoutMs?: number;
+  /** Scrubs the client's secrets from an error before it reaches the caller (echoed requests). */
+  readonly redact?: <E>(err: E) => E;
   /** Told once per process and operation when a deprecated operation is called. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
 }

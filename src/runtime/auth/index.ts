@@ -65,6 +65,8 @@ export interface Auth {
   checkToken(options?: { readonly signal?: AbortSignal }): Promise<TokenStatus>;
   /** Logs out the VM session if one is open; later session calls are refused. Safe to call twice. */
   close(): Promise<void>;
+  /** @internal every secret this auth holds or was handed, for scrubbing errors. */
+  secrets(): string[];
   /** Token and session counters, for hooks and tests. */
   readonly stats: { readonly tokenFetches: number; readonly sessionLogins: number; readonly sessionLogouts: number };
 }
@@ -136,6 +138,11 @@ export function createAuth(options: AuthOptions): Auth {
     },
     close: async () => {
       await session?.close();
+    },
+    secrets: () => {
+      const all = [...credentials.secrets(), ...jwt.issued, ...(session?.issued ?? [])];
+      if (credentials instanceof PasswordCredentials) all.push(Buffer.from(`${credentials.username}:${credentials.revealPassword()}`).toString("base64"));
+      return all;
     },
     get stats() {
       return { tokenFetches: jwt.fetches, sessionLogins: session?.logins ?? 0, sessionLogouts: session?.logouts ?? 0 };

@@ -83,6 +83,8 @@ export class JwtSource {
   #pending: Promise<string> | undefined;
   /** How many tokens were fetched: tests and hooks read it. */
   fetches = 0;
+  /** Recent tokens, kept to scrub them from errors (an echo of an expired token is still a leak). */
+  readonly issued: string[] = [];
 
   constructor(options: JwtSourceOptions) {
     this.#options = options;
@@ -182,8 +184,16 @@ export class JwtSource {
     this.#token = token;
     this.#refreshAt = askedAt + lifetime - margin;
     this.fetches += 1;
+    remember(this.issued, token);
     return token;
   }
+}
+
+/** Keeps the last few secrets a client was handed: enough for any error in flight. */
+export function remember(list: string[], secret: string): void {
+  if (list.includes(secret)) return;
+  list.push(secret);
+  if (list.length > 8) list.shift();
 }
 
 function oneLine(text: string): string {

@@ -11,6 +11,7 @@ import { InvalidResponseError } from "../errors/invalid-response-error.js";
 import { QualysApiError } from "../errors/qualys-api-error.js";
 import type { CallContext, Handler } from "../types.js";
 import { untilAborted } from "./abortable.js";
+import { remember } from "./jwt-source.js";
 import { scrubSecrets, type PasswordCredentials } from "./credentials.js";
 import { isAccountCode, readSimpleReturn, readSmallBody } from "./simple-return.js";
 
@@ -41,6 +42,8 @@ export class VmSession {
   #closing: Promise<void> | undefined;
   logins = 0;
   logouts = 0;
+  /** Recent session cookie values, to scrub from errors. */
+  readonly issued: string[] = [];
 
   constructor(options: VmSessionOptions) {
     this.#options = options;
@@ -109,6 +112,7 @@ export class VmSession {
     }
     this.#cookie = cookie;
     this.logins += 1;
+    remember(this.issued, cookie.slice(cookie.indexOf("=") + 1));
     return cookie;
   }
 

@@ -187,9 +187,44 @@ export function defineVmModule(
         };
       };
     }
-    out[meta.function] = fn;
+    out[meta.function] = redacting(fn, runtime);
   }
   return out;
+}
+
+/**
+ * The action with its errors scrubbed of the client's secrets: thrown at the call, rejected by a
+ * promise, or thrown while a record stream is read.
+ */
+function redacting(fn: (params?: unknown, options?: VmCallOptions) => unknown, runtime: Runtime) {
+  const redact = runtime.redact;
+  if (!redact) return fn;
+  return (params?: unknown, options?: VmCallOptions) => {
+    let result: unknown;
+    try {
+      result = fn(params, options);
+    } catch (err) {
+      throw redact(err);
+    }
+    if (result instanceof Promise) {
+      return result.catch((err: unknown) => {
+        throw redact(err);
+      });
+    }
+    const stream = result as RecordStream<unknown, unknown>;
+    return {
+      get pages() {
+        return stream.pages;
+      },
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield* stream;
+        } catch (err) {
+          throw redact(err);
+        }
+      },
+    };
+  };
 }
 
 /** A failure status whose XML held no Qualys error code is still a failure. */
