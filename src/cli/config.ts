@@ -42,7 +42,15 @@ export function loadSettings(configPath: string | undefined, env: NodeJS.Process
 }
 
 function readConfigFile(path: string, env: NodeJS.ProcessEnv): CliSettings {
-  const text = readFileSync(path, "utf8");
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw new ConfigurationError(`Config file ${path} is a directory, not a JSON file.`);
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if (err instanceof ConfigurationError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigurationError(`Config file ${path} cannot be read (${code === "EACCES" || code === "EPERM" ? "permission denied" : code ?? "unknown error"}).`);
+  }
   let config: unknown;
   try {
     config = JSON.parse(text);

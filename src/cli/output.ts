@@ -22,6 +22,8 @@ export interface OutputOptions {
   readonly csv?: CsvShape;
   /** Told as each record is taken from the source (for the progress line). */
   readonly onRecord?: () => void;
+  /** True once the user interrupted (Ctrl-C): a JSON array is then still closed, so the file parses. */
+  readonly interrupted?: () => boolean;
 }
 
 /** Resolves with the number of records written; rejects with the source's or the output's error. */
@@ -40,7 +42,7 @@ export async function writeRecords(records: AsyncIterable<unknown> | Iterable<un
     const text = pipeline(Readable.from(csvRows(counted(), options.csv ?? {})), stringify({ cast: { boolean: (v) => String(v), date: (v) => v.toISOString() } }), () => {});
     await drainInto(text, out);
   } else {
-    await drainInto(textChunks(counted(), options.format), out);
+    await drainInto(textChunks(counted(), options.format, options.interrupted), out);
   }
   return count;
 }
@@ -85,13 +87,20 @@ function drained(out: Writable): Promise<void> {
   });
 }
 
-async function* textChunks(records: AsyncIterable<unknown>, format: "json" | "ndjson"): AsyncGenerator<string> {
+async function* textChunks(records: AsyncIterable<unknown>, format: "json" | "ndjson", interrupted?: () => boolean): AsyncGenerator<string> {
   // The "[" waits for the first record, so a call that fails at once prints nothing on stdout.
   let first = true;
-  for await (const record of records) {
-    const text = JSON.stringify(record);
-    yield format === "json" ? `${first ? "[" : ","}\n  ${text}` : `${text}\n`;
-    first = false;
+  try {
+    for await (const record of records) {
+      const text = JSON.stringify(record);
+      yield format === "json" ? `${first ? "[" : ","}\n  ${text}` : `${text}\n`;
+      first = false;
+    }
+  } catch (err) {
+    // Ctrl-C: what was written is what the user asked to keep, so it must parse. A failure of the
+    // API leaves the array open on purpose: a file that parses would look complete.
+    if (format === "json" && !first && interrupted?.()) yield "\n]\n";
+    throw err;
   }
   if (format === "json") yield first ? "[]\n" : "\n]\n";
 }

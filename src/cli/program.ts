@@ -16,6 +16,7 @@ import { qflowCommands } from "./commands/qflow.js";
 import { sdrCommands } from "./commands/sdr.js";
 import { vmCommands } from "./commands/vm.js";
 import { connect } from "./connect.js";
+import { tolerateMockTotals } from "./mock-listing.js";
 import { writeRecords, type Format } from "./output.js";
 import { Progress } from "./progress.js";
 
@@ -117,7 +118,8 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
             stdout: io.stdout,
             emit: async (records, csv) => {
               const shape = globals.columns ? { ...csv, columns: globals.columns } : csv;
-              await writeRecords(records, io.stdout, { format: globals.format, csv: shape, onRecord: () => progress.record() });
+              const source = globals.mock ? tolerateMockTotals(records, (line) => void io.stderr.write(`${line}\n`)) : records;
+              await writeRecords(source, io.stdout, { format: globals.format, csv: shape, onRecord: () => progress.record(), interrupted: () => signal.aborted });
             },
           },
           ...args,

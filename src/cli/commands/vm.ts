@@ -2,9 +2,9 @@
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { vmActions, type Detection, type DetectionHost, type VmActionName } from "../../generated/vm/index.js";
-import { int, type Run } from "../command.js";
+import { date, idList, int, oneOf, severityList, type Run } from "../command.js";
 import { drainInto } from "../output.js";
 
 /** CSV of `vm detections`: one row per detection, its host's key fields first. */
@@ -29,6 +29,12 @@ function apiVersionOption(action: VmActionName): Option {
   return new Option("--api-version <version>", "Qualys API version of the endpoint (default: the documented one)").choices(versions);
 }
 
+const priority = (value: string): number => {
+  const n = int(value);
+  if (n > 9) throw new InvalidArgumentError("expected 0 (none) to 9 (low).");
+  return n;
+};
+
 const flag = (on: boolean | undefined): 0 | 1 | undefined => (on === undefined ? undefined : on ? 1 : 0);
 
 export function vmCommands(program: Command, run: Run): void {
@@ -36,9 +42,9 @@ export function vmCommands(program: Command, run: Run): void {
 
   vm.command("hosts")
     .description("list hosts, across every truncation page")
-    .option("--ids <ids>", "host ids and ranges, e.g. 1,5-9")
+    .option("--ids <ids>", "host ids and ranges, e.g. 1,5-9", idList)
     .option("--ips <ips>", "IPs and ranges, e.g. 10.0.0.1-10.0.0.255")
-    .option("--ag-ids <ids>", "asset group ids")
+    .option("--ag-ids <ids>", "asset group ids", idList)
     .option("--os-pattern <regex>", "operating system PCRE")
     .addOption(new Option("--details <level>", "detail level").choices(["Basic", "Basic/AGs", "All", "All/AGs", "None"]).default("Basic"))
     .option("--show-tags", "include asset tags")
@@ -57,13 +63,13 @@ export function vmCommands(program: Command, run: Run): void {
 
   vm.command("detections")
     .description("stream every host with its detections (all pages, constant memory); CSV has one row per detection")
-    .option("--ids <ids>", "host ids and ranges")
+    .option("--ids <ids>", "host ids and ranges", idList)
     .option("--ips <ips>", "IPs and ranges")
-    .option("--ag-ids <ids>", "asset group ids")
-    .option("--qids <qids>", "QIDs and ranges")
-    .option("--severities <list>", "severities, e.g. 4-5")
-    .option("--status <list>", "New,Active,Re-Opened,Fixed")
-    .option("--updated-since <date>", "detections updated since YYYY-MM-DD[THH:MM:SSZ]")
+    .option("--ag-ids <ids>", "asset group ids", idList)
+    .option("--qids <qids>", "QIDs and ranges", idList)
+    .option("--severities <list>", "severities, e.g. 4-5", severityList)
+    .option("--status <list>", "New,Active,Re-Opened,Fixed", oneOf(["New", "Active", "Re-Opened", "Fixed"]))
+    .option("--updated-since <date>", "detections updated since YYYY-MM-DD[THH:MM:SSZ]", date)
     .option("--show-qds", "include QDS scores and their factors")
     .option("--no-results", "leave out the scan results text (much smaller output)")
     .option("--include-ignored", "include ignored detections")
@@ -104,9 +110,9 @@ export function vmCommands(program: Command, run: Run): void {
   scans
     .command("list")
     .description("list scans")
-    .option("--state <states>", "Running,Paused,Canceled,Finished,Error,Queued,Loading")
+    .option("--state <states>", "Running,Paused,Canceled,Finished,Error,Queued,Loading", oneOf(["Running", "Paused", "Canceled", "Finished", "Error", "Queued", "Loading"]))
     .addOption(new Option("--type <type>", "scan type").choices(["On-Demand", "Scheduled", "API"]))
-    .option("--launched-after <date>", "YYYY-MM-DD[THH:MM:SSZ]")
+    .option("--launched-after <date>", "YYYY-MM-DD[THH:MM:SSZ]", date)
     .action(
       run(async ({ client, emit, signal }, o: { state?: string; type?: "API"; launchedAfter?: string }) =>
         emit(client.vm.listScans({ state: o.state, type: o.type, launched_after_datetime: o.launchedAfter }, { signal })),
@@ -117,11 +123,11 @@ export function vmCommands(program: Command, run: Run): void {
     .description("launch a VM scan (give --ip or --asset-group-ids, and an option profile)")
     .requiredOption("--title <title>", "scan title")
     .option("--ip <ips>", "IPs and ranges")
-    .option("--asset-group-ids <ids>", "asset group ids")
+    .option("--asset-group-ids <ids>", "asset group ids", idList)
     .option("--option-id <id>", "option profile id", int)
     .option("--option-title <title>", "option profile title")
     .option("--scanner <name>", "scanner appliance name (default: external scanners)")
-    .option("--priority <n>", "0 (none) to 9 (low)", int)
+    .option("--priority <n>", "0 (none) to 9 (low)", priority)
     .hook("preAction", (command) => {
       const o = command.opts<{ ip?: string; assetGroupIds?: string; optionId?: number; optionTitle?: string }>();
       if (!o.ip && !o.assetGroupIds) command.error("error: give --ip or --asset-group-ids", { exitCode: 2 });
@@ -162,9 +168,9 @@ export function vmCommands(program: Command, run: Run): void {
 
   vm.command("kb")
     .description("stream KnowledgeBase vulnerabilities")
-    .option("--ids <qids>", "QIDs and ranges")
-    .option("--modified-after <date>", "last modified after YYYY-MM-DD[THH:MM:SSZ]")
-    .option("--published-after <date>", "published after YYYY-MM-DD[THH:MM:SSZ]")
+    .option("--ids <qids>", "QIDs and ranges", idList)
+    .option("--modified-after <date>", "last modified after YYYY-MM-DD[THH:MM:SSZ]", date)
+    .option("--published-after <date>", "published after YYYY-MM-DD[THH:MM:SSZ]", date)
     .addOption(new Option("--details <level>", "detail level").choices(["Basic", "All", "None"]))
     .addOption(apiVersionOption("listVulns"))
     .action(
