@@ -22,7 +22,7 @@ import { platformFromUsername, resolvePlatform, type PlatformInput, type Platfor
 import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
 import type { RetryInfo } from "./runtime/retry.js";
 import type { DeprecationWarningInfo, Runtime } from "./runtime/runtime.js";
-import { undiciTransport } from "./runtime/transport.js";
+import { undiciTransport } from "./runtime/transport/index.js";
 import type { ApiFamily, Handler, Layer } from "./runtime/types.js";
 
 /** A module generated from specs/ ("car", "vm"…). */

@@ -46,7 +46,7 @@ export async function startRawServer(route: RawRoute) {
         buffered = buffered.subarray(end + 4 + length);
         const index = requests.push(request) - 1;
         // Answers on one keep-alive socket go out in order, as HTTP/1.1 requires.
-        busy = busy.then(() => route(socket, request, index)).catch(() => socket.destroy());
+        busy = busy.then(() => route(socket, request, index)).catch(() => void socket.destroy());
       }
     });
   });

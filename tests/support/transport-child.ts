@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { createQualysClient } from "../../src/client.js";
-import { undiciTransport } from "../../src/runtime/transport.js";
+import { undiciTransport } from "../../src/runtime/transport/index.js";
 
 const [mode, url] = process.argv.slice(2);
 
@@ -20,9 +20,10 @@ async function readBytes(target: string): Promise<void> {
     const response = await transport(new Request(target), { module: "t", family: "vm", idempotent: true });
     const hash = createHash("sha256");
     let bytes = 0;
-    for await (const chunk of response.body!) {
-      hash.update(chunk);
-      bytes += chunk.length;
+    const reader = response.body!.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      hash.update(next.value);
+      bytes += next.value.length;
     }
     console.log(JSON.stringify({ bytes, sha256: hash.digest("hex") }));
   } finally {
