@@ -11,7 +11,7 @@ import { createCarClient } from "../src/generated/car/index.js";
 import { createAuth } from "../src/runtime/auth/index.js";
 import { compose, fetchTransport } from "../src/runtime/pipeline.js";
 import { createRateLimitLayers } from "../src/runtime/rate-limit/index.js";
-import { undiciTransport } from "../src/runtime/transport.js";
+import { undiciTransport } from "../src/runtime/transport/index.js";
 import type { Handler } from "../src/runtime/types.js";
 
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1000);

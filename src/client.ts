@@ -23,7 +23,7 @@ import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type 
 import type { RetryInfo } from "./runtime/retry.js";
 import type { DeprecationWarningInfo, Runtime } from "./runtime/runtime.js";
 import { createRedactor, type Redactor } from "./runtime/redact/index.js";
-import { undiciTransport } from "./runtime/transport.js";
+import { undiciTransport } from "./runtime/transport/index.js";
 import type { ApiFamily, Handler, Layer } from "./runtime/types.js";
 
 /** A module generated from specs/ ("car", "vm"…). */

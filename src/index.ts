@@ -18,7 +18,7 @@ export type { DeprecationWarningInfo } from "./runtime/runtime.js";
 export { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
 export { decodeXml, decodeXmlDocument } from "./runtime/xml/index.js";
 export { compose, fetchTransport } from "./runtime/pipeline.js";
-export { undiciTransport } from "./runtime/transport.js";
+export { undiciTransport } from "./runtime/transport/index.js";
 export type { CallContext, Handler, Layer } from "./runtime/types.js";
 export type { Runtime } from "./runtime/runtime.js";
 export * from "./errors.js";

@@ -1,4 +1,3 @@
-import { withTimeout } from "./timeout.js";
 import type { Handler, Layer } from "./types.js";
 
 /**
@@ -9,8 +8,8 @@ export function compose(layers: readonly Layer[], transport: Handler): Handler {
   return layers.reduceRight<Handler>((next, layer) => layer(next), transport);
 }
 
-/** Node's global fetch, aborted by the call's signal or its timeout (ctx.timeoutMs, until headers). */
-export const fetchTransport: Handler = (request, ctx) => withTimeout(ctx, (signal) => (signal ? fetch(request, { signal }) : fetch(request)));
+/** Node's global fetch, aborted by the call's signal or its timeout; its body faults typed (transport/fetch.ts). */
+export { fetchTransport } from "./transport/fetch.js";
 
 /** A request that can be sent again: body-less ones as they are, others as a fresh clone. */
 export const resendable = (request: Request): Request => (request.body === null ? request : request.clone());

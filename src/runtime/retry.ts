@@ -1,11 +1,14 @@
 /**
  * Retries of calls that may safely run twice: GETs and POSTs the spec marks `x-idempotent`.
- * Network faults, timeouts, 5xx and 408 are retried with exponential backoff and jitter; a write
- * (scan launch, script create) is never sent twice, whatever happened to the first attempt:
- * a timeout or a 502 does not mean the server did not act.
+ * Network faults, timeouts, 5xx and 408 are retried with exponential backoff and jitter; so is a
+ * body that fails before the caller got anything from it (what ctx.settle reads inside the loop).
+ * A write (scan launch, script create) is never sent twice, whatever happened to the first
+ * attempt: a timeout or a 502 does not mean the server did not act, and a connection lost after
+ * the request went out is an OutcomeUnknownError, not "could not reach".
  */
 import { AbortError } from "./errors/abort-error.js";
-import { NetworkError } from "./errors/network-error.js";
+import { isConnectFailure, NetworkError } from "./errors/network-error.js";
+import { OutcomeUnknownError } from "./errors/outcome-unknown-error.js";
 import { QualysError } from "./errors/qualys-error.js";
 import { TimeoutError } from "./errors/timeout-error.js";
 import { resendable } from "./pipeline.js";
@@ -61,9 +64,11 @@ export function retryLayer(options: RetryOptions = {}): Layer {
   const max = options.maxDelayMs ?? 8000;
   const random = options.random ?? Math.random;
   return (next) => async (request, ctx) => {
+    const settle = ctx.settle;
     if (!ctx.idempotent || attempts === 1) {
       try {
-        return await next(request, ctx);
+        const response = await next(request, ctx);
+        return settle ? await settle(response) : response;
       } catch (err) {
         throw finalError(err, request, ctx, 1);
       }
@@ -78,18 +83,27 @@ export function retryLayer(options: RetryOptions = {}): Layer {
       try {
         response = await next(last ? request : resendable(request), ctx);
       } catch (err) {
-        if (last || signal?.aborted || !(err instanceof TimeoutError || isNetworkError(err))) throw finalError(err, request, ctx, attempt);
+        if (last || signal?.aborted || !isRetriable(err)) throw finalError(err, request, ctx, attempt);
         reason = err instanceof TimeoutError ? "timeout" : "network error";
       }
       if (response) {
-        if (last || !retriableStatus(response.status)) return response;
-        const asked = retryAfterMs(response.headers, Date.now());
-        if (asked !== undefined) {
-          if (asked > max) return response;
-          delayMs = asked;
+        if (last || !retriableStatus(response.status)) {
+          if (!settle) return response;
+          try {
+            return await settle(response);
+          } catch (err) {
+            if (last || signal?.aborted || !isRetriable(err)) throw finalError(err, request, ctx, attempt);
+            reason = err instanceof TimeoutError ? "timeout in the body" : "network error in the body";
+          }
+        } else {
+          const asked = retryAfterMs(response.headers, Date.now());
+          if (asked !== undefined) {
+            if (asked > max) return settle ? settle(response) : response;
+            delayMs = asked;
+          }
+          reason = `HTTP ${response.status}`;
+          await response.body?.cancel().catch(() => {});
         }
-        reason = `HTTP ${response.status}`;
-        await response.body?.cancel().catch(() => {});
       }
       options.onRetry?.({ operationId: ctx.operationId, method: request.method, path: pathOf(request.url), attempt, delayMs, reason: reason! });
       gate?.release(response);
@@ -107,9 +121,16 @@ export function retryLayer(options: RetryOptions = {}): Layer {
 function finalError(err: unknown, request: Request, ctx: CallContext, attempts: number): unknown {
   const signal = ctx.signal ?? request.signal;
   if (signal?.aborted) return AbortError.wrap(err, signal, ctx.operationId);
+  // Typed by the transport (a body fault) on this attempt; it knows nothing of the earlier ones.
+  if (err instanceof NetworkError) return attempts > 1 ? err.with({ attempts }) : err;
   if (err instanceof QualysError || !isNetworkError(err)) return err;
-  return new NetworkError(err, { operationId: ctx.operationId, host: hostOf(request.url), attempts });
+  const init = { operationId: ctx.operationId, host: hostOf(request.url), attempts };
+  // Only a failure to connect proves the server never saw the request.
+  return ctx.idempotent || isConnectFailure(err) ? new NetworkError(err, init) : new OutcomeUnknownError(err, init);
 }
+
+/** A fault that a second attempt of an idempotent call may not meet. */
+const isRetriable = (err: unknown) => err instanceof TimeoutError || isNetworkError(err);
 
 const NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -128,9 +149,12 @@ const NETWORK_CODES = new Set([
 
 /**
  * A fault on the way, not an answer: fetch and the undici transport report these as
- * `TypeError("fetch failed")` with the socket error as cause; bare socket errors carry a code.
+ * `TypeError("fetch failed")` with the socket error as cause (before the headers) or as a
+ * NetworkError (inside the body); bare socket errors carry a code. A write's OutcomeUnknownError
+ * is not one to retry.
  */
 export function isNetworkError(err: unknown): boolean {
+  if (err instanceof NetworkError) return !(err instanceof OutcomeUnknownError);
   const code = (err as { code?: unknown })?.code;
   if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
   return err instanceof TypeError && err.message === "fetch failed";

@@ -31,6 +31,15 @@ export interface CallContext {
   readonly idempotent: boolean;
   /** Per-call timeout override in milliseconds (0 disables the timeout). */
   readonly timeoutMs?: number;
+  /** Longest silence inside the answer's body, ms, while the reader waits for bytes (0: none). */
+  readonly bodyIdleTimeoutMs?: number;
+  /**
+   * What must be read of an answer before the call counts as answered, run by the retry layer on
+   * each answer it is about to return (a small JSON body is read whole; a VM record stream up to
+   * its first record). A NetworkError or TimeoutError it throws fails that attempt, which is then
+   * retried like a failure before the headers, if the call is idempotent.
+   */
+  readonly settle?: (response: Response) => Promise<Response>;
   /** Caller's abort signal (also present on the Request; kept here so layers can wait on it). */
   readonly signal?: AbortSignal;
   /** Set on the auth calls themselves (gateway /auth, VM session login/logout): no auth header, no 401 replay. */

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { undiciTransport } from "../../src/runtime/transport.js";
+import { undiciTransport } from "../../src/runtime/transport/index.js";
 import type { CallContext } from "../../src/runtime/types.js";
 
 const ctx: CallContext = { module: "t", family: "gateway", idempotent: true };

@@ -11,7 +11,7 @@
 import { fetchTransport } from "../pipeline.js";
 import { retryLayer, type RetryInfo, type RetryOptions } from "../retry.js";
 import { timeoutLayer } from "../timeout.js";
-import { undiciTransport, type Transport, type UndiciTransportOptions } from "../transport.js";
+import { undiciTransport, type Transport, type UndiciTransportOptions } from "../transport/index.js";
 import type { Handler, Layer } from "../types.js";
 import { limitLayer, type LimitLayerOptions } from "./limit-layer.js";
 import { MemoryRateLimitStore, type DefaultsInput } from "./memory-store.js";
@@ -34,6 +34,8 @@ export interface RateLimitOptions extends LimitLayerOptions {
   readonly onRetry?: (info: RetryInfo) => void;
   /** Per-attempt timeout until response headers, ms; 0 disables. Default 120 s. */
   readonly timeoutMs?: number;
+  /** Longest silence inside an answer's body, ms, while it is read; 0 disables. Default 300 s. */
+  readonly bodyIdleTimeoutMs?: number;
   /** Poll interval of a shared store when another process holds the permits. Default 250 ms. */
   readonly pollMs?: number;
   /** The transport handed back: "undici" (default) with its options, or "fetch". */
@@ -43,7 +45,7 @@ export interface RateLimitOptions extends LimitLayerOptions {
 export interface RateLimiting {
   /** [scheduler, retry, timeout]: compose them under auth, above the transport. */
   readonly layers: readonly Layer[];
-  /** A transport honouring ctx.timeoutMs and ctx.signal (created on first use). */
+  /** A transport honouring ctx.timeoutMs, ctx.bodyIdleTimeoutMs and ctx.signal (created on first use). */
   readonly transport: Handler;
   readonly scheduler: Scheduler;
   /** Closes the transport's connections if one was created. */
@@ -60,7 +62,7 @@ export function createRateLimitLayers(options: RateLimitOptions = {}): RateLimit
       : (request, ctx) => (transport ??= undiciTransport(typeof options.transport === "object" ? options.transport : {}))(request, ctx);
   return {
     scheduler,
-    layers: [limitLayer(scheduler, options), retryLayer({ ...options.retry, onRetry }), timeoutLayer(options.timeoutMs)],
+    layers: [limitLayer(scheduler, options), retryLayer({ ...options.retry, onRetry }), timeoutLayer(options.timeoutMs, options.bodyIdleTimeoutMs)],
     transport: lazyTransport,
     close: async () => {
       await transport?.close();

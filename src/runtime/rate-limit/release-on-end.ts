@@ -3,7 +3,7 @@
  * for minutes: the permit goes back when the body is read to the end, fails, or is cancelled.
  * The undici transport says when that happens; other responses are watched through a wrapper.
  */
-import { whenBodyDone } from "../transport.js";
+import { whenBodyDone } from "../transport/index.js";
 
 /** Answers this small have been sent whole by the time their headers arrive. */
 const SMALL_BODY = 256 * 1024;

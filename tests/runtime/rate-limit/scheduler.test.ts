@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { compose } from "../../../src/runtime/pipeline.js";
 import { createRateLimitLayers, MemoryRateLimitStore, Scheduler, type RateLimitStore } from "../../../src/runtime/rate-limit/index.js";
 import { limitLayer } from "../../../src/runtime/rate-limit/limit-layer.js";
-import { undiciTransport } from "../../../src/runtime/transport.js";
+import { undiciTransport } from "../../../src/runtime/transport/index.js";
 import type { CallContext } from "../../../src/runtime/types.js";
 import { harness, VM_PATH, type Harness } from "./harness.js";
 

@@ -4,7 +4,7 @@ import { brotliCompressSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TimeoutError } from "../../../src/runtime/errors/timeout-error.js";
 import { isNetworkError } from "../../../src/runtime/retry.js";
-import { undiciTransport, whenBodyDone } from "../../../src/runtime/transport.js";
+import { undiciTransport, whenBodyDone } from "../../../src/runtime/transport/index.js";
 import type { CallContext } from "../../../src/runtime/types.js";
 
 const ctx: CallContext = { module: "t", family: "gateway", idempotent: true };
