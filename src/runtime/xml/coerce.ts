@@ -87,6 +87,9 @@ function toDate(text: string): Date | typeof INVALID {
   if (!zone || zone.toUpperCase() === "Z") return check;
   const sign = zone[0] === "-" ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
-  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
-  return new Date(utc - sign * offsetMinutes * 60_000);
+  const offsetHours = Number(digits.slice(0, 2));
+  const offsetMinutes = Number(digits.slice(2));
+  // RFC 3339 offsets: hours 00-23, minutes 00-59. `+99:99` would silently move the instant by days.
+  if (offsetHours > 23 || offsetMinutes > 59) return INVALID;
+  return new Date(utc - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
 }
