@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { XmlParseError } from "../../src/runtime/errors/xml-parse-error.js";
 import * as S from "./generated/scans-reports.descriptors.js";
+import { charsetOf } from "../../src/runtime/xml/encoding.js";
 import { documentOf, rejection } from "./support.js";
 
 const scanList = (title: string, declaration = "") =>
@@ -72,5 +73,25 @@ describe("byte order marks and UTF-16", () => {
     const utf32 = await rejection(documentOf(Buffer.concat([Buffer.of(0xff, 0xfe, 0, 0), Buffer.from("<\0\0\0")]), S.ScanListOutput));
     expect(utf32).toBeInstanceOf(XmlParseError);
     expect((utf32 as Error).message).toMatch(/UTF-32/);
+  });
+});
+
+describe("the Content-Type charset", () => {
+  it("reads the charset parameter only when there is one", () => {
+    expect(charsetOf("text/xml;charset=UTF-8")).toBe("UTF-8");
+    expect(charsetOf('text/xml; Charset="iso-8859-1"; foo=bar')).toBe("iso-8859-1");
+    expect(charsetOf("application/xml")).toBeUndefined();
+    expect(charsetOf(null)).toBeUndefined();
+  });
+
+  it("decodes in the charset over the XML declaration, and a byte order mark over both", async () => {
+    const latin1 = Buffer.from(scanList("Caf\u00e9"), "latin1");
+    expect((await documentOf(latin1, S.ScanListOutput, { charset: "ISO-8859-1" })).response?.scanList?.[0]?.title).toBe("Café");
+    const mislabelled = Buffer.from(scanList("Caf\u00e9", `<?xml version="1.0" encoding="UTF-8"?>`), "latin1");
+    expect((await documentOf(mislabelled, S.ScanListOutput, { charset: "ISO-8859-1" })).response?.scanList?.[0]?.title).toBe("Café");
+    const bom = Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), Buffer.from(scanList("Café"))]);
+    expect((await documentOf(bom, S.ScanListOutput, { charset: "ISO-8859-1" })).response?.scanList?.[0]?.title).toBe("Café");
+    const err = await rejection(documentOf(Buffer.from(scanList("x")), S.ScanListOutput, { charset: "x-unknown" }));
+    expect((err as Error).message).toMatch(/^The Content-Type declares charset "x-unknown", which this decoder cannot read/);
   });
 });

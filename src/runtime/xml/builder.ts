@@ -4,7 +4,7 @@
  * the rest-of-document. It keeps one frame per open element, so memory is bounded by nesting
  * depth plus the record being built.
  */
-import { coerce, INVALID } from "./coerce.js";
+import { coerce, describeScalar, INVALID } from "./coerce.js";
 import type { XmlElement, XmlScalar } from "./descriptor.js";
 import { addExtra, appendRepeated, setOwn } from "./extra.js";
 import { appendText, elementText, isXmlBlank, resetText, textBytes, trimXml, type TextAccumulator } from "./text.js";
@@ -276,24 +276,7 @@ export class DocumentBuilder {
 
   private value(text: string, type: XmlScalar, element: string): unknown {
     const v = coerce(text, type);
-    if (v === INVALID) this.hooks.invalid(describeType(type), element, text);
+    if (v === INVALID) this.hooks.invalid(describeScalar(type), element, text);
     return v;
-  }
-}
-
-function describeType(type: XmlScalar): string {
-  switch (type) {
-    case "integer":
-      return "an integer";
-    case "number":
-      return "a number";
-    case "boolean":
-      return "0/1 or true/false";
-    case "date-time":
-      return "an ISO 8601 date-time";
-    case "date":
-      return "an ISO 8601 date";
-    case "string":
-      return "text";
   }
 }

@@ -93,3 +93,21 @@ function toDate(text: string): Date | typeof INVALID {
   if (offsetHours > 23 || offsetMinutes > 59) return INVALID;
   return new Date(utc - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
 }
+
+/** What a value of the type looks like, for error messages. */
+export function describeScalar(type: XmlScalar): string {
+  switch (type) {
+    case "integer":
+      return "an integer";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "0/1 or true/false";
+    case "date-time":
+      return "an ISO 8601 date-time";
+    case "date":
+      return "an ISO 8601 date";
+    case "string":
+      return "text";
+  }
+}

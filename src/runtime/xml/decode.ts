@@ -36,6 +36,12 @@ export interface DecodeOptions {
   readonly maxTextBytes?: number;
   /** Deepest nesting of elements, the root being level 1. Default 256. Past it: XmlParseError. */
   readonly maxDepth?: number;
+  /**
+   * The `charset` of the response's Content-Type, when it names one (see charsetOf). A byte
+   * body is decoded in it unless it starts with a byte order mark; without it, the XML
+   * declaration decides (UTF-8 when it names none). Ignored for text sources.
+   */
+  readonly charset?: string;
   /** Stops reading (and cancels the source) with the signal's reason. */
   readonly signal?: AbortSignal;
 }

@@ -1,7 +1,7 @@
 /**
- * The character encoding of a byte body, found the way XML 1.0 appendix F says: a byte order
- * mark, else the byte pattern of `<?xml`, else the `encoding=` of the XML declaration, else
- * UTF-8. Qualys sends UTF-8; a body in another encoding is decoded in it or refused, never read
+ * The character encoding of a byte body, found the way XML 1.0 appendix F and RFC 7303 say: a
+ * byte order mark, else the byte pattern of `<?xml` in UTF-16, else an explicit `charset` of the
+ * Content-Type, else the `encoding=` of the XML declaration, else UTF-8. Qualys sends UTF-8; a body in another encoding is decoded in it or refused, never read
  * as UTF-8 (which would turn every `é` of an ISO-8859-1 body into U+FFFD).
  *
  * Decoding is the WHATWG Encoding Standard's TextDecoder, as in browsers: `ISO-8859-1`,
@@ -41,7 +41,8 @@ function refuse(message: string, httpStatus: number | undefined): never {
  * The encoding of a body that starts with `head`, or undefined while more bytes are needed to
  * tell (`final`: the body has no more). Throws XmlParseError for an encoding it cannot read.
  */
-export function detectEncoding(head: Uint8Array, final: boolean, httpStatus?: number): BodyEncoding | undefined {
+export function detectEncoding(head: Uint8Array, final: boolean, context: { httpStatus?: number; charset?: string } = {}): BodyEncoding | undefined {
+  const { httpStatus, charset } = context;
   if (head.length < 4 && !final) return undefined;
   if (startsWith(head, 0xef, 0xbb, 0xbf)) return { ...UTF8, bomBytes: 3 };
   if (startsWith(head, 0xff, 0xfe, 0, 0) || startsWith(head, 0, 0, 0xfe, 0xff) || startsWith(head, 0, 0, 0, 0x3c) || startsWith(head, 0x3c, 0, 0, 0)) {
@@ -51,6 +52,7 @@ export function detectEncoding(head: Uint8Array, final: boolean, httpStatus?: nu
   if (startsWith(head, 0xff, 0xfe)) return { name: "utf-16le", bomBytes: 2, byteLength: utf16Length };
   if (startsWith(head, 0, 0x3c, 0, 0x3f)) return { name: "utf-16be", bomBytes: 0, byteLength: utf16Length };
   if (startsWith(head, 0x3c, 0, 0x3f, 0)) return { name: "utf-16le", bomBytes: 0, byteLength: utf16Length };
+  if (charset !== undefined) return declared(charset, httpStatus, "The Content-Type declares charset");
   if (startsWith(head, 0x4c, 0x6f, 0xa7, 0x94)) refuse("The body is EBCDIC, which this decoder cannot read (Qualys sends UTF-8)", httpStatus);
   // `<?xml ` in an ASCII-compatible encoding: the declaration may name it.
   if (!startsWith(head, 0x3c, 0x3f, 0x78, 0x6d, 0x6c)) return head.length >= 5 || final ? UTF8 : undefined;
@@ -58,7 +60,7 @@ export function detectEncoding(head: Uint8Array, final: boolean, httpStatus?: nu
   if (end < 0) return final || head.length >= DECLARATION_MAX ? UTF8 : undefined;
   const declaration = Buffer.from(head.subarray(0, end)).toString("latin1");
   const label = /\sencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/.exec(declaration)?.[2];
-  return label === undefined ? UTF8 : declared(label, httpStatus);
+  return label === undefined ? UTF8 : declared(label, httpStatus, "The XML declares encoding");
 }
 
 function indexOfDeclarationEnd(head: Uint8Array): number {
@@ -66,7 +68,7 @@ function indexOfDeclarationEnd(head: Uint8Array): number {
   return -1;
 }
 
-function declared(label: string, httpStatus: number | undefined): BodyEncoding {
+function declared(label: string, httpStatus: number | undefined, who: string): BodyEncoding {
   let name: string;
   try {
     name = new TextDecoder(label).encoding;
@@ -74,7 +76,14 @@ function declared(label: string, httpStatus: number | undefined): BodyEncoding {
     name = "";
   }
   if (name === "utf-8") return UTF8;
-  if (name === "utf-16le" || name === "utf-16be") refuse(`The XML declares encoding "${label}" but its bytes are not UTF-16 (no byte order mark, and the declaration reads as ASCII)`, httpStatus);
+  if (name === "utf-16le" || name === "utf-16be") refuse(`${who} "${label}" but its bytes are not UTF-16 (no byte order mark, and the declaration reads as ASCII)`, httpStatus);
   if (SINGLE_BYTE.test(name)) return { name, bomBytes: 0, byteLength: singleByteLength };
-  return refuse(`The XML declares encoding "${label}", which this decoder cannot read (it reads UTF-8, UTF-16 and single-byte encodings such as ISO-8859-1)`, httpStatus);
+  return refuse(`${who} "${label}", which this decoder cannot read (it reads UTF-8, UTF-16 and single-byte encodings such as ISO-8859-1)`, httpStatus);
+}
+
+/** The explicit `charset` parameter of a Content-Type header, if any. */
+export function charsetOf(contentType: string | null | undefined): string | undefined {
+  const m = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType ?? "");
+  const label = (m?.[1] ?? m?.[2])?.trim();
+  return label ? label : undefined;
 }

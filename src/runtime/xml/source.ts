@@ -69,7 +69,7 @@ const isAbort = (err: unknown) => {
 };
 
 /** Decoded pieces of the body, in order; the last one flushes the decoder. */
-export async function* textPieces(source: XmlSource, options: { signal?: AbortSignal; httpStatus?: number }): AsyncGenerator<Piece> {
+export async function* textPieces(source: XmlSource, options: { signal?: AbortSignal; httpStatus?: number; charset?: string }): AsyncGenerator<Piece> {
   const iterator = iterate(source);
   // Chosen from the first bytes; a source that starts with text is UTF-8 from then on.
   let encoding: BodyEncoding | undefined;
@@ -112,7 +112,7 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
       const chunk = next.value;
       if (typeof chunk === "string") {
         if (encoding === undefined) {
-          open(detectEncoding(head, true, options.httpStatus)!);
+          open(detectEncoding(head, true, options)!);
           yield* decode(head);
         }
         received += Buffer.byteLength(chunk);
@@ -130,7 +130,7 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
         let bytes = chunk;
         if (encoding === undefined) {
           head = concat(head, chunk);
-          const found = detectEncoding(head, false, options.httpStatus);
+          const found = detectEncoding(head, false, options);
           if (found === undefined) continue;
           open(found);
           bytes = head;
@@ -142,7 +142,7 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
     }
     finished = true;
     if (encoding === undefined) {
-      open(detectEncoding(head, true, options.httpStatus)!);
+      open(detectEncoding(head, true, options)!);
       yield* decode(head);
     }
     const rest = decoder!.decode();
