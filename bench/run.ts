@@ -2,7 +2,9 @@
 import { overheadBench } from "./overhead.js";
 import { rateLimitBench } from "./rate-limit.js";
 import { xmlBench } from "./xml.js";
+import { xmlAdversarialBench } from "./xml-adversarial.js";
 
 await rateLimitBench();
 await overheadBench();
 await xmlBench();
+await xmlAdversarialBench();

@@ -27,11 +27,28 @@ interface Measurement {
   totals: Totals;
 }
 
+/**
+ * The node flags that load the same loader (tsx) in a child, without any `--eval` / `--print`
+ * code: under `tsx -e "…xmlBench()"` that code would run again in every child, each spawning
+ * more children.
+ */
+export function childExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "-e" || arg === "--eval" || arg === "-p" || arg === "--print") i++;
+    else if (!/^--(?:eval|print)=/.test(arg) && arg !== "--expose-gc") out.push(arg);
+  }
+  return out;
+}
+
 /** Runs one contender in a child process of the same node, with the same loader (tsx). */
 function measure(name: ContenderName, file: string): Measurement {
-  const run = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", fileURLToPath(import.meta.url), CHILD_FLAG, name, file], {
+  const run = spawnSync(process.execPath, [...childExecArgv(), "--expose-gc", fileURLToPath(import.meta.url), CHILD_FLAG, name, file], {
     encoding: "utf8",
     maxBuffer: 1024 * 1024,
+    env: { ...process.env, QUALYS_XML_BENCH_CHILD: "1" },
   });
   if (run.status !== 0) throw new Error(`xml bench: contender ${name} failed (exit ${run.status}):\n${run.stderr}`);
   const line = run.stdout.trim().split("\n").at(-1) ?? "";
@@ -46,6 +63,7 @@ function check(name: string, totals: Totals, expected: Expected): void {
 }
 
 export async function xmlBench(): Promise<void> {
+  if (process.env.QUALYS_XML_BENCH_CHILD) throw new Error("xml bench: a contender process must not start the bench again");
   const hosts = Number(process.env.BENCH_XML_HOSTS ?? 900);
   const { xml, expected } = generateHld(hosts);
   const dir = mkdtempSync(join(tmpdir(), "qualys-ts-xml-bench-"));

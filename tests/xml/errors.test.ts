@@ -22,7 +22,7 @@ describe("SIMPLE_RETURN", () => {
   it("is a success without CODE, and with the documented non-numeric CODE quirk", async () => {
     const quirk = simpleReturn("    <CODE>Scan Report Template(s) Created Successfully [89876]</CODE>\n    <TEXT></TEXT>\n");
     expect(await documentOf(quirk, SIMPLE_RETURN)).toEqual({
-      response: { datetime: new Date("2026-11-24T10:00:00Z"), code: "Scan Report Template(s) Created Successfully [89876]" },
+      response: { datetime: new Date("2026-11-24T10:00:00Z"), code: "Scan Report Template(s) Created Successfully [89876]", text: "" },
     });
     const launched = simpleReturn(
       "    <TEXT>New vm scan launched</TEXT>\n    <ITEM_LIST>\n      <ITEM><KEY>ID</KEY><VALUE>1234</VALUE></ITEM>\n      <ITEM><KEY>REFERENCE</KEY><VALUE>scan/1700000000.1234</VALUE></ITEM>\n    </ITEM_LIST>\n",

@@ -87,7 +87,8 @@ describe("text, CDATA and entities", () => {
       </HOST>\n`,
     );
     const { records: hosts } = await records(body, H.HostListVmDetectionOutput, 4);
-    expect(hosts[0]).toEqual({ id: 3, os: "Windows   Server", dns: "  spaced.example  ", netbios: "pre  mid  post", qgHostid: "a   b", osCpe: "cpe:/o:x" });
+    // Empty string elements are "" (present), not absent.
+    expect(hosts[0]).toEqual({ id: 3, os: "Windows   Server", dns: "  spaced.example  ", netbios: "pre  mid  post", qgHostid: "a   b", osCpe: "cpe:/o:x", cloudProvider: "", cloudService: "" });
   });
 
   it("reads tags with line breaks and attributes across lines", async () => {

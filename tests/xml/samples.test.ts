@@ -108,8 +108,8 @@ describe("host list (HOST_LIST_OUTPUT)", () => {
     expect(cloud!.tags).toEqual([{ tagId: 7001, name: "Production" }]);
     expect(cloud!.metadata?.ec2).toEqual([
       { name: "latest/meta-data/instance-type", lastStatus: "Success", value: "t3.large", lastSuccessDate: new Date("2026-11-20T23:59:00Z") },
-      // An empty CDATA value is an absent value, like an empty element.
-      { name: "latest/meta-data/placement/region", lastStatus: "Error", lastErrorDate: new Date("2026-11-20T23:59:00Z"), lastError: "timeout" },
+      // An empty CDATA value is the empty string: present, unlike an absent element.
+      { name: "latest/meta-data/placement/region", lastStatus: "Error", value: "", lastErrorDate: new Date("2026-11-20T23:59:00Z"), lastError: "timeout" },
     ]);
     expect(cloud!.cloudProviderTags).toEqual([{ name: "Owner", value: "platform-team", lastSuccessDate: new Date("2026-11-20T23:59:00Z") }]);
     expect(cloud!.userDef).toEqual({ label1: "Rack", value1: { udAttr: "Rack", value: "B-07" } });

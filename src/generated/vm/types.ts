@@ -1570,7 +1570,8 @@ export interface components {
             automaticPciFail?: string;
             pciReasons?: string[];
             threatIntelligence?: {
-                id?: string;
+                /** @description Threat id (recorded: 5 Easy_Exploit, 8 No_Patch, 13 Privilege_Escalation). The DTD declares it CDATA; every recorded body (j1_kb_vuln_list_42_vulns.xml, 32 ids) has a decimal number, so a non-number is refused rather than passed on as text. */
+                id?: number;
                 value?: string;
             }[];
             /** @description Comma-separated (`show_supported_modules_info=1`). */

@@ -1052,8 +1052,8 @@ export interface Vuln {
   automaticPciFail?: string;
   pciReasons?: string[];
   threatIntelligence?: ({
-    /** Attribute `id`. */
-    id?: string;
+    /** Threat id (recorded: 5 Easy_Exploit, 8 No_Patch, 13 Privilege_Escalation). The DTD declares it CDATA; every recorded body (j1_kb_vuln_list_42_vulns.xml, 32 ids) has a decimal number, so a non-number is refused rather than passed on as text. Attribute `id`. */
+    id?: number;
     /** The element's text. */
     value?: string;
     /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */

@@ -12,6 +12,7 @@ import { PagingError } from "../errors/paging-error.js";
 import type { Runtime } from "../runtime.js";
 import type { CallContext, DeprecationInfo } from "../types.js";
 import { decodeXml, decodeXmlDocument } from "../xml/decode.js";
+import { charsetOf } from "../xml/encoding.js";
 import type { XmlRoot } from "../xml/descriptor.js";
 import { encodeForm } from "./form.js";
 import { nextQpsPage, nextTruncationPage, pageKey, type PageRequest } from "./paging.js";
@@ -140,7 +141,12 @@ export function defineVmModule(
       fn = async (params, options = {}) => {
         const page = firstRequest(params, options);
         const response = await send(page, options);
-        const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, { httpStatus: response.status, operation: meta.function, signal: options.signal });
+        const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, {
+          httpStatus: response.status,
+          operation: meta.function,
+          signal: options.signal,
+          charset: charsetOf(response.headers.get("content-type")),
+        });
         failOnStatus(response, page, meta.function, method);
         return document;
       };
@@ -163,7 +169,12 @@ export function defineVmModule(
               seen.add(pageKey(page));
               const response = await send(page, options);
               const body = await xmlBody(response, checkContext(page));
-              const stream = decodeXml(body, root!, { httpStatus: response.status, operation: meta.function, signal: options.signal });
+              const stream = decodeXml(body, root!, {
+                httpStatus: response.status,
+                operation: meta.function,
+                signal: options.signal,
+                charset: charsetOf(response.headers.get("content-type")),
+              });
               for await (const record of stream) {
                 received++;
                 yield record;

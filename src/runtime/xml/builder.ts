@@ -4,10 +4,10 @@
  * the rest-of-document. It keeps one frame per open element, so memory is bounded by nesting
  * depth plus the record being built.
  */
-import { coerce, INVALID } from "./coerce.js";
+import { coerce, describeScalar, INVALID } from "./coerce.js";
 import type { XmlElement, XmlScalar } from "./descriptor.js";
 import { addExtra, appendRepeated, setOwn } from "./extra.js";
-import { appendText, elementText, type TextAccumulator } from "./text.js";
+import { appendText, elementText, isXmlBlank, resetText, textBytes, trimXml, type TextAccumulator } from "./text.js";
 
 const SCALAR = 0;
 const OBJECT = 1;
@@ -29,9 +29,28 @@ interface Frame extends TextAccumulator {
   isRecord: boolean;
   /** It is a record or inside one: markers below are ignored. */
   inRecord: boolean;
+  /** A child element has opened in it (its empty text is then no value of its own). */
+  hasChildren: boolean;
 }
 
-const blankFrame = (): Frame => ({ name: "", el: undefined, kind: RAW, obj: undefined, arr: undefined, isItem: false, isRecord: false, inRecord: false, text: "", cdataStart: -1, cdataEnd: -1 });
+const blankFrame = (): Frame => ({
+  name: "",
+  el: undefined,
+  kind: RAW,
+  obj: undefined,
+  arr: undefined,
+  isItem: false,
+  isRecord: false,
+  inRecord: false,
+  hasChildren: false,
+  text: "",
+  more: undefined,
+  length: 0,
+  cdataStart: -1,
+  cdataEnd: -1,
+  bytes: 0,
+  counted: 0,
+});
 
 export interface Tag {
   readonly name: string;
@@ -44,11 +63,16 @@ export interface BuilderHooks {
   emit(record: unknown): void;
   /** Throws the error for a value that does not fit, with the current position. */
   invalid(message: string, element: string, value: string): never;
-  /** Throws the error for an element text past the size limit. */
-  tooLong(element: string): never;
+  /** Throws the error for input past a limit (text size, attribute size, depth). */
+  limit(message: string, element: string): never;
 }
 
-const NOT_BLANK = /\S/;
+export interface BuilderLimits {
+  /** Largest text of one element, and of the attributes of one element, in UTF-8 bytes. */
+  readonly maxTextBytes: number;
+  /** Deepest nesting of elements, the root being level 1. */
+  readonly maxDepth: number;
+}
 
 export class DocumentBuilder {
   private readonly frames: Frame[] = [];
@@ -62,10 +86,13 @@ export class DocumentBuilder {
     private readonly hooks: BuilderHooks,
     /** decodeXmlDocument: records are collected into their lists, not emitted. */
     private readonly collectRecords: boolean,
-    private readonly maxTextBytes: number,
+    private readonly limits: BuilderLimits,
   ) {}
 
   open(tag: Tag): void {
+    // Bounded before anything is kept: 100,000 nested unknown elements once filled `extra` so
+    // deep that JSON.stringify overflowed the stack.
+    if (this.depth >= this.limits.maxDepth) this.hooks.limit(`Elements nested deeper than ${this.limits.maxDepth} levels (maxDepth)`, tag.name);
     const parent = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     if (!parent) {
       this.rootName = tag.name;
@@ -83,6 +110,7 @@ export class DocumentBuilder {
         isRecord = parent.el!.record === true && !parent.inRecord && !this.collectRecords;
       }
     } else if (parent.kind === OBJECT) {
+      parent.hasChildren = true;
       const children = parent.el!.children;
       el = children !== undefined && Object.hasOwn(children, tag.name) ? children[tag.name] : undefined;
       isRecord = el !== undefined && el.list === "repeat" && el.record === true && !parent.inRecord && !this.collectRecords;
@@ -101,15 +129,21 @@ export class DocumentBuilder {
     frame.isItem = isItem;
     frame.isRecord = isRecord;
     frame.inRecord = inRecord;
-    frame.text = "";
-    frame.cdataStart = -1;
-    frame.cdataEnd = -1;
+    frame.hasChildren = false;
+    resetText(frame);
     const attributes = tag.attributes;
+    // UTF-16 units of names and values so far: UTF-8 needs at most 3 bytes per unit, so bytes
+    // are counted (once, for all attributes) only when the limit is in reach. -1: counted.
+    let units = 0;
     for (const name in attributes) {
       const raw = attributes[name]!;
+      if (units >= 0 && (units += name.length + raw.length) * 3 > this.limits.maxTextBytes) {
+        this.checkAttributes(tag);
+        units = -1;
+      }
       const known = el?.attributes !== undefined && Object.hasOwn(el.attributes, name) ? el.attributes[name] : undefined;
       if (known !== undefined) {
-        (frame.obj ??= {})[known.field] = this.value(known.type === "string" ? raw : raw.trim(), known.type, `${tag.name}@${name}`);
+        (frame.obj ??= {})[known.field] = this.value(known.type === "string" ? raw : trimXml(raw), known.type, `${tag.name}@${name}`);
       } else if (name !== "xmlns" && !name.startsWith("xmlns:")) {
         // Namespace declarations are syntax, not data.
         if (kind === RAW) setOwn((frame.obj ??= {}), `@${name}`, raw);
@@ -119,16 +153,28 @@ export class DocumentBuilder {
     this.depth++;
   }
 
+  /** All attributes of one element together, and each value alone, fit in maxTextBytes. */
+  private checkAttributes(tag: Tag): void {
+    const max = this.limits.maxTextBytes;
+    let total = 0;
+    for (const name in tag.attributes) {
+      const value = Buffer.byteLength(tag.attributes[name]!);
+      if (value > max) this.hooks.limit(`Attribute ${name} of <${tag.name}> holds more than ${max} bytes (maxTextBytes)`, `${tag.name}@${name}`);
+      total += Buffer.byteLength(name) + value;
+    }
+    if (total > max) this.hooks.limit(`The attributes of <${tag.name}> hold more than ${max} bytes (maxTextBytes)`, tag.name);
+  }
+
   text(chunk: string, cdata: boolean): void {
     // Outside the root only whitespace and comments can occur (the tokenizer rejects the rest).
     if (this.depth === 0) return;
     const top = this.frames[this.depth - 1]!;
     // Leading blank text is trimmed anyway; skipping it keeps pretty-printing out of the buffers.
-    if (!cdata && top.text === "" && top.cdataStart < 0 && !NOT_BLANK.test(chunk)) return;
+    if (!cdata && top.length === 0 && top.cdataStart < 0 && isXmlBlank(chunk)) return;
     appendText(top, chunk, cdata);
-    const length = top.text.length;
     // UTF-8 needs at most 3 bytes per UTF-16 unit: count bytes only when the limit is in reach.
-    if (length * 3 > this.maxTextBytes && Buffer.byteLength(top.text) > this.maxTextBytes) this.hooks.tooLong(top.name);
+    const max = this.limits.maxTextBytes;
+    if (top.length * 3 > max && textBytes(top) > max) this.hooks.limit(`<${top.name}> holds more than ${max} bytes of text (maxTextBytes)`, top.name);
   }
 
   close(): void {
@@ -138,7 +184,7 @@ export class DocumentBuilder {
     // The frame is reused by the next sibling: drop what it held.
     frame.obj = undefined;
     frame.arr = undefined;
-    frame.text = "";
+    resetText(frame);
     if (parent === undefined) {
       this.result = value;
       return;
@@ -186,10 +232,14 @@ export class DocumentBuilder {
       case SCALAR: {
         if (frame.obj !== undefined) this.keepAside(frame, parent, frame.obj.extra);
         const text = elementText(frame);
-        return text === "" ? undefined : this.value(text, frame.el!.type!, frame.name);
+        const type = frame.el!.type!;
+        // A present but empty string is "" (an empty CDATA title is real output); an empty
+        // number, date or boolean has no value and stays absent.
+        if (text === "") return type === "string" ? "" : undefined;
+        return this.value(text, type, frame.name);
       }
       case LIST: {
-        const text = frame.text === "" ? "" : elementText(frame);
+        const text = frame.length === 0 ? "" : elementText(frame);
         if (frame.obj !== undefined || text !== "") {
           const aside = { ...(frame.obj?.extra as Record<string, unknown> | undefined) };
           if (text !== "") aside["#text"] = text;
@@ -199,17 +249,17 @@ export class DocumentBuilder {
       }
       case OBJECT: {
         const obj = (frame.obj ??= {});
-        if (frame.text !== "") {
-          const text = elementText(frame);
-          const target = frame.el!.text;
-          if (target !== undefined) {
-            if (text !== "") obj[target.field] = this.value(text, target.type, frame.name);
-          } else if (text !== "") addExtra(obj, "#text", text);
-        }
+        const text = frame.length === 0 ? "" : elementText(frame);
+        const target = frame.el!.text;
+        if (target !== undefined) {
+          if (text !== "") obj[target.field] = this.value(text, target.type, frame.name);
+          // `<QDS_FACTOR name="a"/>` has an empty string as its text, like an empty leaf.
+          else if (target.type === "string" && !frame.hasChildren && obj[target.field] === undefined) obj[target.field] = "";
+        } else if (text !== "") addExtra(obj, "#text", text);
         return obj;
       }
       case RAW: {
-        const text = frame.text === "" ? "" : elementText(frame);
+        const text = frame.length === 0 ? "" : elementText(frame);
         if (frame.obj === undefined) return text;
         if (text !== "") setOwn(frame.obj, "#text", text);
         return frame.obj;
@@ -226,24 +276,7 @@ export class DocumentBuilder {
 
   private value(text: string, type: XmlScalar, element: string): unknown {
     const v = coerce(text, type);
-    if (v === INVALID) this.hooks.invalid(describeType(type), element, text);
+    if (v === INVALID) this.hooks.invalid(describeScalar(type), element, text);
     return v;
-  }
-}
-
-function describeType(type: XmlScalar): string {
-  switch (type) {
-    case "integer":
-      return "an integer";
-    case "number":
-      return "a number";
-    case "boolean":
-      return "0/1 or true/false";
-    case "date-time":
-      return "an ISO 8601 date-time";
-    case "date":
-      return "an ISO 8601 date";
-    case "string":
-      return "text";
   }
 }

@@ -87,6 +87,27 @@ function toDate(text: string): Date | typeof INVALID {
   if (!zone || zone.toUpperCase() === "Z") return check;
   const sign = zone[0] === "-" ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
-  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
-  return new Date(utc - sign * offsetMinutes * 60_000);
+  const offsetHours = Number(digits.slice(0, 2));
+  const offsetMinutes = Number(digits.slice(2));
+  // RFC 3339 offsets: hours 00-23, minutes 00-59. `+99:99` would silently move the instant by days.
+  if (offsetHours > 23 || offsetMinutes > 59) return INVALID;
+  return new Date(utc - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
+}
+
+/** What a value of the type looks like, for error messages. */
+export function describeScalar(type: XmlScalar): string {
+  switch (type) {
+    case "integer":
+      return "an integer";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "0/1 or true/false";
+    case "date-time":
+      return "an ISO 8601 date-time";
+    case "date":
+      return "an ISO 8601 date";
+    case "string":
+      return "text";
+  }
 }

@@ -20,6 +20,8 @@ export type { XmlSource } from "./source.js";
 
 /** Default for `maxTextBytes`: far above the largest RESULTS seen (~1 MB), far below memory trouble. */
 export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024 * 1024;
+/** Default for `maxDepth`: Qualys documents nest about a dozen levels. */
+export const DEFAULT_MAX_DEPTH = 256;
 
 export interface DecodeOptions {
   /** HTTP status of the response, carried on errors (Qualys sends errors under 200 too). */
@@ -27,10 +29,19 @@ export interface DecodeOptions {
   /** Operation name for error messages. */
   readonly operation?: string;
   /**
-   * Largest text of one element, and longest run of text, CDATA, comment or attribute without
-   * markup, in UTF-8 bytes. Default 32 MiB. Past it: XmlParseError.
+   * Largest text of one element, of one attribute value, of all attributes of one element
+   * together, and longest run of text, CDATA, comment or attribute without markup, in UTF-8
+   * bytes. Default 32 MiB. Past it: XmlParseError.
    */
   readonly maxTextBytes?: number;
+  /** Deepest nesting of elements, the root being level 1. Default 256. Past it: XmlParseError. */
+  readonly maxDepth?: number;
+  /**
+   * The `charset` of the response's Content-Type, when it names one (see charsetOf). A byte
+   * body is decoded in it unless it starts with a byte order mark; without it, the XML
+   * declaration decides (UTF-8 when it names none). Ignored for text sources.
+   */
+  readonly charset?: string;
   /** Stops reading (and cancels the source) with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -60,8 +71,18 @@ interface Settle {
   reject(err: unknown): void;
 }
 
-async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options: DecodeOptions, collect: boolean, settle: Settle): AsyncGenerator<unknown> {
+/** The limits of a decode, checked when it is set up. */
+function limitsOf(options: DecodeOptions): { maxTextBytes: number; maxDepth: number } {
   const maxTextBytes = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (!Number.isInteger(maxTextBytes) || maxTextBytes < 1) throw new RangeError(`decodeXml: maxTextBytes must be a positive integer, not ${maxTextBytes}`);
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new RangeError(`decodeXml: maxDepth must be a positive integer, not ${maxDepth}`);
+  return { maxTextBytes, maxDepth };
+}
+
+async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options: DecodeOptions, collect: boolean, settle: Settle): AsyncGenerator<unknown> {
+  const limits = limitsOf(options);
+  const { maxTextBytes } = limits;
   const httpStatus = options.httpStatus;
   const parser = new SaxesParser({ position: true });
   const queue: unknown[] = [];
@@ -69,6 +90,9 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
   let charsBefore = 0;
   let bytesBefore = 0;
   let piece = "";
+  // Body bytes of a part of the piece, and the bytes before it that it does not show (a BOM).
+  let measure: (text: string) => number = Buffer.byteLength;
+  let skipped = 0;
   let tail = "";
   let head = "";
   let events = 0;
@@ -81,7 +105,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
     return {
       line: parser.line,
       column: parser.column,
-      offset: bytesBefore + Buffer.byteLength(piece.slice(0, index)),
+      offset: bytesBefore + skipped + measure(piece.slice(0, index)),
       excerpt: context.slice(Math.max(0, at - 60), at + 20),
       httpStatus,
     };
@@ -103,11 +127,12 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       const what = at < 0 ? `<${element}>` : `Attribute ${element.slice(at + 1)} of <${element.slice(0, at)}>`;
       throw new XmlParseError(`${what} should hold ${expected}, not ${JSON.stringify(value.slice(0, 80))}`, { ...position(), element, value: value.slice(0, 200) });
     },
-    tooLong(element) {
-      throw new XmlParseError(`<${element}> holds more than ${maxTextBytes} bytes of text (maxTextBytes)`, { ...position(), excerpt: undefined });
+    limit(message, element) {
+      // No excerpt: it would be a slice of the oversized text or of the deep nesting.
+      throw new XmlParseError(message, { ...position(), excerpt: undefined, element });
     },
   };
-  const builder = new DocumentBuilder(hooks, collect, maxTextBytes);
+  const builder = new DocumentBuilder(hooks, collect, limits);
   parser.on("opentag", (tag) => {
     events++;
     builder.open(tag as Tag);
@@ -153,6 +178,8 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
         continue;
       }
       piece = p.text;
+      measure = p.byteLength;
+      skipped = p.skipped;
       const before = events;
       try {
         parser.write(piece);
@@ -238,6 +265,7 @@ function settlePromise<D>(): { promise: Promise<D>; settle: Settle } {
  * expected, complete, well-formed document.
  */
 export function decodeXml<R = unknown, D = unknown>(source: XmlSource, root: XmlRoot<R, D> | XmlRoot, options: DecodeOptions = {}): XmlDecodeStream<R, D> {
+  limitsOf(options);
   const { promise, settle } = settlePromise<D>();
   let used = false;
   return {

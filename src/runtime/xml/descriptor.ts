@@ -26,7 +26,10 @@
  *   case); `format: date-time` / `date` → Date, from ISO 8601 (`T` or a space between date and
  *   time; no zone means UTC, so results do not depend on the machine's time zone). A value that
  *   does not fit its type is an XmlParseError naming the element and the value, never NaN or an
- *   Invalid Date. Enums stay strings. An empty element (`<PORT/>`, `<PORT></PORT>`) is absent.
+ *   Invalid Date. Enums stay strings. An empty element (`<TITLE/>`, `<TITLE></TITLE>`,
+ *   `<TITLE><![CDATA[]]></TITLE>`) of a string type is `""`, so present-but-empty and absent
+ *   stay apart (also as a list item, and as the text of an element with attributes and no
+ *   children); an empty integer, number, boolean or date (`<PORT/>`) has no value and is absent.
  * - A property schema without a type (or `type: object` without properties) decodes to an
  *   object whose whole content is kept raw in its `extra`.
  * - Text with attributes: an object schema whose property marked `x-xml-text: true` holds the
@@ -37,9 +40,9 @@
  *   in the type, documented as streamed). `decodeXmlDocument` collects records into the list
  *   like any other. A record marker inside a record is ignored (only the outermost streams);
  *   the emitter refuses two streamed lists in one document.
- * - Text rule: whitespace at the start and end of an element's text that lies OUTSIDE CDATA is
- *   removed; CDATA content and everything between the first and last CDATA section is kept
- *   verbatim. So `<OS>\n  <![CDATA[ Linux ]]>\n</OS>` is " Linux " and `<A>  x y  </A>` is "x y".
+ * - Text rule: XML whitespace (space, tab, CR, LF; not U+00A0 or U+3000, which are data) at the
+ *   start and end of an element's text that lies OUTSIDE CDATA is removed; CDATA content and
+ *   everything between the first and last CDATA section is kept verbatim. So `<OS>\n  <![CDATA[ Linux ]]>\n</OS>` is " Linux " and `<A>  x y  </A>` is "x y".
  *   Entities (`&lt;` … `&#39;`, `&#x263A;`) are decoded; comments are ignored wherever they are.
  * - Unknown content is never dropped. Every decoded object may carry `extra`:
  *   - an unknown attribute → `extra["@name"]` (string; `xmlns` declarations are not data and
@@ -51,7 +54,12 @@
  *   - a second occurrence of a single-valued element → `extra[ELEMENT_NAME]` (decoded value);
  *   - content the schema cannot hold in place (attributes or children of an element declared
  *     as a scalar; attributes, text or non-item children of a list wrapper) → the parent's
- *     `extra[ELEMENT_NAME]`, as the raw form of that content.
+ *     `extra[ELEMENT_NAME]`, as the raw form of that content;
+ *   - a record element where the schema does not put it (a HOST outside HOST_LIST, or inside
+ *     another HOST) is unknown content there: kept raw in that parent's `extra`, not streamed.
+ * - Limits (DecodeOptions): elements nest at most `maxDepth` levels (256); one element's text,
+ *   one attribute value and all attributes of one element hold at most `maxTextBytes` (32 MiB)
+ *   of UTF-8. Past either: XmlParseError with the position.
  *
  * ANSWERS THAT ARE NOT THE SCHEMA: whatever the expected root, a SIMPLE_RETURN with a numeric
  * CODE, a QPS ServiceResponse whose responseCode is not SUCCESS, a v1 GENERIC_RETURN whose

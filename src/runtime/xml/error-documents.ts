@@ -13,7 +13,12 @@ export interface ErrorContext {
   readonly operation?: string;
 }
 
-const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v).trim());
+/** A field's text, or undefined when absent or empty (an empty element decodes to ""). */
+const text = (v: unknown): string | undefined => {
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  return s === "" ? undefined : s;
+};
 
 /**
  * The QualysApiError a decoded document stands for, or undefined when it is not an error:

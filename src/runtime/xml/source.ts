@@ -2,13 +2,15 @@
  * Turns a response body (web ReadableStream, async or sync iterable of bytes or strings, or a
  * string) into decoded text pieces for the tokenizer, pulling one source chunk at a time so a
  * slow consumer holds the download back. Bytes are decoded with a streaming TextDecoder because
- * saxes would corrupt a multi-byte character split across chunks. Qualys sends UTF-8 only; an
- * `encoding=` in the XML declaration is not honoured, and invalid bytes become U+FFFD. Big chunks are cut into
+ * saxes would corrupt a multi-byte character split across chunks. Qualys sends UTF-8; a byte
+ * order mark or an `encoding=` in the XML declaration is honoured or refused (encoding.ts), and
+ * invalid bytes become U+FFFD. A source that starts with a string is taken as decoded text. Big chunks are cut into
  * pieces of at most PIECE characters, so one huge chunk cannot release thousands of records at
  * once. A body that breaks off is reported as an XmlParseError (cause kept); an abort or timeout
  * is passed through as is.
  */
 import { XmlParseError } from "../errors/xml-parse-error.js";
+import { detectEncoding, type BodyEncoding } from "./encoding.js";
 
 export type XmlSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ReadableStream<Uint8Array> | string | Uint8Array;
 
@@ -17,9 +19,15 @@ export const PIECE = 64 * 1024;
 
 export interface Piece {
   readonly text: string;
-  /** UTF-8 length of `text`. */
+  /** Body bytes of `text` (its UTF-8 length for UTF-8 bodies), a byte order mark included. */
   readonly bytes: number;
+  /** Body bytes a part of `text` came from. */
+  readonly byteLength: (text: string) => number;
+  /** Bytes before `text` that it does not show (the byte order mark of the first piece). */
+  readonly skipped: number;
 }
+
+const utf8Length = (text: string) => Buffer.byteLength(text);
 
 type Chunk = Uint8Array | string;
 
@@ -61,9 +69,30 @@ const isAbort = (err: unknown) => {
 };
 
 /** Decoded pieces of the body, in order; the last one flushes the decoder. */
-export async function* textPieces(source: XmlSource, options: { signal?: AbortSignal; httpStatus?: number }): AsyncGenerator<Piece> {
+export async function* textPieces(source: XmlSource, options: { signal?: AbortSignal; httpStatus?: number; charset?: string }): AsyncGenerator<Piece> {
   const iterator = iterate(source);
-  const decoder = new TextDecoder("utf-8");
+  // Chosen from the first bytes; a source that starts with text is UTF-8 from then on.
+  let encoding: BodyEncoding | undefined;
+  let decoder: TextDecoder | undefined;
+  let head: Uint8Array = new Uint8Array(0);
+  let skipped = 0;
+  const open = (found: BodyEncoding) => {
+    encoding = found;
+    decoder = new TextDecoder(found.name);
+    skipped = found.bomBytes;
+  };
+  const piece = (text: string): Piece => {
+    const { byteLength } = encoding!;
+    const p = { text, bytes: byteLength(text) + skipped, byteLength, skipped };
+    skipped = 0;
+    return p;
+  };
+  function* decode(bytes: Uint8Array): Generator<Piece> {
+    for (let i = 0; i < bytes.length; i += PIECE) {
+      const text = decoder!.decode(bytes.subarray(i, Math.min(i + PIECE, bytes.length)), { stream: true });
+      if (text !== "") yield piece(text);
+    }
+  }
   let received = 0;
   let finished = false;
   try {
@@ -82,6 +111,10 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
       if (next.done) break;
       const chunk = next.value;
       if (typeof chunk === "string") {
+        if (encoding === undefined) {
+          open(detectEncoding(head, true, options)!);
+          yield* decode(head);
+        }
         received += Buffer.byteLength(chunk);
         for (let i = 0; i < chunk.length; ) {
           let end = Math.min(i + PIECE, chunk.length);
@@ -89,21 +122,31 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
           const last = chunk.charCodeAt(end - 1);
           if (end < chunk.length && last >= 0xd800 && last <= 0xdbff) end++;
           const text = chunk.slice(i, end);
-          yield { text, bytes: Buffer.byteLength(text) };
+          yield { text, bytes: Buffer.byteLength(text), byteLength: utf8Length, skipped: 0 };
           i = end;
         }
       } else {
         received += chunk.length;
-        for (let i = 0; i < chunk.length; i += PIECE) {
-          const text = decoder.decode(chunk.subarray(i, Math.min(i + PIECE, chunk.length)), { stream: true });
-          if (text !== "") yield { text, bytes: Buffer.byteLength(text) };
+        let bytes = chunk;
+        if (encoding === undefined) {
+          head = concat(head, chunk);
+          const found = detectEncoding(head, false, options);
+          if (found === undefined) continue;
+          open(found);
+          bytes = head;
+          head = new Uint8Array(0);
         }
+        yield* decode(bytes);
       }
       options.signal?.throwIfAborted();
     }
     finished = true;
-    const rest = decoder.decode();
-    if (rest !== "") yield { text: rest, bytes: Buffer.byteLength(rest) };
+    if (encoding === undefined) {
+      open(detectEncoding(head, true, options)!);
+      yield* decode(head);
+    }
+    const rest = decoder!.decode();
+    if (rest !== "") yield piece(rest);
   } finally {
     // Stop the download when the reader stops early. An abort must not wait on a pending read.
     if (!finished) {
@@ -112,4 +155,12 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
       else await Promise.resolve(done).catch(() => {});
     }
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

@@ -77,6 +77,15 @@ describe("real Qualys bodies", () => {
     expect(got.every((v) => typeof v.title === "string" && v.discovery?.remote !== undefined)).toBe(true);
   });
 
+  it("a body in the charset its Content-Type names is decoded in it, not as UTF-8", async () => {
+    // windows-1252 bytes: 0x92 is ’ and 0xF4 is ô; the fixture's declaration still says UTF-8.
+    const body = Buffer.from(fixture("j1_kb_vuln_list_42_vulns.xml").toString("utf8").replace("DNS Host Name", "Nom d\x92h\xf4te DNS"), "latin1");
+    const { vm } = await vmAgainst(answer(200, "text/xml;charset=windows-1252", body));
+    const { got, error } = await drain(vm.listVulns({ ids: "6" }));
+    expect(error).toBeUndefined();
+    expect(got[0]!.title).toBe("Nom d’hôte DNS");
+  });
+
   it("a truncated detection page whose next URL names qualysapi.qualys.com: its host is yielded, the URL refused", async () => {
     const { server, vm } = await vmAgainst(answer(200, "text/xml", fixture("own_hld_qds_truncated_warning.xml")));
     const { got, error } = await drain(vm.listHostDetections({ show_qds: 1, show_qds_factors: 1, truncation_limit: 1 }));
