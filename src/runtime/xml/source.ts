@@ -5,9 +5,10 @@
  * saxes would corrupt a multi-byte character split across chunks. Qualys sends UTF-8 only; an
  * `encoding=` in the XML declaration is not honoured, and invalid bytes become U+FFFD. Big chunks are cut into
  * pieces of at most PIECE characters, so one huge chunk cannot release thousands of records at
- * once. A body that breaks off is reported as an XmlParseError (cause kept); an abort or timeout
- * is passed through as is.
+ * once. A body that breaks off is reported as an XmlParseError (cause kept), unless the transport
+ * already typed the fault (NetworkError); an abort or timeout is passed through as is.
  */
+import { NetworkError } from "../errors/network-error.js";
 import { XmlParseError } from "../errors/xml-parse-error.js";
 
 export type XmlSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ReadableStream<Uint8Array> | string | Uint8Array;
@@ -72,7 +73,7 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
       try {
         next = await abortable(iterator.next(), options.signal);
       } catch (err) {
-        if (isAbort(err) || options.signal?.aborted) throw err;
+        if (isAbort(err) || err instanceof NetworkError || options.signal?.aborted) throw err;
         throw new XmlParseError(`The response body broke off after ${received} bytes (${(err as Error)?.message ?? String(err)})`, {
           offset: received,
           httpStatus: options.httpStatus,
