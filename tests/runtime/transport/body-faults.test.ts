@@ -200,3 +200,24 @@ it("fetch transport: a truncated gzip body ends quietly inside fetch, so only th
   expect(json).toMatchObject({ name: "InvalidResponseError" });
   expect(server.requests).toHaveLength(2);
 });
+
+it.each(["undici", "fetch"] as const)("a JSON pager (qflow listWorkflows) tells the records it handed over before page 2 went silent (%s transport)", async (transport) => {
+  const items = (from: number) => [0, 1].map((i) => ({ id: `w${from + i}`, name: `wf ${from + i}` }));
+  server = await startRawServer((socket, request) => {
+    const pageNumber = Number(new URL(request.path, "http://x").searchParams.get("pageNumber"));
+    const body = Buffer.from(JSON.stringify({ items: items(pageNumber * 2 - 1), total: 4, pad: "p".repeat(4000) }));
+    return answer(socket, body, "application/json", pageNumber === 1 ? "none" : "stall-mid-body", true);
+  });
+  qualys = createQualysClient({
+    baseUrls: { gateway: server.url },
+    credentials: { token: "header.payload.signature" },
+    transport,
+    bodyIdleTimeoutMs: 200,
+    rateLimit: { retry: { attempts: 1 } },
+  });
+  const { got, error } = await drain(qualys.qflow.listWorkflows.items({ params: { query: { pageSize: 2 } } } as never));
+  expect(got).toHaveLength(2);
+  expect(error).toBeInstanceOf(TimeoutError);
+  expect(error).toMatchObject({ phase: "body", records: 2, operationId: "listWorkflows" });
+  expect((error as Error).message).toMatch(/^listWorkflows received no data for 200 ms while reading the answer \(\d+ bytes of the body received, 2 records handed over\)\.$/);
+});
