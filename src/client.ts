@@ -59,6 +59,13 @@ export interface QualysClientOptions {
   readonly baseUrls?: BaseUrls;
   /** Per-attempt timeout until response headers, ms. Default 120 s; 0 disables. */
   readonly timeoutMs?: number;
+  /**
+   * Longest silence inside an answer's body, ms: no byte for this long while the body is read
+   * fails the call with a TimeoutError naming the bytes (and records) received. Default 300 s:
+   * Qualys may pause for minutes between hosts of a detection list. 0 disables. A call's own
+   * `bodyIdleTimeoutMs` wins.
+   */
+  readonly bodyIdleTimeoutMs?: number;
   /** Scheduler and retry settings (wait budget, retry attempts, a shared limit store…). */
   readonly rateLimit?: Omit<RateLimitOptions, "timeoutMs">;
   readonly hooks?: QualysClientHooks;
@@ -121,6 +128,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   const limits = createRateLimitLayers({
     ...options.rateLimit,
     timeoutMs: options.timeoutMs,
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
     onRateLimit: both(options.rateLimit?.onRateLimit, hooks.onRateLimit),
     retry: { ...retry, onRetry: both(retry?.onRetry, hooks.onRetry) },
   });

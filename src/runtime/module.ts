@@ -11,6 +11,7 @@ import { warnDeprecatedOnce } from "./deprecation.js";
 import { HttpError } from "./errors/http-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import { pageIterator, itemIterator } from "./paging/index.js";
+import { readWhole } from "./transport/index.js";
 import type { Runtime } from "./runtime.js";
 import type { ApiFamily, CallContext, OperationMeta } from "./types.js";
 
@@ -20,6 +21,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Per-call timeout in ms; overrides the client default; 0 disables it. */
   timeoutMs?: number;
+  /** Longest silence inside the answer's body, ms; overrides the client default (300 s); 0 disables it. */
+  bodyIdleTimeoutMs?: number;
 }
 
 type Init<Op> = Omit<FetchOptions<Op>, "parseAs" | "middleware" | "fetch" | "baseUrl" | "signal"> & CallOptions;
@@ -80,7 +83,7 @@ export function defineModule(
         throw runtime.redact ? runtime.redact(err) : err;
       });
     const send = async (init: Record<string, unknown> = {}) => {
-      const { signal, timeoutMs, ...rest } = init as Init<unknown> & Record<string, unknown>;
+      const { signal, timeoutMs, bodyIdleTimeoutMs, ...rest } = init as Init<unknown> & Record<string, unknown>;
       if (meta.deprecated) warnDeprecatedOnce(runtime, module, meta);
       const ctx: CallContext = {
         module,
@@ -88,7 +91,10 @@ export function defineModule(
         operationId: meta.operationId,
         idempotent: meta.idempotent,
         timeoutMs: timeoutMs ?? runtime.timeoutMs,
+        bodyIdleTimeoutMs,
         signal,
+        // Bodies read whole are read inside the retry loop: a fault in them is retried like one before the headers.
+        settle: meta.parseAs === "stream" ? undefined : readWhole,
         skipAuth: meta.skipAuth,
         exemptFromRateLimit: meta.exemptFromRateLimit,
       };

@@ -13,7 +13,8 @@ import type { CallContext, Layer } from "./types.js";
 export function timeoutLayer(defaultMs = 120_000, defaultBodyIdleMs = DEFAULT_BODY_IDLE_TIMEOUT_MS): Layer {
   return (next) => (request, ctx) => {
     const timeoutMs = ctx.timeoutMs ?? defaultMs;
-    const bodyIdleTimeoutMs = ctx.bodyIdleTimeoutMs ?? defaultBodyIdleMs;
+    // Left unset for the transports' own default: the context is then not copied for it.
+    const bodyIdleTimeoutMs = ctx.bodyIdleTimeoutMs ?? (defaultBodyIdleMs === DEFAULT_BODY_IDLE_TIMEOUT_MS ? undefined : defaultBodyIdleMs);
     // A transport told of a timeout may replace the Request's signal with its own: hand it the caller's.
     const signal = ctx.signal ?? request.signal;
     const same = timeoutMs === ctx.timeoutMs && bodyIdleTimeoutMs === ctx.bodyIdleTimeoutMs && signal === ctx.signal;

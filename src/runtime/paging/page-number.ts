@@ -11,6 +11,7 @@
  * `stalled` instead of looping.
  */
 import { PagingError } from "../errors/paging-error.js";
+import { withRecords } from "./progress.js";
 import type { PaginationSpec } from "../types.js";
 import { fingerprint, itemsOf, totalOf } from "./page.js";
 import { integerParam, readParam, signalOf, withParams, type Init } from "./request.js";
@@ -32,7 +33,12 @@ export async function* pageNumberPages(spec: Spec, call: Call, init: Init): Asyn
 
   for (let index = 1; ; index++) {
     signal?.throwIfAborted();
-    const page = await call(withParams(init, spec.in, { [spec.pageParam]: first + index - 1, [spec.sizeParam]: pageSize }));
+    let page: unknown;
+    try {
+      page = await call(withParams(init, spec.in, { [spec.pageParam]: first + index - 1, [spec.sizeParam]: pageSize }));
+    } catch (err) {
+      throw withRecords(err, received);
+    }
     const items = itemsOf(spec, page, index);
     const total = totalOf(spec, page);
     const listed = before + received + items.length;

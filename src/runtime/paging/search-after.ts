@@ -13,6 +13,7 @@
  * that starts at or ends on the cursor just sent (a server ignoring it) throws `stalled`.
  */
 import { PagingError } from "../errors/paging-error.js";
+import { withRecords } from "./progress.js";
 import type { PaginationSpec } from "../types.js";
 import { itemsOf, totalOf } from "./page.js";
 import { pick } from "./path.js";
@@ -59,7 +60,12 @@ export async function* searchAfterPages(spec: Spec, call: Call, init: Init): Asy
 
   for (let index = 1; ; index++) {
     signal?.throwIfAborted();
-    const page = await call(withParams(init, "body", { [spec.sizeParam]: pageSize, [spec.cursorParam]: cursor }));
+    let page: unknown;
+    try {
+      page = await call(withParams(init, "body", { [spec.sizeParam]: pageSize, [spec.cursorParam]: cursor }));
+    } catch (err) {
+      throw withRecords(err, received);
+    }
     const items = itemsOf(spec, page, index);
     const total = totalOf(spec, page);
     const incomplete = () =>

@@ -11,7 +11,8 @@ const SMALL_BODY = 256 * 1024;
 export function releaseOnBodyEnd(response: Response, release: () => void): Response {
   if (whenBodyDone(response, release)) return response;
   const length = Number(response.headers.get("content-length") ?? NaN);
-  if (!response.body || length <= SMALL_BODY) {
+  // A locked body is being read already (a layer below settled it): it cannot be watched.
+  if (!response.body || response.body.locked || length <= SMALL_BODY) {
     release();
     return response;
   }

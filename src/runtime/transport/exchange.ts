@@ -7,13 +7,13 @@
 import type { Dispatcher } from "undici";
 import { BodyDone, watchBody } from "./body-done.js";
 import { BodyStream } from "./body-stream.js";
-import { contentEncodingOf, decodeWhole, type ContentEncoding } from "./content-encoding.js";
+import { decodeWhole, type ContentEncoding } from "./content-encoding.js";
 import { bodyFault, bodyIdle, DEFAULT_BODY_IDLE_TIMEOUT_MS, headersTimeout, type BodySite } from "./faults.js";
+import { readHead } from "./head.js";
 import { BufferedResponse, TransportResponse } from "./responses.js";
 import type { CallContext } from "../types.js";
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 export class Exchange implements Dispatcher.DispatchHandler, BodySite {
   readonly url: string;
@@ -76,14 +76,9 @@ export class Exchange implements Dispatcher.DispatchHandler, BodySite {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true;
     this.#clearTimer();
-    const headers: [string, string][] = [];
-    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!.toString("latin1");
-      const value = rawHeaders[i + 1]!.toString("latin1");
-      headers.push([name, value]);
-      if (name.length === 16 && name.toLowerCase() === "content-encoding") this.#encoding = contentEncodingOf(value);
-    }
-    this.#init = { status: statusCode, statusText: REASON_PHRASE.test(statusText) ? statusText : "", headers };
+    const head = readHead(statusCode, rawHeaders, statusText);
+    this.#init = head.init;
+    this.#encoding = head.encoding;
     this.#resume = resume;
     // undici has parsed whatever the socket had buffered by the time microtasks run: a small
     // answer is then complete, and is handed over whole instead of as a stream.

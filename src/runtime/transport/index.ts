@@ -4,3 +4,4 @@ export { fetchTransport } from "./fetch.js";
 export { whenBodyDone } from "./body-done.js";
 export { readWhole } from "./responses.js";
 export { DEFAULT_BODY_IDLE_TIMEOUT_MS } from "./faults.js";
+export { readAhead } from "./read-ahead.js";

@@ -8,9 +8,13 @@
 import { warnDeprecatedOnce } from "../deprecation.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
 import { HttpError } from "../errors/http-error.js";
+import { NetworkError } from "../errors/network-error.js";
+import { TimeoutError } from "../errors/timeout-error.js";
 import { PagingError } from "../errors/paging-error.js";
 import type { Runtime } from "../runtime.js";
 import type { CallContext, DeprecationInfo } from "../types.js";
+import { withRecords } from "../paging/progress.js";
+import { readAhead, readWhole } from "../transport/index.js";
 import { decodeXml, decodeXmlDocument } from "../xml/decode.js";
 import { charsetOf } from "../xml/encoding.js";
 import type { XmlRoot } from "../xml/descriptor.js";
@@ -45,6 +49,8 @@ export type VmActionTable = Readonly<Record<string, VmAction>>;
 export interface VmCallOptions<Version extends string = string> {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Longest silence inside the answer's body, ms; overrides the client default (300 s); 0 disables it. */
+  bodyIdleTimeoutMs?: number;
   /** Extra request headers (e.g. `Prefer: example=…` against the Prism mock). */
   headers?: Record<string, string>;
   /** Told after each page of a paged action: its number and its rest-of-document. */
@@ -92,7 +98,7 @@ export function defineVmModule(
     if (meta.descriptor && !root) throw new ConfigurationError(`no XML descriptor ${meta.descriptor} for ${module}.${meta.function}`);
     const method = meta.method.toUpperCase();
 
-    const send = async (page: PageRequest, options: VmCallOptions): Promise<Response> => {
+    const send = async (page: PageRequest, options: VmCallOptions, settle?: CallContext["settle"]): Promise<Response> => {
       const headers = new Headers(options.headers);
       if (meta.kind === "qps") headers.set("Content-Type", "text/xml");
       // Decoded answers are XML; raw ones (reports, CSV, JSON scan results) take what comes.
@@ -104,7 +110,9 @@ export function defineVmModule(
         operationId: meta.function,
         idempotent: meta.idempotent,
         timeoutMs: options.timeoutMs ?? runtime.timeoutMs,
+        bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
         signal: options.signal,
+        settle,
         skipAuth: meta.skipAuth,
         exemptFromRateLimit: meta.exemptFromRateLimit,
       };
@@ -131,6 +139,23 @@ export function defineVmModule(
 
     const checkContext = (page: PageRequest): ResponseCheckContext => ({ operation: meta.function, method, url: page.url.href });
 
+    /**
+     * Reads a page up to its first record (or its end) inside the retry loop: until a record has
+     * reached the caller, a fault in the body of an idempotent action is retried like one before
+     * the headers. After that, a retry would repeat records, so the fault is the caller's. Only
+     * connection faults and timeouts count here; anything else the look-ahead meets (an error
+     * document, HTML) is left for the decode proper, after the auth layer has seen the answer.
+     */
+    const untilFirstRecord = (response: Response) =>
+      readAhead(response, async (chunks) => {
+        const records = decodeXml(chunks, root!, { operation: meta.function })[Symbol.asyncIterator]();
+        try {
+          await records.next();
+        } catch (err) {
+          if (err instanceof NetworkError || err instanceof TimeoutError) throw err;
+        }
+      });
+
     let fn: (params?: unknown, options?: VmCallOptions) => unknown;
     if (meta.output === "raw") {
       fn = async (params, options: VmRawCallOptions = {}) => {
@@ -140,7 +165,8 @@ export function defineVmModule(
     } else if (meta.output === "document") {
       fn = async (params, options = {}) => {
         const page = firstRequest(params, options);
-        const response = await send(page, options);
+        // Read whole inside the retry loop: a fault in the body is retried like one before the headers.
+        const response = await send(page, options, readWhole);
         const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, {
           httpStatus: response.status,
           operation: meta.function,
@@ -167,7 +193,7 @@ export function defineVmModule(
             let page: PageRequest | undefined = first;
             for (let number = 1; page; number++) {
               seen.add(pageKey(page));
-              const response = await send(page, options);
+              const response = await send(page, options, untilFirstRecord);
               const body = await xmlBody(response, checkContext(page));
               const stream = decodeXml(body, root!, {
                 httpStatus: response.status,
@@ -175,9 +201,13 @@ export function defineVmModule(
                 signal: options.signal,
                 charset: charsetOf(response.headers.get("content-type")),
               });
-              for await (const record of stream) {
-                received++;
-                yield record;
+              try {
+                for await (const record of stream) {
+                  received++;
+                  yield record;
+                }
+              } catch (err) {
+                throw withRecords(err, received);
               }
               const document: unknown = await stream.document;
               failOnStatus(response, page, meta.function, method);

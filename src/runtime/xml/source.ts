@@ -6,9 +6,10 @@
  * order mark or an `encoding=` in the XML declaration is honoured or refused (encoding.ts), and
  * invalid bytes become U+FFFD. A source that starts with a string is taken as decoded text. Big chunks are cut into
  * pieces of at most PIECE characters, so one huge chunk cannot release thousands of records at
- * once. A body that breaks off is reported as an XmlParseError (cause kept); an abort or timeout
- * is passed through as is.
+ * once. A body that breaks off is reported as an XmlParseError (cause kept), unless the transport
+ * already typed the fault (NetworkError); an abort or timeout is passed through as is.
  */
+import { NetworkError } from "../errors/network-error.js";
 import { XmlParseError } from "../errors/xml-parse-error.js";
 import { detectEncoding, type BodyEncoding } from "./encoding.js";
 
@@ -101,7 +102,7 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
       try {
         next = await abortable(iterator.next(), options.signal);
       } catch (err) {
-        if (isAbort(err) || options.signal?.aborted) throw err;
+        if (isAbort(err) || err instanceof NetworkError || options.signal?.aborted) throw err;
         throw new XmlParseError(`The response body broke off after ${received} bytes (${(err as Error)?.message ?? String(err)})`, {
           offset: received,
           httpStatus: options.httpStatus,
