@@ -25,7 +25,7 @@ export interface RetryInfo {
   /** The attempt that failed (1 = the first). */
   readonly attempt: number;
   readonly delayMs: number;
-  /** "HTTP 503", "network error" or "timeout". */
+  /** "HTTP 503", "network error", "timeout", or "network error in the body" / "timeout in the body" (before the caller got any of it). */
   readonly reason: string;
 }
 

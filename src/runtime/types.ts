@@ -39,7 +39,7 @@ export interface CallContext {
    * its first record). A NetworkError or TimeoutError it throws fails that attempt, which is then
    * retried like a failure before the headers, if the call is idempotent.
    */
-  readonly settle?: (response: Response) => Promise<Response>;
+  readonly settle?: (response: Response) => Response | Promise<Response>;
   /** Caller's abort signal (also present on the Request; kept here so layers can wait on it). */
   readonly signal?: AbortSignal;
   /** Set on the auth calls themselves (gateway /auth, VM session login/logout): no auth header, no 401 replay. */

@@ -35,7 +35,8 @@ export class Exchange implements Dispatcher.DispatchHandler, BodySite {
   #complete = false;
   #resume: (() => void) | undefined;
   #body: BodyStream | undefined;
-  readonly #done = new BodyDone();
+  /** Made only for a streamed body: a body received whole is done when handed over. */
+  #done: BodyDone | undefined;
 
   constructor(url: string, method: string, ctx: CallContext, signal: AbortSignal | undefined) {
     this.url = url;
@@ -134,7 +135,6 @@ export class Exchange implements Dispatcher.DispatchHandler, BodySite {
     const noBody = NULL_BODY.has(init.status!) || this.#method === "HEAD";
     if (noBody || this.#complete) {
       this.#unlisten();
-      this.#done.mark();
       if (noBody) return this.#resolve(new TransportResponse(null, init, this.url));
       let bytes;
       try {
@@ -146,6 +146,7 @@ export class Exchange implements Dispatcher.DispatchHandler, BodySite {
       return this.#resolve(new BufferedResponse(bytes, init, this.url));
     }
     const idleMs = this.ctx.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS;
+    const done = (this.#done = new BodyDone());
     this.#body = new BodyStream(
       {
         encoding: this.#encoding,
@@ -157,14 +158,14 @@ export class Exchange implements Dispatcher.DispatchHandler, BodySite {
         },
         faultOf: (cause, bytes) => bodyFault(cause, this, bytes),
         idleErrorOf: (bytes) => bodyIdle(idleMs, this, bytes),
-        done: this.#done,
+        done,
         finished: () => this.#unlisten(),
       },
       this.#chunks,
     );
     this.#chunks = [];
     const response = new TransportResponse(this.#body.stream, init, this.url);
-    watchBody(response, this.#done);
+    watchBody(response, done);
     this.#resolve(response);
   }
 
@@ -186,7 +187,7 @@ export class Exchange implements Dispatcher.DispatchHandler, BodySite {
       this.#settled = true;
       this.#unlisten();
       this.#reject(reason);
-    } else if (this.#body && !this.#done.done) {
+    } else if (this.#body && !this.#done!.done) {
       this.#body.error(reason);
     }
     // A body already received whole stays readable, as it is in memory.

@@ -118,9 +118,11 @@ Object.defineProperty(BufferedResponse.prototype, "bodyUsed", {
  * The response with its body read whole into memory; a fault while reading rejects, typed by the
  * transport. Answers already whole (or without a body) are returned as they are, at no cost.
  */
-export async function readWhole(response: Response): Promise<Response> {
+export function readWhole(response: Response): Response | Promise<Response> {
+  // No promise for the usual answer, already whole: this runs on every JSON call.
   if (response instanceof BufferedResponse || response.body === null || response.bodyUsed) return response;
-  const bytes = new Uint8Array(await response.arrayBuffer()) as Bytes;
-  const init: ResponseInit = { status: response.status, statusText: response.statusText, headers: response.headers };
-  return new BufferedResponse(bytes, init, response.url);
+  return response.arrayBuffer().then((buffer) => {
+    const init: ResponseInit = { status: response.status, statusText: response.statusText, headers: response.headers };
+    return new BufferedResponse(new Uint8Array(buffer) as Bytes, init, response.url);
+  });
 }
