@@ -60,7 +60,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<{ got: T[]; error?: 
   }
 }
 
-const since: Criterion = { field: "lastDetectedDate", operator: "GREATER", value: "2025-07-01T00:00:00Z" };
+const since = { field: "lastDetectedDate", operator: "GREATER" as const, value: "2025-07-01T00:00:00Z" };
 
 describe("WAS qpsLastId paging", () => {
   it("asks again with the caller's criteria plus id GREATER lastId until hasMoreRecords is \"false\", yielding the findings unwrapped", async () => {
