@@ -88,12 +88,19 @@ function listFiles(dir: string, base = dir): string[] {
   );
 }
 
+/**
+ * Overwrites what changed, then removes what no spec produces: the directory is never empty or
+ * half-written in between, so a type-checker or test watching it (`--watch`) never sees files vanish.
+ */
 function write(files: Files): void {
-  rmSync(generatedDir, { recursive: true, force: true });
   for (const [path, content] of files) {
     const target = join(generatedDir, path);
+    if (existsSync(target) && readFileSync(target, "utf8") === content) continue;
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
+  }
+  for (const path of listFiles(generatedDir)) {
+    if (!files.has(path)) rmSync(join(generatedDir, path));
   }
 }
 
