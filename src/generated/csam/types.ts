@@ -460,7 +460,7 @@ export interface components {
     };
     parameters: {
         /**
-         * @description Assets per page, at most 300 (v1 answers 416 above it). Qualys's default is 100 (n8n; unverified).
+         * @description Assets per page, at most 300 (v1 answers 416 above it); Qualys's default is 100 by n8n's reading.
          * @example 300
          */
         PageSize: number;
@@ -546,7 +546,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Assets per page, at most 300 (v1 answers 416 above it). Qualys's default is 100 (n8n; unverified).
+                 * @description Assets per page, at most 300 (v1 answers 416 above it); Qualys's default is 100 by n8n's reading.
                  * @example 300
                  */
                 pageSize?: components["parameters"]["PageSize"];
@@ -832,7 +832,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Assets per page, at most 300 (v1 answers 416 above it). Qualys's default is 100 (n8n; unverified).
+                 * @description Assets per page, at most 300 (v1 answers 416 above it); Qualys's default is 100 by n8n's reading.
                  * @example 300
                  */
                 pageSize?: components["parameters"]["PageSize"];

@@ -270,8 +270,8 @@ export interface components {
                 data: {
                     WasScan: {
                         name: string;
-                        /** @enum {string} */
-                        type?: "VULNERABILITY" | "DISCOVERY";
+                        /** @description VULNERABILITY (as in the docs sample) or DISCOVERY. */
+                        type?: string;
                         target: {
                             webApp?: {
                                 id?: string | number;
