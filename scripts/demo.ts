@@ -30,6 +30,8 @@ const tour: Step[] = [
   { say: "ETM: a findings report — submitted, waited for, streamed", args: ["--format", "ndjson", "etm", "findings", "--qql", "finding.severity:[5]"] },
   { say: "QFlow: workflows (paged from page 1)", args: ["--format", "csv", "--columns", "id,name,revision,tags", "qflow", "workflows"] },
   { say: "QFlow: run one", args: ["--format", "ndjson", "qflow", "run", WORKFLOW, "--input", '{"buckets":["demo-bucket"]}'] },
+  { say: "CSAM: assets changed in the last 7 days, Windows or Linux, as CSV (lastSeenAssetId paging)", args: ["--format", "csv", "--columns", "assetId,assetName,address,operatingSystem.fullName,lastModifiedDate", "csam", "assets", "--since", "7d", "--filter", "operatingSystem.category1:IN:Windows,Linux"] },
+  { say: "WAS: findings last detected since a date, as NDJSON (id GREATER lastId paging)", args: ["--format", "ndjson", "was", "findings", "--since", "2025-07-01", "--verbose"] },
   { say: "SaaSDR: controls", args: ["--format", "csv", "--columns", "cid,criticality,connectorType,name", "sdr", "controls"] },
 ];
 

@@ -52,10 +52,13 @@ async function generate(options: { lint: boolean }): Promise<Files> {
     const files: Files = new Map();
     for (const entry of entries) {
       const doc = docs.get(entry.module) as Record<string, unknown>;
-      const family = entry.module.startsWith("vm") ? "vm" : "gateway";
+      // VM specs are XML actions; the others are JSON operations, on the gateway unless the spec
+      // says it lives on the API server (`x-api-host: api`, e.g. WAS), which shares VM's host and auth.
+      const xml = entry.module.startsWith("vm");
+      const family = xml || doc["x-api-host"] === "api" ? "vm" : "gateway";
       files.set(`${entry.module}/types.ts`, header(entry) + (await emitTypes(doc)));
       const exports = [`export type { paths, components, operations } from "./types.js";`];
-      if (family === "vm") exports.push(...(await emitVmModule(entry, doc, files)));
+      if (xml) exports.push(...(await emitVmModule(entry, doc, files)));
       else {
         files.set(`${entry.module}/operations.ts`, header(entry) + emitOperations(doc, entry.module, family));
         exports.push(`export * from "./operations.js";`);
@@ -85,12 +88,19 @@ function listFiles(dir: string, base = dir): string[] {
   );
 }
 
+/**
+ * Overwrites what changed, then removes what no spec produces: the directory is never empty or
+ * half-written in between, so a type-checker or test watching it (`--watch`) never sees files vanish.
+ */
 function write(files: Files): void {
-  rmSync(generatedDir, { recursive: true, force: true });
   for (const [path, content] of files) {
     const target = join(generatedDir, path);
+    if (existsSync(target) && readFileSync(target, "utf8") === content) continue;
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
+  }
+  for (const path of listFiles(generatedDir)) {
+    if (!files.has(path)) rmSync(join(generatedDir, path));
   }
 }
 

@@ -9,11 +9,13 @@
  */
 import { createAuthClient, type AuthClient } from "./generated/auth/index.js";
 import { createCarClient, type CarClient } from "./generated/car/index.js";
+import { createCsamClient, type CsamClient } from "./generated/csam/index.js";
 import { createEtmClient, type EtmClient } from "./generated/etm/index.js";
 import type { generatedModules } from "./generated/modules.js";
 import { createQflowClient, type QflowClient } from "./generated/qflow/index.js";
 import { createSaasdrClient, type SaasdrClient } from "./generated/saasdr/index.js";
 import { createVmClient, type VmClient, type VmClientOptions } from "./generated/vm/index.js";
+import { createWasClient, type WasClient } from "./generated/was/index.js";
 import { createAuth, credentialsFromEnv, jwtExpiry, PasswordCredentials, toCredentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
 import { ConfigurationError } from "./runtime/errors/configuration-error.js";
 import { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
@@ -85,10 +87,14 @@ export type EtmModule = EtmClient & {
 export interface QualysClient {
   readonly auth: AuthClient;
   readonly car: CarClient;
+  /** CSAM / Global AssetView asset inventory (gateway, JWT). */
+  readonly csam: CsamClient;
   readonly etm: EtmModule;
   readonly qflow: QflowClient;
   readonly saasdr: SaasdrClient;
   readonly vm: VmClient;
+  /** Web Application Scanning, QPS REST 3.0 in JSON (API server, with the VM API's auth). */
+  readonly was: WasClient;
   /** The shared scheduler: queue sizes and learned limits, for progress output. */
   readonly scheduler: Scheduler;
   /** Where a family's (or a module's) calls go; throws ConfigurationError when none is configured. */
@@ -148,6 +154,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   return {
     auth: createAuthClient(runtime),
     car: createCarClient(runtime),
+    csam: createCsamClient(runtime),
     etm: Object.assign(Object.create(null), etm, {
       findingsReport: <F>(request: FindingsReportRequest, opts?: FindingsReportOptions) =>
         runFindingsReport<F>(etm, request, opts).catch((err: unknown) => {
@@ -157,6 +164,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     qflow: createQflowClient(runtime),
     saasdr: createSaasdrClient(runtime),
     vm: createVmClient(runtime, options.vm),
+    was: createWasClient(runtime),
     scheduler: limits.scheduler,
     redactor,
     baseUrl,

@@ -20,12 +20,18 @@ interface OperationObject {
   "x-end-of-life"?: string;
   "x-replaced-by"?: string;
   "x-rate-limit-exempt"?: boolean;
+  "x-accept"?: string;
+  "x-response-status"?: Record<string, unknown>;
 }
 
 interface OpenApiDoc {
   info?: { title?: string };
   security?: unknown[];
   "x-rate-limit-exempt"?: boolean;
+  /** Media type to ask for with `Accept` (WAS answers XML unless asked for JSON). */
+  "x-accept"?: string;
+  /** Where a JSON answer says success or failure under HTTP 200 (`responseCode`…). */
+  "x-response-status"?: Record<string, unknown>;
   paths?: Record<string, Partial<Record<(typeof METHODS)[number], OperationObject>>>;
 }
 
@@ -37,6 +43,8 @@ export interface EmittedOperation {
   readonly summary?: string;
   readonly deprecated: boolean;
   readonly itemsPath?: string[];
+  /** The key each listed item is wrapped in (`{"Finding": {...}}`), unwrapped by `items()`. */
+  readonly unwrap?: string;
 }
 
 export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
@@ -59,6 +67,10 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
       }
       const parseAs = parseAsOf(op);
       if (parseAs !== "json") meta.parseAs = parseAs;
+      const accept = op["x-accept"] ?? doc["x-accept"];
+      if (accept) meta.accept = accept;
+      const responseStatus = op["x-response-status"] ?? doc["x-response-status"];
+      if (responseStatus && parseAs === "json") meta.responseStatus = responseStatus;
       if (op.deprecated) {
         meta.deprecated = stripUndefined({
           endOfSupport: op["x-end-of-support"],
@@ -71,6 +83,7 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
       if (security.length === 0) meta.skipAuth = true;
       if (op["x-rate-limit-exempt"] ?? doc["x-rate-limit-exempt"]) meta.exemptFromRateLimit = true;
       const items = op["x-pagination"]?.items;
+      const unwrap = op["x-pagination"]?.unwrap;
       out.push({
         operationId: op.operationId,
         method,
@@ -79,6 +92,7 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
         summary: op.summary,
         deprecated: op.deprecated === true,
         itemsPath: typeof items === "string" ? items.split(".") : undefined,
+        unwrap: typeof unwrap === "string" ? unwrap : undefined,
       });
     }
   }
@@ -118,8 +132,9 @@ export function emitOperations(doc: OpenApiDoc, module: string, family: "gateway
         .filter(Boolean)
         .map((l) => `   * ${l}`)
         .join("\n");
-      const type = o.itemsPath
-        ? `PagedFetcher<${opType(o)}, ItemOf<${opType(o)}, ${JSON.stringify(o.itemsPath)}>>`
+      const item = o.itemsPath && `ItemOf<${opType(o)}, ${JSON.stringify(o.itemsPath)}>`;
+      const type = item
+        ? `PagedFetcher<${opType(o)}, ${o.unwrap ? `UnwrapItem<${item}, ${JSON.stringify(o.unwrap)}>` : item}>`
         : o.meta.parseAs === "stream"
           ? `StreamFetcher<${opType(o)}>`
           : `Fetcher<${opType(o)}>`;
@@ -134,6 +149,7 @@ export function emitOperations(doc: OpenApiDoc, module: string, family: "gateway
     "type Fetcher",
     "type OperationTable",
     ...(usesPaged ? ["type ItemOf", "type PagedFetcher"] : []),
+    ...(ops.some((o) => o.unwrap) ? ["type UnwrapItem"] : []),
     ...(usesStream ? ["type StreamFetcher"] : []),
   ];
 

@@ -29,7 +29,7 @@ export interface Connection {
 }
 
 const preferExample: Layer = (next) => (request, ctx) => {
-  const action = ctx.family === "vm" && ctx.operationId ? (vmActions as Record<string, { example?: string }>)[ctx.operationId] : undefined;
+  const action = ctx.module === "vm" && ctx.operationId ? (vmActions as Record<string, { example?: string }>)[ctx.operationId] : undefined;
   if (action?.example && !request.headers.has("Prefer")) request.headers.set("Prefer", `example=${action.example}`);
   return next(request, ctx);
 };

@@ -11,10 +11,12 @@ import { packageRoot } from "../mock/index.js";
 import type { Run } from "./command.js";
 import { authCommands } from "./commands/auth.js";
 import { carCommands } from "./commands/car.js";
+import { csamCommands } from "./commands/csam.js";
 import { etmCommands } from "./commands/etm.js";
 import { qflowCommands } from "./commands/qflow.js";
 import { sdrCommands } from "./commands/sdr.js";
 import { vmCommands } from "./commands/vm.js";
+import { wasCommands } from "./commands/was.js";
 import { connect } from "./connect.js";
 import { tolerateMockTotals } from "./mock-listing.js";
 import { writeRecords, type Format } from "./output.js";
@@ -75,7 +77,7 @@ function mockModulesFor(command: unknown): string[] | undefined {
 
 export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   const program = new Command("qualys")
-    .description("Everyday Qualys exports — hosts, detections, scans, reports, findings, workflows — streamed as JSON, NDJSON or CSV.")
+    .description("Everyday Qualys exports — hosts, detections, assets, web apps, scans, reports, findings, workflows — streamed as JSON, NDJSON or CSV.")
     .version(version(), "-V, --version")
     .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "csv"]).default("json"))
     .option("--columns <list>", "CSV only: these columns, in this order (dotted names, e.g. host.id,qid)", list)
@@ -133,8 +135,10 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   authCommands(program, run);
   vmCommands(program, run);
   carCommands(program, run);
+  csamCommands(program, run);
   etmCommands(program, run);
   qflowCommands(program, run);
   sdrCommands(program, run);
+  wasCommands(program, run);
   return program;
 }

@@ -10,6 +10,10 @@ export const generatedModules = {
     "spec": "specs/car.yaml",
     "client": "createCarClient"
   },
+  "csam": {
+    "spec": "specs/csam.yaml",
+    "client": "createCsamClient"
+  },
   "etm": {
     "spec": "specs/etm.yaml",
     "client": "createEtmClient"
@@ -25,5 +29,9 @@ export const generatedModules = {
   "vm": {
     "spec": "specs/vm.yaml",
     "client": "createVmClient"
+  },
+  "was": {
+    "spec": "specs/was.yaml",
+    "client": "createWasClient"
   }
 } as const;

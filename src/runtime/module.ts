@@ -11,6 +11,7 @@ import { warnDeprecatedOnce } from "./deprecation.js";
 import { HttpError } from "./errors/http-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import { pageIterator, itemIterator } from "./paging/index.js";
+import { checkResponseStatus } from "./response-status.js";
 import { readWhole } from "./transport/index.js";
 import type { Runtime } from "./runtime.js";
 import type { ApiFamily, CallContext, OperationMeta } from "./types.js";
@@ -50,6 +51,9 @@ export type At<T, P extends readonly string[]> = P extends readonly [infer K ext
   : NonNullable<T>;
 
 export type ItemOf<Op, P extends readonly string[]> = At<DataOf<Op>, P> extends readonly (infer I)[] ? I : never;
+
+/** The record inside a wrapped list item (`{"Finding": {...}}` → the finding). */
+export type UnwrapItem<W, K extends string> = K extends keyof NonNullable<W> ? NonNullable<NonNullable<W>[K]> : never;
 
 /** A fetcher whose operation pages: call it for one page, or iterate every page or item. */
 export type PagedFetcher<Op, Item> = Fetcher<Op> & {
@@ -98,9 +102,8 @@ export function defineModule(
         skipAuth: meta.skipAuth,
         exemptFromRateLimit: meta.exemptFromRateLimit,
       };
-      const headers = meta.requestContentType
-        ? { "Content-Type": meta.requestContentType, ...(rest.headers as Record<string, string> | undefined) }
-        : rest.headers;
+      const fixed = { ...(meta.requestContentType && { "Content-Type": meta.requestContentType }), ...(meta.accept && { Accept: meta.accept }) };
+      const headers = Object.keys(fixed).length ? { ...fixed, ...(rest.headers as Record<string, string> | undefined) } : rest.headers;
       let result: { data?: unknown; error?: unknown; response: Response };
       try {
         result = await (client.request as Function)(meta.method, meta.path, {
@@ -118,7 +121,10 @@ export function defineModule(
         throw err;
       }
       const { data, error, response } = result;
-      if (response.ok) return data;
+      if (response.ok) {
+        if (meta.responseStatus) checkResponseStatus(meta.responseStatus, data, meta.operationId, response.status);
+        return data;
+      }
       throw new HttpError({
         status: response.status,
         statusText: response.statusText,

@@ -64,6 +64,22 @@ export interface OperationMeta {
   readonly skipAuth?: boolean;
   /** The spec says Qualys does not count this operation against the rate limit (`x-rate-limit-exempt`). */
   readonly exemptFromRateLimit?: boolean;
+  /** `Accept` to send unless the caller sets one (`x-accept`): WAS answers XML without it. */
+  readonly accept?: string;
+  /** Where a JSON answer says whether it succeeded, even under HTTP 200 (`x-response-status`). */
+  readonly responseStatus?: ResponseStatusSpec;
+}
+
+/**
+ * A JSON answer's own success flag (CSAM `responseCode`, WAS `ServiceResponse.responseCode`):
+ * dotted paths into the body, and the codes that mean success. Another code is a QualysApiError;
+ * an answer without the code passes (an empty 204, or an API that only sets it on some answers).
+ */
+export interface ResponseStatusSpec {
+  readonly code: string;
+  readonly success: readonly string[];
+  readonly message?: string;
+  readonly resolution?: string;
 }
 
 export interface DeprecationInfo {
@@ -96,4 +112,36 @@ export type PaginationSpec =
       readonly items: string;
       readonly total?: string;
       readonly defaultPageSize?: number;
+    }
+  | {
+      /**
+       * CSAM: the answer names the next cursor (`nextCursor`, e.g. `lastSeenAssetId`) and whether
+       * more follow (`hasMore`: 0/1, true/false, "1"); the cursor goes out as `cursorParam`.
+       * An empty answer (204) ends the walk.
+       */
+      readonly style: "lastSeenId";
+      readonly in: "body" | "query";
+      readonly cursorParam: string;
+      readonly nextCursor: string;
+      readonly hasMore: string;
+      readonly sizeParam: string;
+      readonly maxPageSize?: number;
+      readonly items: string;
+    }
+  | {
+      /**
+       * QPS (WAS): `hasMoreRecords` + `lastId`; the next request repeats the criteria plus
+       * `id GREATER <lastId>`. Paths into the JSON body are dotted (`ServiceRequest.preferences.limitResults`).
+       */
+      readonly style: "qpsLastId";
+      readonly items: string;
+      /** Each item is `{"<unwrap>": record}`; `items()` yields the record. */
+      readonly unwrap?: string;
+      readonly hasMore: string;
+      readonly lastId: string;
+      readonly count?: string;
+      readonly sizeParam: string;
+      readonly maxPageSize?: number;
+      readonly criteria: string;
+      readonly idField: string;
     };

@@ -50,10 +50,12 @@ describe("package", () => {
     const expected: Record<string, string> = {
       ".": "createQualysClient",
       "./car": "createCarClient",
+      "./csam": "createCsamClient",
       "./etm": "createEtmClient",
       "./qflow": "createQflowClient",
       "./saasdr": "createSaasdrClient",
       "./vm": "createVmClient",
+      "./was": "createWasClient",
       "./auth": "createAuthClient",
       "./mock": "startQualysMock",
       "./errors": "RateLimitError",
@@ -81,7 +83,7 @@ describe("package", () => {
   });
 
   it("keeps per-module entry points free of the other modules (tree-shaking)", () => {
-    for (const module of ["car", "etm", "qflow", "saasdr", "vm"]) {
+    for (const module of ["car", "csam", "etm", "qflow", "saasdr", "vm", "was"]) {
       const seen = new Set<string>();
       const visit = (file: string) => {
         if (seen.has(file)) return;

@@ -8,6 +8,8 @@ import { createQualysClient, type GatewayCheck, type QualysClient, type QualysCl
 import { createCarClient, type CarClient } from "../../src/car.js";
 import { RateLimitError, QualysError } from "../../src/errors.js";
 import { startQualysMock } from "../../src/mock.js";
+import { createCsamClient, csamSinceFilter, type CsamClient } from "../../src/csam.js";
+import { createWasClient, wasSinceCriterion, type WasClient } from "../../src/was.js";
 import type { DetectionHost } from "../../src/vm.js";
 
 declare const qualys: QualysClient;
@@ -31,6 +33,21 @@ export async function usesTheClientAsDocumented(): Promise<void> {
   const report = await qualys.etm.findingsReport({ reportFormat: "JSON", findingsQql: "finding.severity:[5]" });
   const reportId: string = report.reportId;
   const zip: ReadableStream<Uint8Array> = await qualys.etm.downloadReport({ params: { path: { reportId } } });
+  for await (const asset of qualys.csam.searchAssets.items({ params: { query: { pageSize: 300 } }, body: { filters: [csamSinceFilter("7d")] } })) {
+    const name: string | null | undefined = asset.assetName;
+    const modified: string | null | undefined = asset.lastModifiedDate;
+    void name;
+    void modified;
+  }
+  const criteria = [wasSinceCriterion("findings", "2025-07-01")];
+  for await (const finding of qualys.was.searchFindings.items({ body: { ServiceRequest: { filters: { Criteria: criteria } } } })) {
+    const qid: number | undefined = finding.qid;
+    void qid;
+  }
+  const csam: CsamClient = createCsamClient(runtime);
+  const was: WasClient = createWasClient(runtime);
+  void csam;
+  void was;
   const check: GatewayCheck = await qualys.checkGateway();
   const expires: Date | undefined = check.expiresAt;
   const vmUrl: string = qualys.baseUrl("vm");
@@ -97,5 +114,7 @@ export async function rejectsMisuse(): Promise<void> {
   // @ts-expect-error path parameters are typed
   await qualys.car.updateScript({ params: { path: { id: "not a number" } }, body: {} });
   // @ts-expect-error the client has no module of that name
-  void qualys.was;
+  void qualys.pm;
+  // @ts-expect-error CSAM's pageSize is a number
+  await qualys.csam.searchAssets({ params: { query: { pageSize: "lots" } } });
 }

@@ -9,7 +9,9 @@
  */
 import type { PaginationSpec } from "../types.js";
 import { itemsOf } from "./page.js";
+import { lastSeenIdItems, lastSeenIdPages } from "./last-seen-id.js";
 import { pageNumberPages } from "./page-number.js";
+import { qpsItems, qpsLastIdPages } from "./qps-last-id.js";
 import { searchAfterPages } from "./search-after.js";
 
 export { pick } from "./path.js";
@@ -23,14 +25,30 @@ type Call = (init: Init) => Promise<unknown>;
  * it holds no items (it carries the total); a later empty page only marks the end.
  */
 export function pageIterator(spec: PaginationSpec, call: Call, init: Init): AsyncIterableIterator<unknown> {
-  return spec.style === "pageNumber" ? pageNumberPages(spec, call, init) : searchAfterPages(spec, call, init);
+  switch (spec.style) {
+    case "pageNumber":
+      return pageNumberPages(spec, call, init);
+    case "searchAfter":
+      return searchAfterPages(spec, call, init);
+    case "lastSeenId":
+      return lastSeenIdPages(spec, call, init);
+    case "qpsLastId":
+      return qpsLastIdPages(spec, call, init);
+  }
+}
+
+function pageItems(spec: PaginationSpec, page: unknown, index: number): unknown[] {
+  if (spec.style === "lastSeenId") return lastSeenIdItems(spec, page, index);
+  if (spec.style === "qpsLastId") return qpsItems(spec, page, index, true);
+  return itemsOf(spec, page, index);
 }
 
 /**
  * Every item of every page, in order, each once: what the spec's `items` path points at. For
- * searchAfter operations that is the `{sortValues, data}` wrapper (see `unwrapData`).
+ * searchAfter operations that is the `{sortValues, data}` wrapper (see `unwrapData`); for QPS
+ * lists with `unwrap` it is the record inside `{"Finding": {...}}`.
  */
 export async function* itemIterator(spec: PaginationSpec, call: Call, init: Init): AsyncIterableIterator<unknown> {
   let index = 0;
-  for await (const page of pageIterator(spec, call, init)) yield* itemsOf(spec, page, ++index);
+  for await (const page of pageIterator(spec, call, init)) yield* pageItems(spec, page, ++index);
 }

@@ -43,12 +43,15 @@ export interface LimitLayerOptions {
 }
 
 /**
- * Qualys limits each API separately. On the VM API an API is an endpoint path (its actions share
- * it). On the gateway it is an operation, whose path may carry ids (`/scripts/{id}/execute`), so
- * the module and operation id stand for it; the path when there is no operation id.
+ * Qualys limits each API separately. On the VM XML API an API is an endpoint path (its actions
+ * share it). Elsewhere (the gateway, WAS on the API server) it is an operation, whose path may
+ * carry ids (`/scripts/{id}/execute`, `/get/was/webapp/{id}`), so the module and operation id
+ * stand for it; the path when there is no operation id.
  */
 export const defaultKeyOf = (request: Request, ctx: CallContext): string =>
-  ctx.family === "gateway" && ctx.operationId ? `gateway:${ctx.module}.${ctx.operationId}` : `${ctx.family}:${ctx.family === "gateway" ? `${ctx.module}:` : ""}${pathOf(request.url)}`;
+  (ctx.family === "gateway" || ctx.module !== "vm") && ctx.operationId
+    ? `${ctx.family}:${ctx.module}.${ctx.operationId}`
+    : `${ctx.family}:${ctx.family === "gateway" ? `${ctx.module}:` : ""}${pathOf(request.url)}`;
 
 export function limitLayer(scheduler: Scheduler, options: LimitLayerOptions = {}): Layer {
   const budget = options.waitBudgetMs ?? 15 * 60_000;
