@@ -20,6 +20,7 @@ import { runFindingsReport, type FindingsReport, type FindingsReportOptions, typ
 import { compose, fetchTransport } from "./runtime/pipeline.js";
 import { platformFromUsername, resolvePlatform, type PlatformInput, type PlatformUrls } from "./runtime/platforms.js";
 import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
+import { subscriptionOf } from "./runtime/rate-limit/subscription.js";
 import type { RetryInfo } from "./runtime/retry.js";
 import type { DeprecationWarningInfo, Runtime } from "./runtime/runtime.js";
 import { undiciTransport } from "./runtime/transport.js";
@@ -90,7 +91,7 @@ export interface QualysClient {
    * expires, without calling any module: a credentials check. The token itself is not returned.
    */
   checkGateway(options?: { signal?: AbortSignal }): Promise<GatewayCheck>;
-  /** Logs out the VM session (if any) and closes connections. Safe to call twice. */
+  /** Logs out the VM session (if any), closes connections and lets go of a shared rate-limit store. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -115,8 +116,12 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   });
   const hooks = options.hooks ?? {};
   const retry = options.rateLimit?.retry;
+  const store = options.rateLimit?.store;
   const limits = createRateLimitLayers({
     ...options.rateLimit,
+    // A shared store keys the limits by subscription; ours is the platform (else the VM or gateway URL) and the user.
+    subscription:
+      options.rateLimit?.subscription ?? (store?.forSubscription ? subscriptionOf(credentials, urls?.apiUrl ?? urls?.gatewayUrl ?? baseUrls.vm ?? baseUrls.gateway ?? JSON.stringify(baseUrls)) : undefined),
     timeoutMs: options.timeoutMs,
     onRateLimit: both(options.rateLimit?.onRateLimit, hooks.onRateLimit),
     retry: { ...retry, onRetry: both(retry?.onRetry, hooks.onRetry) },
@@ -150,7 +155,11 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
       try {
         await auth.close();
       } finally {
-        if ("close" in transport && typeof transport.close === "function") await transport.close();
+        try {
+          if ("close" in transport && typeof transport.close === "function") await transport.close();
+        } finally {
+          await limits.close();
+        }
       }
     },
   };
