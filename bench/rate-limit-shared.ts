@@ -4,7 +4,9 @@
  * 1. P processes × N calls each against one simulator (Q per W s, C at once): sharing the limits
  *    through redisStore, vs each with its own memory store (what separate processes get without
  *    a shared store). Quota utilisation = practical minimum / wall, the practical minimum being
- *    the full windows P·N calls need plus the time Q unthrottled calls took in this run.
+ *    the full windows P·N calls need plus the time Q unthrottled calls took in this run. "Last
+ *    window on time": the rolling window lets the last window's first call start (windows−1)·W
+ *    after the first call at the earliest; that earliest time against when it did start.
  * 2. The store's own cost: calls/s at concurrency 32 through the memory store and through
  *    redisStore, one process, a simulator with no quota and no latency, alternating rounds.
  *
@@ -30,8 +32,7 @@ export interface SharedBenchSetup {
 
 async function processes(setup: SharedBenchSetup, redis: RedisServer | undefined, prefix: string, count: number, calls: number) {
   let blockedAtFirst: number | undefined;
-  let first = 0;
-  let last = 0;
+  const answered: number[] = [];
   const sim = await startSimulator({
     limit: setup.limit,
     windowSec: setup.windowSec,
@@ -40,8 +41,7 @@ async function processes(setup: SharedBenchSetup, redis: RedisServer | undefined
     // Called as each executed call is answered: the first answer, and the span of the run as Qualys sees it.
     respond: () => {
       blockedAtFirst ??= sim.stats.blocked;
-      last = Date.now();
-      first ||= last;
+      answered.push(Date.now());
     },
   });
   const workers = await Promise.all(
@@ -51,7 +51,9 @@ async function processes(setup: SharedBenchSetup, redis: RedisServer | undefined
   const results = await Promise.all(workers.map((w) => w.done));
   await sim.close();
   const ok = results.reduce((n, r) => n + r.statuses.filter((s) => s === 200).length, 0);
-  return { wall: (last - first + setup.latencyMs) / 1000, ok, blocked: sim.stats.blocked, blockedAfterFirst: sim.stats.blocked - (blockedAtFirst ?? 0), stats: sim.stats.byPath[PATH]! };
+  const windows = Math.ceil((count * calls) / setup.limit) - 1;
+  const lastWindowStart = (answered[windows * setup.limit]! - answered[0]!) / 1000;
+  return { wall: (answered.at(-1)! - answered[0]! + setup.latencyMs) / 1000, windowsUse: (windows * setup.windowSec) / lastWindowStart, ok, blocked: sim.stats.blocked, blockedAfterFirst: sim.stats.blocked - (blockedAtFirst ?? 0), stats: sim.stats.byPath[PATH]! };
 }
 
 async function throughput(store: RateLimitStore | undefined, calls: number, concurrency: number): Promise<number> {
@@ -96,6 +98,7 @@ export async function sharedStoreBench(setup: SharedBenchSetup): Promise<void> {
         "wall (s)": r.wall.toFixed(2),
         "wall / practical min": `${(r.wall / practical).toFixed(2)}×`,
         "quota utilisation": `${Math.min(100, (100 * practical) / r.wall).toFixed(1)}%`,
+        "last window on time": `${(100 * r.windowsUse).toFixed(1)}%`,
         "blocked calls": r.blocked,
         "blocked after 1st answer": r.blockedAfterFirst,
         "answered 200": `${r.ok}/${total}`,

@@ -61,10 +61,13 @@ describe("processes sharing a subscription through Redis", () => {
     expect(s.stats.maxRunning).toBeLessThanOrEqual(C);
     // Every process got its turn, not one after the other.
     expect(new Set(answered.slice(0, 3 * Q).map((a) => a.worker)).size).toBeGreaterThan(1);
-    // The best any client can do: Q calls per window, C at a time (see bench/rate-limit.ts).
-    const ideal = (Math.ceil((4 * 120) / Q) - 1) * W * 1000 + (Q / C) * LATENCY;
-    const wall = answered.at(-1)!.at - answered[0]!.at + LATENCY;
-    expect(ideal / wall).toBeGreaterThanOrEqual(0.95);
+    // Quota use: the rolling window lets call k·Q+1 start no earlier than k·W after the first call.
+    // How soon the last window's first call started, against that, says how much of the quota the
+    // processes let go unused (late wake-ups, polling lag, stalls); the time calls take once
+    // started is the machine's, not the quota's, and is left out.
+    const windows = Math.ceil((4 * 120) / Q) - 1;
+    const lastWindowStart = answered[windows * Q]!.at - answered[0]!.at;
+    expect((windows * W * 1000) / lastWindowStart).toBeGreaterThanOrEqual(0.95);
   }, 60_000);
 
   it("kill -9 of a process holding both permits: another goes on within the lease", async () => {
