@@ -20,7 +20,7 @@ import type { RateLimitStore, SubscriptionIdentity } from "./store.js";
 
 export { Scheduler, type AcquireOptions, type SchedulerOptions } from "./scheduler.js";
 export { MemoryRateLimitStore, type DefaultsInput } from "./memory-store.js";
-export type { Acquired, BucketDefaults, BucketState, MaybePromise, RateLimitStore, SubscriptionIdentity } from "./store.js";
+export type { Acquired, AcquiredMany, BucketDefaults, BucketState, MaybePromise, RateLimitStore, SubscriptionIdentity } from "./store.js";
 export { readLimits, retryAfterMs, type ObservedLimits } from "./headers.js";
 export { defaultKeyOf, limitLayer, type LimitLayerOptions, type RateLimitInfo } from "./limit-layer.js";
 

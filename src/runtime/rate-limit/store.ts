@@ -21,9 +21,21 @@ export type Acquired =
       readonly code?: string;
     };
 
+/** What tryAcquireMany took: `granted` permits, and why not more (absent when all were granted). */
+export interface AcquiredMany {
+  readonly granted: number;
+  readonly refusal?: Acquired & { ok: false };
+}
+
 export interface RateLimitStore {
   /** Takes a permit for `key` if the learned limits allow a call now. */
   tryAcquire(key: string, now: number): MaybePromise<Acquired>;
+  /**
+   * Takes up to `count` permits at once, as many as the limits allow now. A shared store offers it
+   * so that a queue of calls costs one round trip, not one each; the scheduler uses it when several
+   * calls wait.
+   */
+  tryAcquireMany?(key: string, now: number, count: number): Promise<AcquiredMany>;
   /**
    * Returns a permit with what the answer's headers said (`{}` when there was no answer, as
    * after a network fault: the call may still have counted). `null`: no call went out on it.

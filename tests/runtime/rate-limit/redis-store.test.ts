@@ -61,6 +61,16 @@ describe("redisStore", () => {
     expect(Math.abs((held as { retryAt: number }).retryAt - until)).toBeLessThan(50);
   });
 
+  it("hands a queue as many permits as are free in one round trip, and says why not more", async () => {
+    fresh();
+    const s = processStore({ defaults: { concurrency: 3 } });
+    expect(await s.tryAcquireMany(K, Date.now(), 5)).toEqual({ granted: 3, refusal: { ok: false, reason: "concurrency" } });
+    expect((await s.snapshot(K))!.inFlight).toBe(3);
+    for (let i = 0; i < 3; i++) await s.release(K, Date.now(), {});
+    expect(await s.snapshot(K)).toMatchObject({ inFlight: 0, counted: [expect.any(Number), expect.any(Number), expect.any(Number)] });
+    expect(await s.tryAcquireMany(K, Date.now(), 2)).toEqual({ granted: 2 });
+  });
+
   it("keeps each subscription's and each API's limits apart", async () => {
     fresh();
     const a = processStore();

@@ -14,7 +14,7 @@ import { ConfigurationError } from "../../errors/configuration-error.js";
 import { RateLimitStoreError } from "../../errors/rate-limit-store-error.js";
 import type { ObservedLimits } from "../headers.js";
 import { MemoryRateLimitStore, resolveDefaults, type DefaultsInput } from "../memory-store.js";
-import type { Acquired, BucketState, RateLimitStore } from "../store.js";
+import type { Acquired, AcquiredMany, BucketState, RateLimitStore } from "../store.js";
 import { SharedConnection, type ScriptedRedis } from "./connection.js";
 import type { SubscriptionIdentity } from "../store.js";
 import { bucketKeys, DEFAULT_KEY_PREFIX, subscriptionHash, type BucketKeys } from "./keys.js";
@@ -103,30 +103,40 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async tryAcquire(key: string, now: number): Promise<Acquired> {
+    const { granted, refusal } = await this.tryAcquireMany(key, now, 1);
+    return granted ? OK : refusal!;
+  }
+
+  async tryAcquireMany(key: string, now: number, count: number): Promise<AcquiredMany> {
     const keys = this.#keys(key);
     const d = resolveDefaults(this.#defaults, key);
-    const id = `${this.#shared.processId}:${++this.#shared.nextPermit}`;
-    let reply: [number, number, string?, number?, string?];
+    const prefix = `${this.#shared.processId}:`;
+    const first = this.#shared.nextPermit + 1;
+    this.#shared.nextPermit += count;
+    let reply: [number, number, string, number, string];
     try {
-      reply = (await this.#run((r) => r.qtsAcquire(keys.state, keys.permits, keys.log, id, this.#shared.leaseMs, d.concurrency, d.limit ?? "", d.windowSec ?? "", d.reserve))) as typeof reply;
+      reply = (await this.#run((r) => r.qtsAcquire(keys.state, keys.permits, keys.log, prefix, this.#shared.leaseMs, d.concurrency, d.limit ?? "", d.windowSec ?? "", d.reserve, count, first))) as typeof reply;
     } catch (err) {
       this.#unavailable("acquire", err);
-      const got = this.#fallback.tryAcquire(key, now);
-      if (got.ok) this.#leases.add(key, keys, { id: "" });
-      return got;
+      let granted = 0;
+      for (; granted < count; granted++) {
+        const got = this.#fallback.tryAcquire(key, now);
+        if (!got.ok) return { granted, refusal: got };
+        this.#leases.add(key, keys, { id: "" });
+      }
+      return { granted };
     }
-    const [ok, serverNow, reason, retryAt, code] = reply;
-    if (ok === 1) {
-      this.#leases.add(key, keys, { id });
-      return OK;
-    }
-    return {
+    const [granted, serverNow, reason, retryAt, code] = reply;
+    for (let i = 0; i < granted; i++) this.#leases.add(key, keys, { id: `${prefix}${first + i}` });
+    if (!reason) return { granted };
+    const refusal: Acquired & { ok: false } = {
       ok: false,
       reason: reason as "hold" | "concurrency" | "quota",
       // Redis's clock, moved onto the caller's.
-      ...(retryAt !== undefined && retryAt >= 0 ? { retryAt: now + (retryAt - serverNow) } : {}),
+      ...(retryAt >= 0 ? { retryAt: now + (retryAt - serverNow) } : {}),
       ...(code ? { code } : {}),
     };
+    return { granted, refusal };
   }
 
   async release(key: string, now: number, observed: ObservedLimits | null): Promise<void> {

@@ -30,7 +30,12 @@ local function touch(keys, windowSec, leaseMs, held)
 end
 `;
 
-/** ARGV: permit id, lease ms, default concurrency, default limit, default window s, reserve. → {1, now} | {0, now, reason, retryAt|-1, code} */
+/**
+ * Up to `count` permits in one go (a queue of calls takes what is free in one round trip).
+ * ARGV: permit id prefix, lease ms, default concurrency, default limit, default window s,
+ * reserve, count, first permit number; permit i is prefix .. (first + i - 1).
+ * → {granted, now, reason of the refusal or '', retryAt or -1, code or ''}
+ */
 export const ACQUIRE = `${PRELUDE}
 local leaseMs = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -43,40 +48,53 @@ local held = num(s[7]) or 0
 local reserve = tonumber(ARGV[6])
 if now < held then return {0, now, 'hold', held, s[8] or ''} end
 local inFlight = redis.call('ZCARD', KEYS[2])
-if inFlight >= concurrency then return {0, now, 'concurrency', -1, ''} end
+local windowMs, others, othersUntil, counted
 if limit and windowSec then
-  local windowMs = windowSec * 1000
+  windowMs = windowSec * 1000
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
-  local others = num(s[5]) or 0
-  local othersUntil = num(s[6]) or 0
+  others = num(s[5]) or 0
+  othersUntil = num(s[6]) or 0
   if now >= othersUntil then others = 0 end
-  local cap = math.max(1, limit - reserve)
-  local counted = redis.call('ZCARD', KEYS[3])
-  local used = counted + inFlight + others
-  if used >= cap then
-    -- When enough slots free: our counted calls leave the window one by one, other clients' all by othersUntil.
-    local needed = used - cap + 1
-    local function nth(i) return tonumber(redis.call('ZRANGE', KEYS[3], i - 1, i - 1, 'WITHSCORES')[2]) end
-    local at = nil
-    if needed <= counted then at = nth(needed) + windowMs end
-    if others > 0 then
-      local rest = needed - others
-      local withOthers = nil
-      if rest <= 0 then withOthers = othersUntil
-      elseif rest <= counted then withOthers = math.max(othersUntil, nth(rest) + windowMs) end
-      if withOthers and (not at or withOthers < at) then at = withOthers end
-    end
-    if at then return {0, now, 'quota', math.ceil(at) + 1, ''} end
-    return {0, now, 'quota', -1, ''}
-  end
-elseif remaining and remaining <= reserve and inFlight > 0 then
-  -- Used up, window unknown: the calls out will tell more; with none out, one call probes.
-  return {0, now, 'quota', -1, ''}
+  counted = redis.call('ZCARD', KEYS[3])
 end
-if remaining then redis.call('HSET', KEYS[1], 'remaining', remaining - 1) end
-redis.call('ZADD', KEYS[2], now + leaseMs, ARGV[1])
-touch(KEYS, windowSec, leaseMs, held)
-return {1, now}
+local granted, reason, at = 0, '', -1
+for i = 1, tonumber(ARGV[7]) do
+  if inFlight >= concurrency then reason = 'concurrency' break end
+  if windowMs then
+    local cap = math.max(1, limit - reserve)
+    local used = counted + inFlight + others
+    if used >= cap then
+      -- When enough slots free: our counted calls leave the window one by one, other clients' all by othersUntil.
+      local needed = used - cap + 1
+      local function nth(k) return tonumber(redis.call('ZRANGE', KEYS[3], k - 1, k - 1, 'WITHSCORES')[2]) end
+      local t = nil
+      if needed <= counted then t = nth(needed) + windowMs end
+      if others > 0 then
+        local rest = needed - others
+        local withOthers = nil
+        if rest <= 0 then withOthers = othersUntil
+        elseif rest <= counted then withOthers = math.max(othersUntil, nth(rest) + windowMs) end
+        if withOthers and (not t or withOthers < t) then t = withOthers end
+      end
+      if t then at = math.ceil(t) + 1 end
+      reason = 'quota'
+      break
+    end
+  elseif remaining and remaining <= reserve and inFlight > 0 then
+    -- Used up, window unknown: the calls out will tell more; with none out, one call probes.
+    reason = 'quota'
+    break
+  end
+  if remaining then remaining = remaining - 1 end
+  redis.call('ZADD', KEYS[2], now + leaseMs, ARGV[1] .. (tonumber(ARGV[8]) + i - 1))
+  inFlight = inFlight + 1
+  granted = granted + 1
+end
+if granted > 0 then
+  if remaining then redis.call('HSET', KEYS[1], 'remaining', remaining) end
+  touch(KEYS, windowSec, leaseMs, held)
+end
+return {granted, now, reason, at, ''}
 `;
 
 /**
