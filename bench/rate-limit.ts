@@ -14,6 +14,7 @@
 import { compose } from "../src/runtime/pipeline.js";
 import { createRateLimitLayers } from "../src/runtime/rate-limit/index.js";
 import { startSimulator } from "../tests/servers/qualys-simulator.js";
+import { sharedStoreBench } from "./rate-limit-shared.js";
 
 const Q = 40;
 const W = 2;
@@ -82,7 +83,8 @@ async function oneWindowOfCalls(): Promise<number> {
 
 export async function rateLimitBench(): Promise<void> {
   console.log(`\nrate-limit: ${CALLS} calls at once, quota ${Q} per ${W} s, concurrency ${C}, ${LATENCY} ms per call (simulator in this process)`);
-  const practical = 2 * W + (await oneWindowOfCalls());
+  const oneWindowSec = await oneWindowOfCalls();
+  const practical = 2 * W + oneWindowSec;
   const ideal = 2 * W + (Q / C) * (LATENCY / 1000);
   console.log(`ideal ${ideal.toFixed(2)} s; practical minimum ${practical.toFixed(2)} s (${Q} unthrottled calls measured just now)`);
   const rows = [];
@@ -102,6 +104,7 @@ export async function rateLimitBench(): Promise<void> {
     });
   }
   console.table(rows);
+  await sharedStoreBench({ limit: Q, windowSec: W, concurrency: C, latencyMs: LATENCY, oneWindowSec });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await rateLimitBench();

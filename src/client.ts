@@ -22,6 +22,7 @@ import { runFindingsReport, type FindingsReport, type FindingsReportOptions, typ
 import { compose, fetchTransport } from "./runtime/pipeline.js";
 import { platformFromUsername, resolvePlatform, type PlatformInput, type PlatformUrls } from "./runtime/platforms.js";
 import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
+import { subscriptionOf } from "./runtime/rate-limit/subscription.js";
 import type { RetryInfo } from "./runtime/retry.js";
 import type { DeprecationWarningInfo, Runtime } from "./runtime/runtime.js";
 import { createRedactor, type Redactor } from "./runtime/redact/index.js";
@@ -106,7 +107,7 @@ export interface QualysClient {
   checkGateway(options?: { signal?: AbortSignal }): Promise<GatewayCheck>;
   /** Replaces every secret of this client (in every encoding it was sent in) in a text or an error. */
   readonly redactor: Redactor;
-  /** Logs out the VM session (if any) and closes connections. Safe to call twice. */
+  /** Logs out the VM session (if any), closes connections and lets go of a shared rate-limit store. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -131,8 +132,12 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   });
   const hooks = options.hooks ?? {};
   const retry = options.rateLimit?.retry;
+  const store = options.rateLimit?.store;
   const limits = createRateLimitLayers({
     ...options.rateLimit,
+    // A shared store keys the limits by subscription; ours is the platform (else the VM or gateway URL) and the user.
+    subscription:
+      options.rateLimit?.subscription ?? (store?.forSubscription ? subscriptionOf(credentials, urls?.apiUrl ?? urls?.gatewayUrl ?? baseUrls.vm ?? baseUrls.gateway ?? JSON.stringify(baseUrls)) : undefined),
     timeoutMs: options.timeoutMs,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
     onRateLimit: both(options.rateLimit?.onRateLimit, hooks.onRateLimit),
@@ -178,7 +183,11 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
       try {
         await auth.close();
       } finally {
-        if ("close" in transport && typeof transport.close === "function") await transport.close();
+        try {
+          if ("close" in transport && typeof transport.close === "function") await transport.close();
+        } finally {
+          await limits.close();
+        }
       }
     },
   };

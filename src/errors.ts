@@ -11,6 +11,7 @@ export { OutcomeUnknownError } from "./runtime/errors/outcome-unknown-error.js";
 export { PagingError } from "./runtime/errors/paging-error.js";
 export { QualysApiError } from "./runtime/errors/qualys-api-error.js";
 export { RateLimitError } from "./runtime/errors/rate-limit-error.js";
+export { RateLimitStoreError } from "./runtime/errors/rate-limit-store-error.js";
 export { ReportDownloadError } from "./runtime/errors/report-download-error.js";
 export { ReportFailedError } from "./runtime/errors/report-failed-error.js";
 export { ReportTimeoutError } from "./runtime/errors/report-timeout-error.js";

@@ -4,7 +4,7 @@
  * QUALYS_MOCK_URLS when a caller such as the demo or the tests already runs them). Against the
  * mock each VM action asks Prism for its own named example.
  */
-import { createQualysClient, type QualysClient, type QualysClientHooks } from "../client.js";
+import { createQualysClient, type QualysClient, type QualysClientHooks, type QualysClientOptions } from "../client.js";
 import { vmActions } from "../generated/vm/index.js";
 import { startQualysMock } from "../mock/index.js";
 import type { Credentials } from "../runtime/auth/index.js";
@@ -19,6 +19,8 @@ export interface ConnectOptions {
   readonly config?: string;
   readonly vmAuth?: "basic" | "session" | "oidc";
   readonly hooks?: QualysClientHooks;
+  /** Share the rate limits with other processes through Redis at this URL. */
+  readonly redisUrl?: string;
 }
 
 export interface Connection {
@@ -41,10 +43,18 @@ function mockToken(): string {
   return `${part({ alg: "none", typ: "JWT" })}.${part({ sub: "qualys-ts-mock", iat: now, exp: now + 4 * 3600 })}.mock`;
 }
 
+/** The shared store, loaded only when asked for: the CLI without --redis never loads ioredis. */
+async function rateLimitOf(options: ConnectOptions): Promise<QualysClientOptions["rateLimit"]> {
+  if (!options.redisUrl) return undefined;
+  const { redisStore } = await import("../redis.js");
+  return { store: redisStore({ url: options.redisUrl }) };
+}
+
 export async function connect(options: ConnectOptions): Promise<Connection> {
+  const rateLimit = await rateLimitOf(options);
   if (!options.mock) {
     const settings = loadSettings(options.config);
-    const client = createQualysClient({ ...settings, vmAuth: options.vmAuth ?? settings.vmAuth, hooks: options.hooks });
+    const client = createQualysClient({ ...settings, vmAuth: options.vmAuth ?? settings.vmAuth, hooks: options.hooks, rateLimit });
     return { client, credentials: settings.credentials, close: () => client.close() };
   }
   let urls: Record<string, string>;
@@ -66,6 +76,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     baseUrls: urls,
     layers: [preferExample],
     hooks: options.hooks,
+    rateLimit,
   });
   return {
     client,

@@ -42,6 +42,7 @@ interface Globals {
   mock?: boolean;
   config?: string;
   vmAuth?: "basic" | "session" | "oidc";
+  redis?: string;
 }
 
 const ENVIRONMENT_HELP = `
@@ -51,6 +52,7 @@ Credentials (first found):
   QUALYS_USERNAME, QUALYS_PASSWORD       or QUALYS_CLIENT_ID, QUALYS_CLIENT_SECRET, or QUALYS_TOKEN
   QUALYS_PLATFORM                        US1…US4, EU1…EU3, IN1, CA1, AE1, UK1, AU1, KSA1, GOV1
   QUALYS_API_URL, QUALYS_GATEWAY_URL     explicit URLs (private cloud, proxy)
+  QUALYS_REDIS_URL                       as --redis: rate limits shared by every process using it
   ~/.config/qualys-ts/config.json        as --config
 
 Exit codes: 0 success, 1 the API or the network failed, 2 the command was used wrongly.`;
@@ -84,6 +86,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     .option("--mock", "run against the bundled Prism mock of the specs (no Qualys account)")
     .option("--config <file>", "JSON file with credentials and platform")
     .addOption(new Option("--vm-auth <mode>", "VM API auth (default basic with a password, oidc with a token)").choices(["basic", "session", "oidc"]))
+    .addOption(new Option("--redis <url>", "share the subscription's rate limits with other processes through Redis (redis://host:port)").env("QUALYS_REDIS_URL"))
     .addHelpText("after", ENVIRONMENT_HELP)
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
@@ -104,6 +107,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
         mockModules: mockModulesFor(args[args.length - 1]),
         config: globals.config,
         vmAuth: globals.vmAuth,
+        redisUrl: globals.redis,
         hooks: {
           onRateLimit: (info) => progress.rateLimitWait(info.waitMs),
           onDeprecated: (warning) => void io.stderr.write(`${warning.message}\n`),

@@ -98,7 +98,7 @@ export function answerAuth(req: ServerRequest, res: ServerResponse): boolean {
   return true;
 }
 
-const QUALYS_VARS = ["QUALYS_USERNAME", "QUALYS_PASSWORD", "QUALYS_CLIENT_ID", "QUALYS_CLIENT_SECRET", "QUALYS_TOKEN", "QUALYS_PLATFORM", "QUALYS_API_URL", "QUALYS_GATEWAY_URL", "QUALYS_MOCK_URLS", "XDG_CONFIG_HOME"];
+const QUALYS_VARS = ["QUALYS_USERNAME", "QUALYS_PASSWORD", "QUALYS_CLIENT_ID", "QUALYS_CLIENT_SECRET", "QUALYS_TOKEN", "QUALYS_PLATFORM", "QUALYS_API_URL", "QUALYS_GATEWAY_URL", "QUALYS_MOCK_URLS", "QUALYS_REDIS_URL", "XDG_CONFIG_HOME"];
 
 /**
  * Runs with exactly these Qualys variables set (the others removed) and an empty config home, so

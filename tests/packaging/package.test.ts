@@ -59,6 +59,7 @@ describe("package", () => {
       "./auth": "createAuthClient",
       "./mock": "startQualysMock",
       "./errors": "RateLimitError",
+      "./redis": "redisStore",
     };
     expect(Object.keys(pkg.exports).filter((e) => e !== "./package.json").sort()).toEqual(Object.keys(expected).sort());
     // Self-reference: inside the package, `import("qualys-ts/car")` goes through `exports`.
@@ -95,6 +96,26 @@ describe("package", () => {
       expect(others, module).toEqual([]);
       expect([...seen].filter((f) => /\/(client|cli\/|mock\/)/.test(f)), module).toEqual([]);
     }
+  });
+
+  it("keeps ioredis out of everything but the qualys-ts/redis entry (the CLI loads it only for --redis)", () => {
+    // Static imports only (`from "…"`, `import "…"`); a dynamic import("…") is not followed.
+    const packagesOf = (entry: string) => {
+      const seen = new Set<string>();
+      const packages = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const [, spec] of readFileSync(file, "utf8").matchAll(/(?:from|import) "([^"]+)"/g)) {
+          if (spec!.startsWith(".")) visit(join(file, "..", spec!));
+          else packages.add(spec!);
+        }
+      };
+      visit(join(work, "dist", "src", entry));
+      return packages;
+    };
+    for (const entry of ["index.js", "vm.js", "errors.js", "cli/bin.js"]) expect(packagesOf(entry).has("ioredis"), entry).toBe(false);
+    expect(packagesOf("redis.js").has("ioredis")).toBe(true);
   });
 
   it("type-checks the public API against the built declarations, misuse included", () => {

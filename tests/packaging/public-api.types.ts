@@ -10,6 +10,7 @@ import { RateLimitError, QualysError } from "../../src/errors.js";
 import { startQualysMock } from "../../src/mock.js";
 import { createCsamClient, csamSinceFilter, type CsamClient } from "../../src/csam.js";
 import { createWasClient, wasSinceCriterion, type WasClient } from "../../src/was.js";
+import { RateLimitStoreError, redisStore } from "../../src/redis.js";
 import type { DetectionHost } from "../../src/vm.js";
 
 declare const qualys: QualysClient;
@@ -88,6 +89,20 @@ export async function configuresAsDocumented(): Promise<void> {
     }
   }
   await mock.close();
+}
+
+export async function sharesLimitsThroughRedis(): Promise<void> {
+  const client = createQualysClient({ platform: "US2", rateLimit: { store: redisStore({ url: "redis://127.0.0.1:6379", leaseMs: 10_000, onUnavailable: "local" }) } });
+  try {
+    await client.vm.listScans();
+  } catch (err) {
+    if (err instanceof RateLimitStoreError) console.log(err.where, err.operation);
+  }
+  // @ts-expect-error onUnavailable is "fail" or "local"
+  redisStore({ url: "redis://127.0.0.1:6379", onUnavailable: "retry" });
+  // @ts-expect-error the URL is required
+  redisStore({ keyPrefix: "x" });
+  await client.close();
 }
 
 export async function rejectsMisuse(): Promise<void> {

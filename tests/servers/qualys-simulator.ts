@@ -125,10 +125,15 @@ export async function startSimulator(options: SimulatorOptions) {
     stats.running += 1;
     ps.maxRunning = Math.max(ps.maxRunning, run + 1);
     stats.maxRunning = Math.max(stats.maxRunning, run + 1);
+    let finished = false;
     const finish = () => {
+      if (finished) return;
+      finished = true;
       running.set(path, (running.get(path) ?? 1) - 1);
       stats.running -= 1;
     };
+    // Running until the answer has been sent, as Qualys counts it, or until the client goes away (even mid-call).
+    res.on("close", finish);
     if (limits.latencyMs) await new Promise((r) => setTimeout(r, limits.latencyMs));
     if (faults > 0) {
       faults -= 1;
@@ -144,8 +149,6 @@ export async function startSimulator(options: SimulatorOptions) {
     const nextIn = log.length >= limits.limit ? (log[0]! + windowMs - Date.now()) / 1000 : 0;
     const headers = limitHeaders(path, limits, limits.limit - log.length, Math.max(0, nextIn), false);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    // Running until the answer has been sent, as Qualys counts it.
-    res.on("close", finish);
     if (options.respond?.(req, res)) return;
     if (isVm) {
       res.writeHead(200, { "Content-Type": "text/xml" });

@@ -16,17 +16,19 @@ import type { Handler, Layer } from "../types.js";
 import { limitLayer, type LimitLayerOptions } from "./limit-layer.js";
 import { MemoryRateLimitStore, type DefaultsInput } from "./memory-store.js";
 import { Scheduler } from "./scheduler.js";
-import type { RateLimitStore } from "./store.js";
+import type { RateLimitStore, SubscriptionIdentity } from "./store.js";
 
 export { Scheduler, type AcquireOptions, type SchedulerOptions } from "./scheduler.js";
 export { MemoryRateLimitStore, type DefaultsInput } from "./memory-store.js";
-export type { Acquired, BucketDefaults, BucketState, MaybePromise, RateLimitStore } from "./store.js";
+export type { Acquired, AcquiredMany, BucketDefaults, BucketState, MaybePromise, RateLimitStore, SubscriptionIdentity } from "./store.js";
 export { readLimits, retryAfterMs, type ObservedLimits } from "./headers.js";
 export { defaultKeyOf, limitLayer, type LimitLayerOptions, type RateLimitInfo } from "./limit-layer.js";
 
 export interface RateLimitOptions extends LimitLayerOptions {
-  /** Where limits and usage live. Default: this process's memory. */
+  /** Where limits and usage live. Default: this process's memory; `redisStore()` from "qualys-ts/redis" shares them between processes. */
   readonly store?: RateLimitStore;
+  /** Whose limits these are, for a shared store (createQualysClient fills it in from its platform and credentials). */
+  readonly subscription?: SubscriptionIdentity;
   /** Limits assumed until an API's first answer (per bucket key when a function). Default: 2 at once, quota unknown. */
   readonly defaults?: DefaultsInput;
   readonly retry?: RetryOptions;
@@ -48,12 +50,14 @@ export interface RateLimiting {
   /** A transport honouring ctx.timeoutMs, ctx.bodyIdleTimeoutMs and ctx.signal (created on first use). */
   readonly transport: Handler;
   readonly scheduler: Scheduler;
-  /** Closes the transport's connections if one was created. */
+  /** Closes the transport's connections if one was created, and the store's view made for `subscription`. */
   close(): Promise<void>;
 }
 
 export function createRateLimitLayers(options: RateLimitOptions = {}): RateLimiting {
-  const scheduler = new Scheduler(options.store ?? new MemoryRateLimitStore(options.defaults), { now: options.now, pollMs: options.pollMs });
+  // A shared store serves many subscriptions: this one gets its own view, closed with these layers.
+  const view = options.subscription && options.store?.forSubscription ? options.store.forSubscription(options.subscription, options.defaults) : undefined;
+  const scheduler = new Scheduler(view ?? options.store ?? new MemoryRateLimitStore(options.defaults), { now: options.now, pollMs: options.pollMs });
   const onRetry = both(options.retry?.onRetry, options.onRetry);
   let transport: Transport | undefined;
   const lazyTransport: Handler =
@@ -65,8 +69,12 @@ export function createRateLimitLayers(options: RateLimitOptions = {}): RateLimit
     layers: [limitLayer(scheduler, options), retryLayer({ ...options.retry, onRetry }), timeoutLayer(options.timeoutMs, options.bodyIdleTimeoutMs)],
     transport: lazyTransport,
     close: async () => {
-      await transport?.close();
-      transport = undefined;
+      try {
+        await transport?.close();
+        transport = undefined;
+      } finally {
+        await view?.close?.();
+      }
     },
   };
 }

@@ -30,14 +30,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   #bucket(key: string): Bucket {
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      const d = (typeof this.#defaults === "function" ? this.#defaults(key) : this.#defaults) ?? {};
-      const settings: BucketDefaults = {
-        concurrency: Math.max(1, d.concurrency ?? 2),
-        limit: d.limit,
-        windowSec: d.windowSec,
-        reserve: Math.max(0, d.reserve ?? 0),
-        exhaustedWaitMs: d.exhaustedWaitMs ?? 5000,
-      };
+      const settings = resolveDefaults(this.#defaults, key);
       const state: BucketState = {
         concurrency: settings.concurrency,
         inFlight: 0,
@@ -123,6 +116,18 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const b = this.#buckets.get(key)?.state;
     return b ? { ...b, counted: [...b.counted] } : undefined;
   }
+}
+
+/** The limits assumed for `key` until its first answer, filled in where `defaults` says nothing. */
+export function resolveDefaults(defaults: DefaultsInput, key: string): BucketDefaults {
+  const d = (typeof defaults === "function" ? defaults(key) : defaults) ?? {};
+  return {
+    concurrency: Math.max(1, d.concurrency ?? 2),
+    limit: d.limit,
+    windowSec: d.windowSec,
+    reserve: Math.max(0, d.reserve ?? 0),
+    exhaustedWaitMs: d.exhaustedWaitMs ?? 5000,
+  };
 }
 
 function expire(b: BucketState, before: number): void {

@@ -8,7 +8,7 @@
 import { RateLimitError } from "../errors/rate-limit-error.js";
 import type { ObservedLimits } from "./headers.js";
 import { MemoryRateLimitStore } from "./memory-store.js";
-import type { Acquired, RateLimitStore } from "./store.js";
+import type { Acquired, AcquiredMany, RateLimitStore } from "./store.js";
 
 export interface SchedulerOptions {
   readonly now?: () => number;
@@ -46,6 +46,9 @@ interface Lane {
 }
 
 const GRANTED = Promise.resolve();
+const GRANT: Acquired = { ok: true };
+/** Most permits asked of a shared store in one round trip. */
+const MAX_BATCH = 64;
 const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as Promise<T>)?.then === "function";
 
 export class Scheduler {
@@ -159,6 +162,8 @@ export class Scheduler {
       return;
     }
     while (lane.waiters.length) {
+      // A shared store hands a queue its permits in one round trip instead of one per call.
+      if (this.store.tryAcquireMany && lane.waiters.length > 1) return this.#awaitMany(key, lane, this.store.tryAcquireMany(key, this.#now(), Math.min(lane.waiters.length, MAX_BATCH)));
       const got = this.store.tryAcquire(key, this.#now());
       if (isPromise(got)) return this.#await(key, lane, got);
       if (!this.#apply(key, lane, got)) return;
@@ -173,6 +178,26 @@ export class Scheduler {
         lane.busy = false;
         const granted = this.#apply(key, lane, got);
         if (granted || lane.again) {
+          lane.again = false;
+          this.#pump(key, lane);
+        }
+      },
+      (err) => {
+        lane.busy = false;
+        this.#failAll(key, lane, err);
+      },
+    );
+  }
+
+  #awaitMany(key: string, lane: Lane, pending: Promise<AcquiredMany>): void {
+    lane.busy = true;
+    pending.then(
+      ({ granted, refusal }) => {
+        lane.busy = false;
+        for (let i = 0; i < granted; i++) this.#apply(key, lane, GRANT);
+        // All asked for were granted and more wait, or a permit came back meanwhile: ask again.
+        if (refusal) this.#apply(key, lane, refusal);
+        if (!refusal || lane.again) {
           lane.again = false;
           this.#pump(key, lane);
         }

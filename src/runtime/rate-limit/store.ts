@@ -5,6 +5,7 @@
  * `tryAcquire` must take the permit atomically (check and count in one step).
  */
 import type { ObservedLimits } from "./headers.js";
+import type { DefaultsInput } from "./memory-store.js";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -20,9 +21,21 @@ export type Acquired =
       readonly code?: string;
     };
 
+/** What tryAcquireMany took: `granted` permits, and why not more (absent when all were granted). */
+export interface AcquiredMany {
+  readonly granted: number;
+  readonly refusal?: Acquired & { ok: false };
+}
+
 export interface RateLimitStore {
   /** Takes a permit for `key` if the learned limits allow a call now. */
   tryAcquire(key: string, now: number): MaybePromise<Acquired>;
+  /**
+   * Takes up to `count` permits at once, as many as the limits allow now. A shared store offers it
+   * so that a queue of calls costs one round trip, not one each; the scheduler uses it when several
+   * calls wait.
+   */
+  tryAcquireMany?(key: string, now: number, count: number): Promise<AcquiredMany>;
   /**
    * Returns a permit with what the answer's headers said (`{}` when there was no answer, as
    * after a network fault: the call may still have counted). `null`: no call went out on it.
@@ -32,6 +45,21 @@ export interface RateLimitStore {
   hold(key: string, until: number, code: string): MaybePromise<void>;
   /** The bucket as it stands, for hooks, progress output and tests. */
   snapshot(key: string): MaybePromise<Readonly<BucketState> | undefined>;
+  /**
+   * A shared store's view of one subscription's limits (Qualys counts per subscription and API).
+   * createRateLimitLayers calls it when given a `subscription`, with its `defaults`.
+   */
+  forSubscription?(identity: SubscriptionIdentity, defaults?: DefaultsInput): RateLimitStore;
+  /** Lets go of connections and timers; createRateLimitLayers' close() calls it on the view it made. */
+  close?(): Promise<void>;
+}
+
+/** Who the limits belong to. createQualysClient derives it from its platform and credentials. */
+export interface SubscriptionIdentity {
+  /** The platform's API server or gateway URL (or a name you choose). */
+  readonly platform: string;
+  /** The user name or OAuth client id (never a password or token). */
+  readonly user: string;
 }
 
 /** Limits assumed for an API until its first answer says otherwise. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compose } from "../../../src/runtime/pipeline.js";
-import { createRateLimitLayers, MemoryRateLimitStore, Scheduler, type RateLimitStore } from "../../../src/runtime/rate-limit/index.js";
+import { createRateLimitLayers, MemoryRateLimitStore, Scheduler, type AcquiredMany, type RateLimitStore } from "../../../src/runtime/rate-limit/index.js";
 import { limitLayer } from "../../../src/runtime/rate-limit/limit-layer.js";
 import { undiciTransport } from "../../../src/runtime/transport/index.js";
 import type { CallContext } from "../../../src/runtime/types.js";
@@ -105,6 +105,41 @@ describe("a store shared between processes", () => {
     expect(h.sim.stats.blocked).toBe(0);
     expect(h.sim.stats.maxRunning).toBeLessThanOrEqual(3);
     expect(store.calls).toBeGreaterThan(300);
+    expect(h.limits.scheduler.stats()).toEqual(idle);
+  }, 15_000);
+
+  it("hands a queue its permits in one store call when the store can (tryAcquireMany)", async () => {
+    const inner = new MemoryRateLimitStore();
+    const store = asyncStore(inner);
+    let batches = 0;
+    let most = 0;
+    const many = Object.assign(store, {
+      tryAcquireMany: (key: string, now: number, count: number) =>
+        new Promise<AcquiredMany>((resolve) =>
+          setImmediate(() => {
+            batches++;
+            let granted = 0;
+            let refusal: AcquiredMany["refusal"];
+            for (; granted < count; granted++) {
+              const got = inner.tryAcquire(key, now);
+              if (!got.ok) {
+                refusal = got;
+                break;
+              }
+            }
+            most = Math.max(most, granted);
+            resolve(refusal ? { granted, refusal } : { granted });
+          }),
+        ),
+    });
+    h = await harness({ limit: 1000, windowSec: 60, concurrency: 8 }, { store: many, defaults: { concurrency: 8 } });
+    const results = await Promise.all(Array.from({ length: 120 }, () => h!.vmCall()));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(h.sim.stats.blocked).toBe(0);
+    expect(h.sim.stats.maxRunning).toBeLessThanOrEqual(8);
+    // The first call took one permit alone; the queue behind it took the other 7 in one store call.
+    expect(most).toBe(7);
+    expect(batches).toBeLessThan(120);
     expect(h.limits.scheduler.stats()).toEqual(idle);
   }, 15_000);
 
