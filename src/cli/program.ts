@@ -16,6 +16,7 @@ import { qflowCommands } from "./commands/qflow.js";
 import { sdrCommands } from "./commands/sdr.js";
 import { vmCommands } from "./commands/vm.js";
 import { connect } from "./connect.js";
+import { atLevel, logLevelFromEnv, streamLogger } from "../runtime/observe/logger.js";
 import { writeRecords, type Format } from "./output.js";
 import { Progress } from "./progress.js";
 
@@ -37,6 +38,9 @@ interface Globals {
   mock?: boolean;
   config?: string;
   vmAuth?: "basic" | "session" | "oidc";
+  proxy?: string;
+  caFile?: string;
+  verbose?: boolean;
 }
 
 const ENVIRONMENT_HELP = `
@@ -47,6 +51,11 @@ Credentials (first found):
   QUALYS_PLATFORM                        US1…US4, EU1…EU3, IN1, CA1, AE1, UK1, AU1, KSA1, GOV1
   QUALYS_API_URL, QUALYS_GATEWAY_URL     explicit URLs (private cloud, proxy)
   ~/.config/qualys-ts/config.json        as --config
+
+Network and logs:
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY      proxy, as curl reads them (either case); --proxy wins
+  NODE_EXTRA_CA_CERTS, --ca-file <pem>   extra CAs to trust (a company proxy or private CA)
+  QUALYS_LOG=debug|info|warn|error       request log on stderr (--verbose: info)
 
 Exit codes: 0 success, 1 the API or the network failed, 2 the command was used wrongly.`;
 
@@ -79,6 +88,9 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     .option("--mock", "run against the bundled Prism mock of the specs (no Qualys account)")
     .option("--config <file>", "JSON file with credentials and platform")
     .addOption(new Option("--vm-auth <mode>", "VM API auth (default basic with a password, oidc with a token)").choices(["basic", "session", "oidc"]))
+    .option("--proxy <url>", "HTTP(S) proxy, http://[user:pass@]host:port (default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY)")
+    .option("--ca-file <pem>", "extra CA certificates to trust (PEM file)")
+    .option("-v, --verbose", "one line per request on stderr (as QUALYS_LOG=info)")
     .addHelpText("after", ENVIRONMENT_HELP)
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
@@ -94,11 +106,15 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     async (...args) => {
       const globals = program.opts<Globals>();
       const progress = new Progress(io.stderr);
+      const level = logLevelFromEnv() ?? (globals.verbose ? "info" : undefined);
       const connection = await connect({
         mock: globals.mock,
         mockModules: mockModulesFor(args[args.length - 1]),
         config: globals.config,
         vmAuth: globals.vmAuth,
+        proxy: globals.proxy,
+        caFile: globals.caFile,
+        logger: level ? atLevel(level, streamLogger(io.stderr)) : undefined,
         hooks: {
           onRateLimit: (info) => progress.rateLimitWait(info.waitMs),
           onDeprecated: (warning) => void io.stderr.write(`${warning.message}\n`),
