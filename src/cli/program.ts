@@ -106,7 +106,9 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     async (...args) => {
       const globals = program.opts<Globals>();
       const progress = new Progress(io.stderr);
-      const level = logLevelFromEnv() ?? (globals.verbose ? "info" : undefined);
+      // --verbose means at least info; QUALYS_LOG=debug still wins.
+      const fromEnv = logLevelFromEnv();
+      const level = globals.verbose && fromEnv !== "debug" ? "info" : fromEnv;
       const connection = await connect({
         mock: globals.mock,
         mockModules: mockModulesFor(args[args.length - 1]),

@@ -187,7 +187,7 @@ export function defineVmModule(
           pages,
           // One parent span per walk: the calls for its pages become its children.
           [Symbol.asyncIterator]: () =>
-            runtime.tracing === false ? walk() : tracedWalk(`${module}.${meta.function}`, { "qualys.module": module, "qualys.operation": meta.function, "qualys.paging": meta.paging ?? "none" }, walk()),
+            runtime.tracing === false ? walk() : tracedWalk(`${module}.${meta.function}.records`, { "qualys.module": module, "qualys.operation": meta.function, "qualys.paging": meta.paging ?? "none" }, walk()),
         };
       };
     }
