@@ -3,7 +3,7 @@
  * layer can tell queue waits and attempt numbers) and, with OpenTelemetry installed, a client
  * span per call with what the attempts learned.
  */
-import { loadOtel, otelIfLoaded, fail } from "./tracing.js";
+import { fail, loadOtel, otelIfLoaded } from "./otel.js";
 import { CALL_RECORD, type CallRecord, type RecordedContext } from "./call-record.js";
 import { pathOf } from "../rate-limit/url-path.js";
 import type { Layer } from "../types.js";

@@ -3,30 +3,12 @@
  * on first use, and when it is not installed every helper here just runs the work. Spans go to
  * whatever tracer provider the application registered (none: the API's no-op tracer).
  */
-type Api = typeof import("@opentelemetry/api");
-type Span = import("@opentelemetry/api").Span;
+import { clean, fail, loadOtel, type Api, type Span } from "./otel.js";
 
 /** Span attribute values this SDK sets. */
 export type SpanAttributes = Readonly<Record<string, string | number | boolean | undefined>>;
 
 const TRACER = "qualys-ts";
-let api: Api | null | undefined;
-let loading: Promise<Api | null> | undefined;
-
-/** The OpenTelemetry API, or null when it is not installed. Loaded once. */
-export function loadOtel(): Promise<Api | null> {
-  if (api !== undefined) return Promise.resolve(api);
-  return (loading ??= import("@opentelemetry/api").then(
-    (m) => (api = m),
-    () => (api = null),
-  ));
-}
-
-/** The API if it has been loaded already (synchronous, for hot paths); else starts loading it. */
-export function otelIfLoaded(): Api | null | undefined {
-  if (api === undefined) void loadOtel();
-  return api;
-}
 
 /**
  * Runs `fn` inside a span named `name` (a child of the active span, the parent of any span
@@ -99,17 +81,4 @@ const NO_SPAN: SpanHandle = { setAttribute: () => {} };
 
 function handle(span: Span): SpanHandle {
   return { setAttribute: (key, value) => void span.setAttribute(key, value) };
-}
-
-/** Marks a span failed with the error's name and message (errors of this SDK carry no secret). */
-export function fail(otel: Api, span: Span, err: unknown): void {
-  const e = err instanceof Error ? err : new Error(String(err));
-  span.recordException({ name: e.name, message: e.message });
-  span.setStatus({ code: otel.SpanStatusCode.ERROR, message: `${e.name}: ${e.message}` });
-}
-
-export function clean(attributes: SpanAttributes): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(attributes)) if (value !== undefined) out[key] = value;
-  return out;
 }
