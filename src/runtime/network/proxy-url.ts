@@ -44,10 +44,10 @@ export function checkProxyUrl(url: string, source: string): string {
   return url;
 }
 
-/** Replaces each secret in `text`. */
+/** Replaces each secret in `text`, longest first ("user:pass" before "pass"). */
 export function scrubProxy(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
   return out;
 }
 

@@ -3,9 +3,11 @@
  * environment only when asked (`proxy: "env"`), NO_PROXY, HTTPS targets tunnelled end to end,
  * and proxy credentials kept out of every error.
  */
+import { ProxyAgent } from "undici";
 import { describe, expect, it, vi } from "vitest";
 import { ConfigurationError, NetworkError, TlsError } from "../../../src/errors.js";
 import { createNetwork } from "../../../src/runtime/network/dispatcher.js";
+import { explainFaults } from "../../../src/runtime/network/faults.js";
 import { expectNoSecret } from "../auth/helpers.js";
 import { carServer, certificates, clientFor, proxy, rejection, SCRIPT_TYPES } from "./support.js";
 
@@ -51,6 +53,20 @@ describe("an explicit proxy URL", () => {
     await client.car.listScriptTypes();
     expect(p.connects).toHaveLength(0);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("takes an undici Dispatcher of your own, and refuses a `ca` it could not apply to it", async () => {
+    const server = await carServer();
+    const p = await proxy();
+    const agent = new ProxyAgent(p.url);
+    try {
+      await clientFor(server.url, { proxy: agent }).car.listScriptTypes();
+      expect(p.connects.map((c) => c.target)).toEqual([hostPort(server.url)]);
+      expect(() => clientFor(server.url, { proxy: agent, ca: certificates().caPem })).toThrow(ConfigurationError);
+      expect(() => clientFor(server.url, { proxy: p.url, transport: async () => new Response("{}") })).toThrow(/built-in transports/);
+    } finally {
+      await agent.close();
+    }
   });
 
   it("works under the fetch transport too", async () => {
@@ -122,10 +138,30 @@ describe("proxy credentials never reach an error", () => {
     const deadUrl = p.url;
     await p.close();
     const server = await carServer();
-    const err = await rejection(clientFor(server.url, { proxy: withCredentials(deadUrl) }).car.listScriptTypes());
+    const lines: unknown[] = [];
+    const log = (message: string, fields?: unknown) => void lines.push({ message, fields });
+    const logger = { debug: log, info: log, warn: log, error: log };
+    const err = await rejection(clientFor(server.url, { proxy: withCredentials(deadUrl), logger }).car.listScriptTypes());
     expect(err).toBeInstanceOf(NetworkError);
     expect(err.message).toContain("ECONNREFUSED");
-    expectNoSecret(err, [PASSWORD, encodeURIComponent(PASSWORD), `${USER}:${encodeURIComponent(PASSWORD)}`]);
+    const secrets = [PASSWORD, encodeURIComponent(PASSWORD), `${USER}:${encodeURIComponent(PASSWORD)}`];
+    expectNoSecret(err, secrets);
+    // Each failed attempt was logged, and the log lines are as clean.
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expectNoSecret(line, secrets);
+  });
+
+  it("scrubs the proxy URL's user info from any fault below, message and stack, through the cause chain", async () => {
+    const url = withCredentials("http://127.0.0.1:3128");
+    const network = createNetwork({ proxy: url });
+    await network.close();
+    const failing = explainFaults(async () => {
+      throw new TypeError("fetch failed", { cause: new Error(`tunnel via ${url} broke`, { cause: new Error(`again ${USER}:${PASSWORD}`) }) });
+    }, network);
+    const err = await rejection(failing(new Request("https://qualysapi.example/x"), { module: "vm", family: "vm", idempotent: true }));
+    expect(err).toBeInstanceOf(TypeError);
+    expect(String((err.cause as Error).message)).toBe("tunnel via http://[redacted]@127.0.0.1:3128 broke");
+    expectNoSecret(err, [PASSWORD, encodeURIComponent(PASSWORD)]);
   });
 
   it.each([
