@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import { ConfigurationError, NetworkError, TlsError } from "../../../src/errors.js";
 import { createNetwork } from "../../../src/runtime/network/dispatcher.js";
 import { explainFaults } from "../../../src/runtime/network/faults.js";
+import type { Handler } from "../../../src/runtime/types.js";
 import { expectNoSecret } from "../auth/helpers.js";
 import { carServer, certificates, clientFor, proxy, rejection, SCRIPT_TYPES } from "./support.js";
 
@@ -155,7 +156,7 @@ describe("proxy credentials never reach an error", () => {
     const url = withCredentials("http://127.0.0.1:3128");
     const network = createNetwork({ proxy: url });
     await network.close();
-    const failing = explainFaults(async () => {
+    const failing = explainFaults<Handler>(async () => {
       throw new TypeError("fetch failed", { cause: new Error(`tunnel via ${url} broke`, { cause: new Error(`again ${USER}:${PASSWORD}`) }) });
     }, network);
     const err = await rejection(failing(new Request("https://qualysapi.example/x"), { module: "vm", family: "vm", idempotent: true }));
