@@ -14,15 +14,15 @@ export function callLayer(options: { readonly tracing: boolean }): Layer {
     const inner: RecordedContext = { ...ctx, [CALL_RECORD]: record };
     const otel = options.tracing ? (otelIfLoaded() ?? (await loadOtel())) : null;
     if (!otel) return next(request, inner);
-    const span = otel.trace.getTracer("qualys-ts").startSpan(`${ctx.module}.${ctx.operationId ?? request.method}`, {
-      kind: otel.SpanKind.CLIENT,
-      attributes: {
-        "qualys.module": ctx.module,
-        "qualys.operation": ctx.operationId ?? "",
-        "qualys.api_family": ctx.family,
-        "http.request.method": request.method,
-        "url.path": pathOf(request.url),
-      },
+    const span = otel.trace.getTracer("qualys-ts").startSpan(`${ctx.module}.${ctx.operationId ?? request.method}`, { kind: otel.SpanKind.CLIENT });
+    // No SDK registered (or this span sampled out): nothing to record, so nothing to compute.
+    if (!span.isRecording()) return next(request, inner);
+    span.setAttributes({
+      "qualys.module": ctx.module,
+      "qualys.operation": ctx.operationId ?? "",
+      "qualys.api_family": ctx.family,
+      "http.request.method": request.method,
+      "url.path": pathOf(request.url),
     });
     const finish = () => {
       span.setAttribute("qualys.attempts", record.attempts);
