@@ -101,14 +101,15 @@ const trees = (output: Output): [string, Files][] => [
   [postmanDir, output.postman],
 ];
 
+/** Writes every file, then removes those no spec produces: a file never vanishes while it is rewritten (--watch readers). */
 function write(output: Output): void {
   for (const [dir, files] of trees(output)) {
-    rmSync(dir, { recursive: true, force: true });
     for (const [path, content] of files) {
       const target = join(dir, path);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
+    for (const path of listFiles(dir)) if (!files.has(path)) rmSync(join(dir, path));
   }
 }
 
