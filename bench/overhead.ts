@@ -11,6 +11,9 @@ import { createCarClient } from "../src/generated/car/index.js";
 import { createAuth } from "../src/runtime/auth/index.js";
 import { compose, fetchTransport } from "../src/runtime/pipeline.js";
 import { createRateLimitLayers } from "../src/runtime/rate-limit/index.js";
+import { attemptLayer } from "../src/runtime/observe/attempt-layer.js";
+import { callLayer } from "../src/runtime/observe/call-layer.js";
+import type { Logger } from "../src/runtime/observe/logger.js";
 import { undiciTransport } from "../src/runtime/transport/index.js";
 import type { Handler } from "../src/runtime/types.js";
 
@@ -48,9 +51,15 @@ async function round(concurrency: number, call: () => Promise<unknown>, ms: numb
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-function client(url: string, transport: Handler) {
+/** Formats every line and drops it: the cost of logging without the cost of the sink. */
+const dropLines: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+function client(url: string, transport: Handler, observe?: "spans" | "log") {
   const auth = createAuth({ credentials: { token: "bench.token.value" }, gatewayUrl: url });
-  const handler = compose([auth.layer, ...createRateLimitLayers().layers], transport);
+  // With `observe`, as createQualysClient stacks them: spans (OpenTelemetry's no-op tracer, no SDK registered) and the request log.
+  const [limit, ...rest] = createRateLimitLayers().layers;
+  const layers = observe ? [auth.layer, callLayer({ tracing: true }), limit!, ...rest, attemptLayer(observe === "log" ? dropLines : undefined)] : [auth.layer, limit!, ...rest];
+  const handler = compose(layers, transport);
   return createCarClient({ handler, baseUrl: () => url });
 }
 
@@ -64,6 +73,10 @@ export async function overheadBench(): Promise<void> {
     contenders["raw fetch"] = () => fetch(`${server.url}/sm/v1/script-types`).then((r) => r.json());
     contenders["client on fetch"] = () => viaFetch.listScriptTypes();
     contenders["client on undici (default)"] = () => viaUndici.listScriptTypes();
+    const traced = client(server.url, undici, "spans");
+    const logged = client(server.url, undici, "log");
+    contenders["undici + spans (no SDK), as default"] = () => traced.listScriptTypes();
+    contenders["undici + spans + request log"] = () => logged.listScriptTypes();
     console.log(`\noverhead: full client (auth + scheduler + retry + timeout, openapi-fetch) vs raw fetch; server in a child process; median of ${ROUNDS} alternating ${ROUND_MS} ms rounds`);
     const rows = [];
     for (const concurrency of [1, 32]) {

@@ -27,6 +27,12 @@ import type { RetryInfo } from "./runtime/retry.js";
 import type { DeprecationWarningInfo, Runtime } from "./runtime/runtime.js";
 import { createRedactor, type Redactor } from "./runtime/redact/index.js";
 import { undiciTransport } from "./runtime/transport/index.js";
+import { createNetwork, type NetworkOptions } from "./runtime/network/dispatcher.js";
+import { explainFaults } from "./runtime/network/faults.js";
+import { fetchTransportVia } from "./runtime/network/fetch-transport.js";
+import { attemptLayer } from "./runtime/observe/attempt-layer.js";
+import { callLayer } from "./runtime/observe/call-layer.js";
+import { resolveLogger, type Logger } from "./runtime/observe/logger.js";
 import type { ApiFamily, Handler, Layer } from "./runtime/types.js";
 
 /** A module generated from specs/ ("car", "vm"…). */
@@ -48,7 +54,7 @@ export interface QualysClientHooks {
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
 }
 
-export interface QualysClientOptions {
+export interface QualysClientOptions extends NetworkOptions {
   /**
    * A platform name ("US1"…"KSA1", "GOV1") or explicit `{ apiUrl, gatewayUrl }`. Default:
    * QUALYS_PLATFORM / QUALYS_API_URL / QUALYS_GATEWAY_URL, else the user name's platform
@@ -76,8 +82,19 @@ export interface QualysClientOptions {
   readonly vm?: VmClientOptions;
   /** "undici" (default, faster), "fetch" (Node's global fetch), or your own handler. */
   readonly transport?: "undici" | "fetch" | Handler;
-  /** Extra layers between auth and the rate limiter (logging, tracing, test doubles). */
+  /** Extra layers between auth and the rate limiter (test doubles, your own instrumentation). */
   readonly layers?: readonly Layer[];
+  /**
+   * One line per request (method, path without query, status, ms, bytes, attempt, rate-limit
+   * wait and remaining) at info, failures at warn. Default: console when QUALYS_LOG=debug|info|warn|error,
+   * else none; `false`: none whatever the environment says.
+   */
+  readonly logger?: Logger | false;
+  /**
+   * OpenTelemetry spans (a client span per call, a parent span per paged walk) when
+   * `@opentelemetry/api` is installed; they go to the tracer provider the application registered. Default true.
+   */
+  readonly tracing?: boolean;
 }
 
 export type EtmModule = EtmClient & {
@@ -143,16 +160,34 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     onRateLimit: both(options.rateLimit?.onRateLimit, hooks.onRateLimit),
     retry: { ...retry, onRetry: both(retry?.onRetry, hooks.onRetry) },
   });
-  const transport =
-    typeof options.transport === "function" ? options.transport : options.transport === "fetch" ? fetchTransport : undiciTransport();
   const redactor = createRedactor(() => auth.secrets());
+  const network = createNetwork(options);
+  if (typeof options.transport === "function" && network.dispatcher) {
+    throw new ConfigurationError("`proxy` and `ca` apply to the built-in transports (\"undici\", \"fetch\"), not to a handler of your own.");
+  }
+  const dispatcher = network.dispatcher;
+  const transport = explainFaults(
+    typeof options.transport === "function"
+      ? options.transport
+      : options.transport === "fetch"
+        ? dispatcher
+          ? fetchTransportVia(dispatcher)
+          : fetchTransport
+        : undiciTransport(dispatcher ? { dispatcher } : {}),
+    network,
+  );
+  const logger = resolveLogger(options.logger);
+  const tracing = options.tracing ?? true;
+  // Observation brackets the scheduler: the call layer above it, the attempt layer on the wire.
+  const observe = logger || tracing ? { call: [callLayer({ tracing })], attempt: [attemptLayer(logger)] } : { call: [], attempt: [] };
   const runtime: Runtime = {
     redact: (err) => redactor.error(err),
     // The probe sits right under auth: it answers the credentials check once auth has done its part.
-    handler: compose([auth.layer, probeLayer, ...(options.layers ?? []), ...limits.layers], transport),
+    handler: compose([auth.layer, probeLayer, ...(options.layers ?? []), ...observe.call, ...limits.layers, ...observe.attempt], transport),
     baseUrl,
     timeoutMs: options.timeoutMs,
     onDeprecated: hooks.onDeprecated,
+    tracing,
   };
   const etm = createEtmClient(runtime);
   let closed = false;
@@ -186,7 +221,11 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
         try {
           if ("close" in transport && typeof transport.close === "function") await transport.close();
         } finally {
-          await limits.close();
+          try {
+            await limits.close();
+          } finally {
+            await network.close();
+          }
         }
       }
     },

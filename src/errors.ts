@@ -16,4 +16,5 @@ export { ReportDownloadError } from "./runtime/errors/report-download-error.js";
 export { ReportFailedError } from "./runtime/errors/report-failed-error.js";
 export { ReportTimeoutError } from "./runtime/errors/report-timeout-error.js";
 export { TimeoutError } from "./runtime/errors/timeout-error.js";
+export { TlsError } from "./runtime/errors/tls-error.js";
 export { XmlParseError } from "./runtime/errors/xml-parse-error.js";

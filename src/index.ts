@@ -22,3 +22,8 @@ export { undiciTransport } from "./runtime/transport/index.js";
 export type { CallContext, Handler, Layer } from "./runtime/types.js";
 export type { Runtime } from "./runtime/runtime.js";
 export * from "./errors.js";
+export type { NetworkOptions } from "./runtime/network/dispatcher.js";
+export type { CaInput } from "./runtime/network/ca.js";
+export { atLevel, streamLogger, type Logger, type LogLevel } from "./runtime/observe/logger.js";
+export type { AttemptLogFields } from "./runtime/observe/attempt-layer.js";
+export { withSpan, tracedWalk, type SpanAttributes, type SpanHandle } from "./runtime/observe/tracing.js";

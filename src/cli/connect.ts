@@ -9,6 +9,7 @@ import { vmActions } from "../generated/vm/index.js";
 import { startQualysMock } from "../mock/index.js";
 import type { Credentials } from "../runtime/auth/index.js";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
+import type { Logger } from "../runtime/observe/logger.js";
 import type { Layer } from "../runtime/types.js";
 import { loadSettings } from "./config.js";
 
@@ -21,6 +22,11 @@ export interface ConnectOptions {
   readonly hooks?: QualysClientHooks;
   /** Share the rate limits with other processes through Redis at this URL. */
   readonly redisUrl?: string;
+  /** Proxy URL; default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment, as curl does. */
+  readonly proxy?: string;
+  /** A PEM file of extra CAs to trust. */
+  readonly caFile?: string;
+  readonly logger?: Logger;
 }
 
 export interface Connection {
@@ -54,7 +60,15 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const rateLimit = await rateLimitOf(options);
   if (!options.mock) {
     const settings = loadSettings(options.config);
-    const client = createQualysClient({ ...settings, vmAuth: options.vmAuth ?? settings.vmAuth, hooks: options.hooks, rateLimit });
+    const client = createQualysClient({
+      ...settings,
+      vmAuth: options.vmAuth ?? settings.vmAuth,
+      hooks: options.hooks,
+      proxy: options.proxy ?? "env",
+      ...(options.caFile ? { ca: options.caFile } : {}),
+      logger: options.logger ?? false,
+      rateLimit,
+    });
     return { client, credentials: settings.credentials, close: () => client.close() };
   }
   let urls: Record<string, string>;
@@ -77,6 +91,8 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     layers: [preferExample],
     hooks: options.hooks,
     rateLimit,
+    // The mocks are on this machine: no proxy, whatever the environment says.
+    logger: options.logger ?? false,
   });
   return {
     client,

@@ -19,6 +19,7 @@ import { vmCommands } from "./commands/vm.js";
 import { wasCommands } from "./commands/was.js";
 import { connect } from "./connect.js";
 import { tolerateMockTotals } from "./mock-listing.js";
+import { atLevel, logLevelFromEnv, streamLogger } from "../runtime/observe/logger.js";
 import { writeRecords, type Format } from "./output.js";
 import { Progress } from "./progress.js";
 
@@ -43,6 +44,9 @@ interface Globals {
   config?: string;
   vmAuth?: "basic" | "session" | "oidc";
   redis?: string;
+  proxy?: string;
+  caFile?: string;
+  verbose?: boolean;
 }
 
 const ENVIRONMENT_HELP = `
@@ -54,6 +58,11 @@ Credentials (first found):
   QUALYS_API_URL, QUALYS_GATEWAY_URL     explicit URLs (private cloud, proxy)
   QUALYS_REDIS_URL                       as --redis: rate limits shared by every process using it
   ~/.config/qualys-ts/config.json        as --config
+
+Network and logs:
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY      proxy, as curl reads them (either case); --proxy wins
+  NODE_EXTRA_CA_CERTS, --ca-file <pem>   extra CAs to trust (a company proxy or private CA)
+  QUALYS_LOG=debug|info|warn|error       request log on stderr (--verbose: info)
 
 Exit codes: 0 success, 1 the API or the network failed, 2 the command was used wrongly.`;
 
@@ -87,6 +96,9 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     .option("--config <file>", "JSON file with credentials and platform")
     .addOption(new Option("--vm-auth <mode>", "VM API auth (default basic with a password, oidc with a token)").choices(["basic", "session", "oidc"]))
     .addOption(new Option("--redis <url>", "share the subscription's rate limits with other processes through Redis (redis://host:port)").env("QUALYS_REDIS_URL"))
+    .option("--proxy <url>", "HTTP(S) proxy, http://[user:pass@]host:port (default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY)")
+    .option("--ca-file <pem>", "extra CA certificates to trust (PEM file)")
+    .option("-v, --verbose", "one line per request on stderr (as QUALYS_LOG=info)")
     .addHelpText("after", ENVIRONMENT_HELP)
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
@@ -102,12 +114,18 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     async (...args) => {
       const globals = program.opts<Globals>();
       const progress = new Progress(io.stderr);
+      // --verbose means at least info; QUALYS_LOG=debug still wins.
+      const fromEnv = logLevelFromEnv();
+      const level = globals.verbose && fromEnv !== "debug" ? "info" : fromEnv;
       const connection = await connect({
         mock: globals.mock,
         mockModules: mockModulesFor(args[args.length - 1]),
         config: globals.config,
         vmAuth: globals.vmAuth,
         redisUrl: globals.redis,
+        proxy: globals.proxy,
+        caFile: globals.caFile,
+        logger: level ? atLevel(level, streamLogger(io.stderr)) : undefined,
         hooks: {
           onRateLimit: (info) => progress.rateLimitWait(info.waitMs),
           onDeprecated: (warning) => void io.stderr.write(`${warning.message}\n`),

@@ -10,6 +10,7 @@ import { CONTEXT_KEY, contextOf } from "./context.js";
 import { warnDeprecatedOnce } from "./deprecation.js";
 import { HttpError } from "./errors/http-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
+import { tracedWalk } from "./observe/tracing.js";
 import { pageIterator, itemIterator } from "./paging/index.js";
 import { checkResponseStatus } from "./response-status.js";
 import { readWhole } from "./transport/index.js";
@@ -137,9 +138,12 @@ export function defineModule(
     };
     if (meta.pagination) {
       const spec = meta.pagination;
+      // One parent span per walk: the calls for its pages become its children.
+      const traced = (kind: string, walk: AsyncIterableIterator<unknown>) =>
+        runtime.tracing === false ? walk : tracedWalk(`${module}.${meta.operationId}.${kind}`, { "qualys.module": module, "qualys.operation": meta.operationId, "qualys.paging": spec.style }, walk);
       Object.assign(call, {
-        pages: (init?: Record<string, unknown>) => pageIterator(spec, call, init ?? {}),
-        items: (init?: Record<string, unknown>) => itemIterator(spec, call, init ?? {}),
+        pages: (init?: Record<string, unknown>) => traced("pages", pageIterator(spec, call, init ?? {})),
+        items: (init?: Record<string, unknown>) => traced("items", itemIterator(spec, call, init ?? {})),
       });
     }
     out[meta.operationId] = call;

@@ -18,6 +18,8 @@ export interface Runtime {
   readonly redact?: <E>(err: E) => E;
   /** Told once per process and operation when a deprecated operation is called. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
+  /** OpenTelemetry spans for paged walks (when the API is installed). Default true. */
+  readonly tracing?: boolean;
 }
 
 export interface DeprecationWarningInfo {

@@ -21,7 +21,7 @@ function generate(...args: string[]) {
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "qualys-ts-generate-"));
-  for (const part of ["scripts", "specs", "src", "redocly.yaml", "package.json"]) {
+  for (const part of ["scripts", "specs", "src", "postman", "redocly.yaml", "package.json"]) {
     cpSync(join(repoRoot, part), join(scratch, part), { recursive: true });
   }
   symlinkSync(join(repoRoot, "node_modules"), join(scratch, "node_modules"), "dir");

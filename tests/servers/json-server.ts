@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
@@ -17,10 +18,10 @@ export interface JsonServer {
   close(): Promise<void>;
 }
 
-/** A 127.0.0.1 server answering JSON from `route`, recording every request it gets. */
-export async function startJsonServer(route: JsonRoute): Promise<JsonServer> {
+/** A 127.0.0.1 server answering JSON from `route`, recording every request it gets; HTTPS with `tls`. */
+export async function startJsonServer(route: JsonRoute, options: { tls?: { key: string; cert: string } } = {}): Promise<JsonServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
@@ -41,12 +42,17 @@ export async function startJsonServer(route: JsonRoute): Promise<JsonServer> {
       res.writeHead(500, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ message: (err as Error).message }));
     }
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -16,6 +16,8 @@ export interface NetworkErrorInit {
   readonly bytes?: number;
   /** Records the decoder or pager had handed to the caller before the fault, when it counts them. */
   readonly records?: number;
+  /** What went wrong, when the cause's code would not say (a proxy's refusal, say). */
+  readonly detail?: string;
 }
 
 /** The connection failed: no answer, or only part of one (DNS, refused, reset, TLS, truncated body). */
@@ -27,6 +29,7 @@ export class NetworkError extends QualysError {
   readonly phase: NetworkFaultPhase;
   readonly bytes: number | undefined;
   readonly records: number | undefined;
+  readonly detail: string | undefined;
 
   constructor(cause: unknown, init: NetworkErrorInit, message?: string) {
     const phase = init.phase ?? (isConnectFailure(cause) ? "connect" : "request");
@@ -37,10 +40,11 @@ export class NetworkError extends QualysError {
     this.phase = phase;
     this.bytes = init.bytes;
     this.records = init.records;
+    this.detail = init.detail;
   }
 
   protected get init(): NetworkErrorInit {
-    return { operationId: this.operationId, host: this.host, attempts: this.attempts, phase: this.phase, bytes: this.bytes, records: this.records };
+    return { operationId: this.operationId, host: this.host, attempts: this.attempts, phase: this.phase, bytes: this.bytes, records: this.records, detail: this.detail };
   }
 
   /** The same fault, told with what the caller's pager or decoder knows: records received, attempts made. */
@@ -69,7 +73,7 @@ const times = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
 
 function describe(phase: NetworkFaultPhase, cause: unknown, init: NetworkErrorInit): string {
   const who = init.operationId ?? "The call";
-  const detail = faultDetail(cause);
+  const detail = init.detail ?? faultDetail(cause);
   if (phase === "connect") return `${who} could not reach ${init.host} (${detail}) after ${times(init.attempts)}.`;
   if (phase === "request") return `${who} lost its connection to ${init.host} before an answer came (${detail}) after ${times(init.attempts)}.`;
   return `${who} lost its connection to ${init.host} while reading the answer: ${progress(init)} (${detail})${init.attempts > 1 ? ` after ${times(init.attempts)}` : ""}.`;

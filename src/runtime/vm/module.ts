@@ -11,6 +11,7 @@ import { HttpError } from "../errors/http-error.js";
 import { NetworkError } from "../errors/network-error.js";
 import { TimeoutError } from "../errors/timeout-error.js";
 import { PagingError } from "../errors/paging-error.js";
+import { tracedWalk } from "../observe/tracing.js";
 import type { Runtime } from "../runtime.js";
 import type { CallContext, DeprecationInfo } from "../types.js";
 import { withRecords } from "../paging/progress.js";
@@ -183,48 +184,51 @@ export function defineVmModule(
         const search = meta.kind === "qps" ? checkQpsSearch(params, meta.function) : {};
         const pages: unknown[] = [];
         let used = false;
+        async function* walk(): AsyncGenerator<unknown> {
+          if (used) throw new PagingError(`${meta.function}: a record stream can be read only once; call ${meta.function} again`, { problem: "usage" });
+          used = true;
+          const seen = new Set<string>();
+          let received = 0;
+          let page: PageRequest | undefined = first;
+          for (let number = 1; page; number++) {
+            seen.add(pageKey(page));
+            const response = await send(page, options, untilFirstRecord);
+            const body = await xmlBody(response, checkContext(page));
+            const stream = decodeXml(body, root!, {
+              httpStatus: response.status,
+              operation: meta.function,
+              signal: options.signal,
+              charset: charsetOf(response.headers.get("content-type")),
+            });
+            try {
+              for await (const record of stream) {
+                received++;
+                yield record;
+              }
+            } catch (err) {
+              throw withRecords(err, received);
+            }
+            const document: unknown = await stream.document;
+            failOnStatus(response, page, meta.function, method);
+            pages.push(document);
+            options.onPage?.({ number, document });
+            const at = { operation: meta.function, page: number, received };
+            page =
+              meta.paging === "truncation"
+                ? nextTruncationPage(document, root!, page, meta.method, at)
+                : meta.paging === "qps"
+                  ? nextQpsPage(document, root!, page, search, at)
+                  : undefined;
+            if (page && seen.has(pageKey(page))) {
+              throw new PagingError(`${meta.function}: the next-page request repeats one already made; stopping instead of looping`, { problem: "stalled", page: number, received });
+            }
+          }
+        }
         return {
           pages,
-          async *[Symbol.asyncIterator]() {
-            if (used) throw new PagingError(`${meta.function}: a record stream can be read only once; call ${meta.function} again`, { problem: "usage" });
-            used = true;
-            const seen = new Set<string>();
-            let received = 0;
-            let page: PageRequest | undefined = first;
-            for (let number = 1; page; number++) {
-              seen.add(pageKey(page));
-              const response = await send(page, options, untilFirstRecord);
-              const body = await xmlBody(response, checkContext(page));
-              const stream = decodeXml(body, root!, {
-                httpStatus: response.status,
-                operation: meta.function,
-                signal: options.signal,
-                charset: charsetOf(response.headers.get("content-type")),
-              });
-              try {
-                for await (const record of stream) {
-                  received++;
-                  yield record;
-                }
-              } catch (err) {
-                throw withRecords(err, received);
-              }
-              const document: unknown = await stream.document;
-              failOnStatus(response, page, meta.function, method);
-              pages.push(document);
-              options.onPage?.({ number, document });
-              const at = { operation: meta.function, page: number, received };
-              page =
-                meta.paging === "truncation"
-                  ? nextTruncationPage(document, root!, page, meta.method, at)
-                  : meta.paging === "qps"
-                    ? nextQpsPage(document, root!, page, search, at)
-                    : undefined;
-              if (page && seen.has(pageKey(page))) {
-                throw new PagingError(`${meta.function}: the next-page request repeats one already made; stopping instead of looping`, { problem: "stalled", page: number, received });
-              }
-            }
-          },
+          // One parent span per walk: the calls for its pages become its children.
+          [Symbol.asyncIterator]: () =>
+            runtime.tracing === false ? walk() : tracedWalk(`${module}.${meta.function}.records`, { "qualys.module": module, "qualys.operation": meta.function, "qualys.paging": meta.paging ?? "none" }, walk()),
         };
       };
     }
