@@ -18,8 +18,19 @@ const CONFIG = {
   legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" },
 } as const;
 
+/** Vega-Lite's warnings (a dropped encoding, an ignored property) mean a chart is not as written: fail instead. */
+const strictLogger = {
+  level: () => strictLogger,
+  error: (...args: readonly unknown[]) => {
+    throw new Error(`vega-lite: ${args.join(" ")}`);
+  },
+  warn: (...args: readonly unknown[]) => strictLogger.error(...args),
+  info: () => strictLogger,
+  debug: () => strictLogger,
+};
+
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const vega = compile({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec).spec;
+  const vega = compile({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec, { logger: strictLogger as never }).spec;
   const view = new View(parse(vega), { renderer: "none" });
   try {
     const svg = await view.toSVG();

@@ -37,7 +37,7 @@ function cards(section: RenderedSection): string {
   return `<div class="cards" data-section="${escapeHtml(section.id)}">\n${section.columns
     .map(
       (c) =>
-        `<div class="card${ALERT.has(c.key) ? " alert" : ""}" data-column="${escapeHtml(c.key)}"><span class="value">${escapeHtml(formatCell(row[c.key], c))}</span><span class="label">${escapeHtml(c.label)}</span></div>`,
+        `<div class="card${ALERT.has(c.key) ? " alert" : ""}${c.kind === "text" ? " text" : ""}" data-column="${escapeHtml(c.key)}"><span class="value">${escapeHtml(formatCell(row[c.key], c))}</span><span class="label">${escapeHtml(c.label)}</span></div>`,
     )
     .join("\n")}\n</div>`;
 }
@@ -51,7 +51,7 @@ function renderSection(section: RenderedSection, info: PageInfo, headline: boole
     ? cards(section)
     : [
         section.svg ? `<figure data-chart="${escapeHtml(section.id)}">${section.svg}</figure>` : `<p class="nodata">No data to chart.</p>`,
-        `<div class="table-wrap">${renderTable(section.id, section.columns, section.rows)}</div>`,
+        `<div class="table-wrap${section.rows.length > 25 ? " scroll" : ""}">${renderTable(section.id, section.columns, section.rows)}</div>`,
       ].join("\n");
   return `<section id="${escapeHtml(section.id)}">\n<h2>${escapeHtml(section.title)}</h2>\n<p class="intro">${escapeHtml(section.intro)}</p>\n${body}\n${sqlDetails(section, info)}\n</section>`;
 }

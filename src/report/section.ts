@@ -10,8 +10,8 @@ export interface QueryContext {
   readonly since?: string;
 }
 
-/** How a cell is written: whole numbers with thousands separators, decimals with one digit. */
-export type ColumnKind = "int" | "decimal" | "text";
+/** How a cell is written: counts with thousands separators, ids as they are, decimals with one digit. */
+export type ColumnKind = "int" | "id" | "decimal" | "text";
 
 export interface Column {
   /** The SQL result column; the table's header carries it as `data-column`. */

@@ -15,10 +15,12 @@ h2 { margin: 36px 0 4px; font-size: 19px; border-bottom: 2px solid var(--accent)
 .card .value { display: block; font-size: 24px; font-weight: bold; font-variant-numeric: tabular-nums; }
 .card .label { color: var(--muted); font-size: 12px; }
 .card.alert .value { color: var(--accent); }
+.card.text .value { font-size: 15px; line-height: 29px; }
 figure { margin: 8px 0 12px; }
 figure svg { max-width: 100%; height: auto; }
 .nodata { color: var(--muted); font-style: italic; }
-.table-wrap { max-height: 460px; overflow: auto; border: 1px solid var(--rule); border-radius: 4px; }
+.table-wrap { border: 1px solid var(--rule); border-radius: 4px; }
+.table-wrap.scroll { max-height: 460px; overflow: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { background: #f0f0f3; position: sticky; top: 0; font-weight: 600; }
@@ -35,7 +37,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
   nav { display: none; }
   h2 { break-after: avoid; margin-top: 22px; }
   figure, .cards, tr { break-inside: avoid; }
-  .table-wrap { max-height: none; overflow: visible; border: none; }
+  .table-wrap, .table-wrap.scroll { max-height: none; overflow: visible; border: none; }
   th { position: static; }
   /* The SQL is part of the record: print it even where the reader left it folded. */
   details::details-content { content-visibility: visible; display: block; }

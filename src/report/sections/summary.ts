@@ -23,7 +23,7 @@ export const summary: SectionDefinition = {
     { key: "affected_hosts", label: "Hosts with open detections", kind: "int" },
     { key: "open_sev45", label: "Open severity 4–5", kind: "int" },
     { key: "open_qids", label: "Distinct open QIDs", kind: "int" },
-    { key: "last_run_id", label: "Last export run", kind: "int" },
+    { key: "last_run_id", label: "Last export run", kind: "id" },
     { key: "last_run_finished_at", label: "Last run finished (UTC)", kind: "text" },
   ],
 };

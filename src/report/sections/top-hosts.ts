@@ -1,6 +1,6 @@
 /** The 20 hosts with the most open severity 4 and 5 detections. */
 import { sql, type SectionDefinition } from "../section.js";
-import { severityScale } from "../severity.js";
+import { SEVERITY_COLORS, SEVERITY_DOMAIN } from "../severity.js";
 
 export const topHosts: SectionDefinition = {
   id: "top-hosts",
@@ -18,7 +18,7 @@ export const topHosts: SectionDefinition = {
     ORDER BY open_sev45 DESC, sev5 DESC, h.host_id
     LIMIT 20`,
   columns: [
-    { key: "host_id", label: "Host ID", kind: "int" },
+    { key: "host_id", label: "Host ID", kind: "id" },
     { key: "ip", label: "IP", kind: "text" },
     { key: "dns", label: "DNS", kind: "text" },
     { key: "os", label: "OS", kind: "text" },
@@ -44,7 +44,7 @@ export const topHosts: SectionDefinition = {
       encoding: {
         y: { field: "label", type: "nominal", title: null, sort: { field: "rank", order: "ascending" }, axis: { labelLimit: 320 } },
         x: { field: "open", type: "quantitative", title: "Open severity 4–5 detections", stack: "zero" },
-        color: { field: "severity", type: "nominal", title: "Severity", scale: severityScale([]) },
+        color: { field: "severity", type: "nominal", title: "Severity", scale: { domain: SEVERITY_DOMAIN.slice(0, 2), range: SEVERITY_COLORS.slice(0, 2) } },
         order: { field: "severity", sort: "descending" },
       },
     };

@@ -15,7 +15,7 @@ export const topQids: SectionDefinition = {
     ORDER BY hosts DESC, open_detections DESC, qid
     LIMIT 20`,
   columns: [
-    { key: "qid", label: "QID", kind: "int" },
+    { key: "qid", label: "QID", kind: "id" },
     { key: "title", label: "Title", kind: "text" },
     { key: "severity", label: "Severity", kind: "int" },
     { key: "hosts", label: "Hosts", kind: "int" },

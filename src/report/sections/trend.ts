@@ -26,7 +26,7 @@ ${LEVELS.map((s) => `      SUM(CASE WHEN s.severity = ${s} THEN s.open_detection
     ORDER BY r.id`;
   },
   columns: [
-    { key: "run_id", label: "Run", kind: "int" },
+    { key: "run_id", label: "Run", kind: "id" },
     { key: "run_at", label: "Finished (UTC)", kind: "text" },
     ...LEVELS.map((s) => ({ key: `sev${s}`, label: `Sev ${s}`, kind: "int" as const })),
     { key: "total", label: "Total", kind: "int" },
@@ -40,7 +40,7 @@ ${LEVELS.map((s) => `      SUM(CASE WHEN s.severity = ${s} THEN s.open_detection
       data: { values },
       mark: { type: "line", point: true, tooltip: false },
       encoding: {
-        x: { field: "run_at", type: "temporal", title: "Export run finished (UTC)", scale: { type: "utc" }, axis: { format: "%Y-%m-%d", formatType: "utc", labelAngle: 0 } },
+        x: { field: "run_at", type: "temporal", title: "Export run finished (UTC)", scale: { type: "utc" }, axis: { format: "%Y-%m-%d", labelAngle: 0 } },
         y: { field: "open_detections", type: "quantitative", title: "Open detections" },
         color: { field: "severity", type: "nominal", title: "Severity", scale: severityScale([]) },
       },
