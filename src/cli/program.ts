@@ -13,6 +13,7 @@ import { authCommands } from "./commands/auth.js";
 import { carCommands } from "./commands/car.js";
 import { etmCommands } from "./commands/etm.js";
 import { qflowCommands } from "./commands/qflow.js";
+import { reportCommand } from "./commands/report.js";
 import { sdrCommands } from "./commands/sdr.js";
 import { vmCommands } from "./commands/vm.js";
 import { connect } from "./connect.js";
@@ -131,5 +132,6 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   etmCommands(program, run);
   qflowCommands(program, run);
   sdrCommands(program, run);
+  reportCommand(program, io);
   return program;
 }

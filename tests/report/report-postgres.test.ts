@@ -83,7 +83,10 @@ describe("report on PostgreSQL", () => {
 
   it("says which server it could not reach, without the password", async () => {
     const url = `postgres://postgres:s3cret-pw@127.0.0.1:${server.port}/no_such_db`;
-    const err = await buildReport({ db: url }).catch((e: unknown) => e as Error);
+    const err = (await buildReport({ db: url }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(/cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/no_such_db: .*no_such_db/);
     expect(JSON.stringify(err)).not.toContain("s3cret-pw");
