@@ -8,6 +8,7 @@ import { createQualysClient, type GatewayCheck, type QualysClient, type QualysCl
 import { createCarClient, type CarClient } from "../../src/car.js";
 import { RateLimitError, QualysError } from "../../src/errors.js";
 import { startQualysMock } from "../../src/mock.js";
+import { buildReport, DatabaseError, writeReport, type Report } from "../../src/report.js";
 import type { DetectionHost } from "../../src/vm.js";
 
 declare const qualys: QualysClient;
@@ -98,4 +99,19 @@ export async function rejectsMisuse(): Promise<void> {
   await qualys.car.updateScript({ params: { path: { id: "not a number" } }, body: {} });
   // @ts-expect-error the client has no module of that name
   void qualys.was;
+}
+
+export async function buildsTheReportAsDocumented(): Promise<void> {
+  const report: Report = await buildReport({ db: "sqlite:./export.db", since: "2024-01-01", asOf: new Date() });
+  const figures: readonly Record<string, unknown>[] = report.sections[0]!.rows;
+  const dialect: "sqlite" | "postgres" = report.dialect;
+  await writeReport({ db: "postgres://report@127.0.0.1/qualys", out: "report.html" });
+  const failed: unknown = new DatabaseError("x");
+  void figures;
+  void dialect;
+  void failed;
+  // @ts-expect-error the report needs a database
+  await buildReport({ since: "2024-01-01" });
+  // @ts-expect-error writeReport needs somewhere to write
+  await writeReport({ db: "sqlite:./export.db" });
 }
