@@ -29,6 +29,8 @@ export interface ReportOptions {
 export interface ReportSection extends RenderedSection {
   /** Milliseconds the query took. */
   readonly queryMs: number;
+  /** What the charting library warned about while drawing this section's chart (normally none). */
+  readonly chartWarnings: readonly string[];
 }
 
 export interface Report {
@@ -54,8 +56,8 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
       const started = performance.now();
       const rows = await db.all(sql);
       const queryMs = performance.now() - started;
-      const svg = def.chart && rows.length ? await renderSvg(def.chart(rows, ctx)) : undefined;
-      sections.push({ id: def.id, title: def.title, intro: def.intro(ctx), sql, columns: def.columns, rows, svg, queryMs });
+      const chart = def.chart && rows.length ? await renderSvg(def.chart(rows, ctx)) : undefined;
+      sections.push({ id: def.id, title: def.title, intro: def.intro(ctx), sql, columns: def.columns, rows, svg: chart?.svg, queryMs, chartWarnings: chart?.warnings ?? [] });
     }
     const html = renderPage(sections, { dialect: db.dialect, asOf, since, generatedAt: normalizeTime(new Date(), "generatedAt"), version: packageVersion() });
     return { html, dialect: db.dialect, asOf, since, sections };

@@ -18,24 +18,36 @@ const CONFIG = {
   legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" },
 } as const;
 
-/** Vega-Lite's warnings (a dropped encoding, an ignored property) mean a chart is not as written: fail instead. */
-const strictLogger = {
-  level: () => strictLogger,
-  error: (...args: readonly unknown[]) => {
-    throw new Error(`vega-lite: ${args.join(" ")}`);
-  },
-  warn: (...args: readonly unknown[]) => strictLogger.error(...args),
-  info: () => strictLogger,
-  debug: () => strictLogger,
-};
+export interface RenderedChart {
+  readonly svg: string;
+  /**
+   * Vega-Lite's and Vega's warnings (a dropped encoding, an ignored property): the chart is not
+   * quite as written. Kept, not printed to the console; the tests require none.
+   */
+  readonly warnings: readonly string[];
+}
 
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const vega = compile({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec, { logger: strictLogger as never }).spec;
-  const view = new View(parse(vega), { renderer: "none" });
+/** A Vega logger that keeps warnings and errors instead of printing them. */
+function collectingLogger(warnings: string[]) {
+  const logger = {
+    level: () => logger,
+    error: (...args: readonly unknown[]) => void warnings.push(args.map(String).join(" ")),
+    warn: (...args: readonly unknown[]) => void warnings.push(args.map(String).join(" ")),
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<RenderedChart> {
+  const warnings: string[] = [];
+  const logger = collectingLogger(warnings);
+  const vega = compile({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec, { logger: logger as never }).spec;
+  const view = new View(parse(vega), { renderer: "none", logger: logger as never });
   try {
     const svg = await view.toSVG();
     // Screen readers get the spec's description; `role` says the whole drawing is one image.
-    return svg.replace("<svg ", `<svg role="img" aria-label="${escapeAttribute(spec.description ?? "chart")}" `);
+    return { svg: svg.replace("<svg ", `<svg role="img" aria-label="${escapeAttribute(spec.description ?? "chart")}" `), warnings };
   } finally {
     view.finalize();
   }

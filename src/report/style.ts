@@ -15,7 +15,8 @@ h2 { margin: 36px 0 4px; font-size: 19px; border-bottom: 2px solid var(--accent)
 .card .value { display: block; font-size: 24px; font-weight: bold; font-variant-numeric: tabular-nums; }
 .card .label { color: var(--muted); font-size: 12px; }
 .card.alert .value { color: var(--accent); }
-.card.text .value { font-size: 15px; line-height: 29px; }
+.card.text { grid-column: span 2; }
+.card.text .value { white-space: nowrap; }
 figure { margin: 8px 0 12px; }
 figure svg { max-width: 100%; height: auto; }
 .nodata { color: var(--muted); font-style: italic; }

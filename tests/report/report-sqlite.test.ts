@@ -55,6 +55,7 @@ describe("report on SQLite", () => {
       expect(svg!.querySelectorAll("path, rect, line").length, id).toBeGreaterThan(5);
     }
     expect(sections.get("summary")!.svg).toBeNull();
+    expect(report.sections.flatMap((s) => s.chartWarnings)).toEqual([]);
   });
 
   it("writes a page that needs nothing from outside and runs no script", () => {
