@@ -13,7 +13,7 @@ import { openDatabase } from "../../src/db/open.js";
 import type { Database } from "../../src/db/database.js";
 import { buildReport, writeReport, type Report } from "../../src/report.js";
 import { HOSTILE_TITLE } from "../support/export-data.js";
-import { fillExportDatabase } from "../support/export-db.js";
+import { applyMigrations, fillExportDatabase } from "../support/export-db.js";
 import { parseReport } from "../support/report-html.js";
 import { CHART_IDS, expectFiguresMatchOracle, expectTablesMatchQueries } from "../support/report-check.js";
 import { ExportRows, oracle } from "../support/report-oracle.js";
@@ -96,6 +96,32 @@ describe("report on SQLite", () => {
     expect(ageing.sql).toContain("'2027-06-01T00:00:00Z'");
     // A year on, nothing is younger than 31 days.
     expect(ageing.rows.every((r) => r.days_0_30 === 0)).toBe(true);
+  });
+
+  it("reports an export database with no rows yet: zero figures, no charts, empty tables", async () => {
+    const fresh = await openDatabase(`sqlite:${join(dir, "fresh.db")}`);
+    try {
+      await applyMigrations(fresh);
+      const empty = await buildReport({ db: fresh, asOf });
+      const sections = parseReport(empty.html);
+      const summary = sections.get("summary")!;
+      expect(Object.fromEntries(summary.columns.map((c, i) => [c, summary.rows[0]![i]]))).toEqual({
+        active_hosts: "0",
+        open_detections: "0",
+        affected_hosts: "0",
+        open_sev45: "0",
+        open_qids: "0",
+        last_run_id: "—",
+        last_run_finished_at: "—",
+      });
+      for (const id of CHART_IDS) {
+        expect(sections.get(id)!.rows, id).toEqual([]);
+        expect(sections.get(id)!.svg, id).toBeNull();
+      }
+      expect(empty.html.match(/No data to chart\./g)).toHaveLength(CHART_IDS.length);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("writes the page to a file", async () => {
