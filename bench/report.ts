@@ -10,6 +10,9 @@
  * core. The report's open-detection count is checked against the generator's, so a
  * wrong report fails the bench instead of looking fast.
  *
+ * With BENCH_REPORT_POSTGRES=1 the same rows also go into a PostgreSQL server started for the
+ * bench (Debian's, as in the tests) and (b) and (c) run against it too.
+ *
  *   npx tsx bench/report.ts            this benchmark alone (BENCH_REPORT_HOSTS=… to resize)
  *   npm run bench                      every benchmark (bench/run.ts calls reportBench())
  */
@@ -24,6 +27,8 @@ import { MIGRATIONS } from "../src/export/schema.js";
 import { buildReport, writeReport } from "../src/report.js";
 import { SECTIONS } from "../src/report/sections/index.js";
 import { generateExportData } from "../tests/support/export-data.js";
+import { fillExportDatabase } from "../tests/support/export-db.js";
+import { startPostgres } from "../tests/support/postgres.js";
 
 const CHILD_FLAG = "--report-bench-child";
 const MiB = 1024 * 1024;
@@ -31,6 +36,7 @@ const AS_OF = "2026-06-01T00:00:00Z";
 const BUDGET = { ms: 10_000, rss: 300 * 1e6 };
 
 type ContenderName = "scan" | "queries" | "report";
+const DATA = { qids: 5000, runs: 52, asOf: AS_OF, seed: 42, resultsChars: 300 };
 
 interface Measurement {
   ms: number;
@@ -53,7 +59,7 @@ export async function buildDatabase(file: string, hosts: number, perHost: number
   let open = 0;
   const statements = new Map<string, BetterSqlite3.Statement>();
   db.exec("BEGIN");
-  await generateExportData({ hosts, detectionsPerHost: perHost, qids: 5000, runs: 52, asOf: AS_OF, seed: 42, resultsChars: 300 }, (batch) => {
+  await generateExportData({ ...DATA, hosts, detectionsPerHost: perHost }, (batch) => {
     const key = `${batch.table}:${batch.columns.join(",")}`;
     let insert = statements.get(key);
     if (!insert) {
@@ -76,21 +82,21 @@ export async function buildDatabase(file: string, hosts: number, perHost: number
   return { detections, open };
 }
 
-const contenders: Record<ContenderName, (file: string, dir: string) => Promise<number>> = {
-  async scan(file) {
-    const db = await openDatabase(`sqlite:${file}`, { readonly: true });
+const contenders: Record<ContenderName, (url: string, dir: string) => Promise<number>> = {
+  async scan(url) {
+    const db = await openDatabase(url, { readonly: true });
     try {
       return Number((await db.all<{ n: number }>("SELECT COUNT(*) AS n FROM open_detections"))[0]!.n);
     } finally {
       await db.close();
     }
   },
-  async queries(file) {
-    const db = await openDatabase(`sqlite:${file}`, { readonly: true });
+  async queries(url) {
+    const db = await openDatabase(url, { readonly: true });
     try {
       let open = 0;
       for (const section of SECTIONS) {
-        const rows = await db.all(`${section.sql({ dialect: "sqlite", asOf: AS_OF })};`);
+        const rows = await db.all(`${section.sql({ dialect: db.dialect, asOf: AS_OF })};`);
         if (section.id === "summary") open = Number(rows[0]!.open_detections);
       }
       return open;
@@ -98,15 +104,15 @@ const contenders: Record<ContenderName, (file: string, dir: string) => Promise<n
       await db.close();
     }
   },
-  async report(file, dir) {
-    const report = await writeReport({ db: `sqlite:${file}`, asOf: AS_OF, out: join(dir, "report.html") });
+  async report(url, dir) {
+    const report = await writeReport({ db: url, asOf: AS_OF, out: join(dir, "report.html") });
     return Number(report.sections[0]!.rows[0]!.open_detections);
   },
 };
 
-function measure(name: ContenderName, file: string, dir: string): Measurement {
+function measure(name: ContenderName, url: string, dir: string): Measurement {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, name, file, dir], { encoding: "utf8", maxBuffer: MiB });
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, name, url, dir], { encoding: "utf8", maxBuffer: MiB });
   if (run.status !== 0) throw new Error(`report bench: contender ${name} failed (exit ${run.status}):\n${run.stderr}`);
   return { ...(JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as Measurement), wallMs: performance.now() - started };
 }
@@ -128,7 +134,7 @@ export async function reportBench(): Promise<void> {
       ["(c) whole report: SQL + Vega SVG + HTML file", "report"],
     ];
     const results = rows.map(([label, name]) => {
-      const m = measure(name, file, dir);
+      const m = measure(name, `sqlite:${file}`, dir);
       if (m.openDetections !== built.open) throw new Error(`report bench: ${label} counted ${m.openDetections} open detections, the generator made ${built.open}`);
       return { label, m };
     });
@@ -150,15 +156,47 @@ export async function reportBench(): Promise<void> {
     console.log(
       `whole report: ${(whole.ms / 1000).toFixed(2)} s (${(whole.cpuMs / 1000).toFixed(2)} s CPU), ${(whole.wallMs / 1000).toFixed(2)} s with node start-up (budget ${BUDGET.ms / 1000} s: ${whole.wallMs <= BUDGET.ms ? "within" : "OVER"}), peak RSS ${(whole.maxRss / 1e6).toFixed(0)} MB (budget ${BUDGET.rss / 1e6} MB: ${whole.maxRss <= BUDGET.rss ? "within" : "OVER"})`,
     );
+    if (process.env.BENCH_REPORT_POSTGRES === "1") await postgresPart(hosts, perHost, built.open, dir, results);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function child(name: ContenderName, file: string, dir: string): Promise<void> {
+/** The same rows in PostgreSQL; (b) and (c) against it, as ratios to SQLite's (b). */
+async function postgresPart(hosts: number, perHost: number, open: number, dir: string, sqlite: { label: string; m: Measurement }[]): Promise<void> {
+  const server = await startPostgres();
+  try {
+    const url = await server.createDatabase("report_bench");
+    const db = await openDatabase(url);
+    const started = performance.now();
+    await fillExportDatabase(db, { ...DATA, hosts, detectionsPerHost: perHost });
+    await db.close();
+    console.log(`report on PostgreSQL: same rows, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const base = sqlite[1]!.m;
+    const results = (["queries", "report"] as const).map((name) => {
+      const m = measure(name, url, dir);
+      if (m.openDetections !== open) throw new Error(`report bench: PostgreSQL ${name} counted ${m.openDetections} open detections, the generator made ${open}`);
+      return { contender: `PostgreSQL ${name === "queries" ? "(b) SQL only" : "(c) whole report"}`, m };
+    });
+    console.table(
+      results.map(({ contender, m }) => ({
+        contender,
+        "time s": (m.ms / 1000).toFixed(2),
+        "time × SQLite (b)": (m.ms / base.ms).toFixed(2),
+        "client CPU s": (m.cpuMs / 1000).toFixed(2),
+        "process wall s": (m.wallMs / 1000).toFixed(2),
+        "peak RSS MiB": (m.maxRss / MiB).toFixed(0),
+      })),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+async function child(name: ContenderName, url: string, dir: string): Promise<void> {
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const openDetections = await contenders[name](file, dir);
+  const openDetections = await contenders[name](url, dir);
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
   const measurement: Omit<Measurement, "wallMs"> = { ms, cpuMs: (used.user + used.system) / 1000, maxRss: process.resourceUsage().maxRSS * 1024, openDetections };
