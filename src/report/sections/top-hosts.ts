@@ -43,7 +43,7 @@ export const topHosts: SectionDefinition = {
       mark: { type: "bar", tooltip: false },
       encoding: {
         y: { field: "label", type: "nominal", title: null, sort: { field: "rank", order: "ascending" }, axis: { labelLimit: 320 } },
-        x: { field: "open", type: "quantitative", title: "Open severity 4–5 detections", stack: "zero" },
+        x: { field: "open", type: "quantitative", title: "Open severity 4–5 detections", stack: "zero", axis: { format: ",d", tickMinStep: 1 } },
         color: { field: "severity", type: "nominal", title: "Severity", scale: { domain: SEVERITY_DOMAIN.slice(0, 2), range: SEVERITY_COLORS.slice(0, 2) } },
         order: { field: "severity", sort: "descending" },
       },

@@ -37,7 +37,7 @@ export const topQids: SectionDefinition = {
       encoding: {
         // Rank, not the label, orders the bars: two QIDs may share a title.
         y: { field: "label", type: "nominal", title: null, sort: { field: "rank", order: "ascending" }, axis: { labelLimit: 400 } },
-        x: { field: "hosts", type: "quantitative", title: "Hosts affected" },
+        x: { field: "hosts", type: "quantitative", title: "Hosts affected", axis: { format: ",d", tickMinStep: 1 } },
         color: { field: "severity", type: "nominal", title: "Severity", scale },
       },
     };
