@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, each printed as ratios against its baseline from the same run. */
 import { overheadBench } from "./overhead.js";
 import { rateLimitBench } from "./rate-limit.js";
+import { reportBench } from "./report.js";
 import { xmlBench } from "./xml.js";
 import { xmlAdversarialBench } from "./xml-adversarial.js";
 
@@ -8,3 +9,4 @@ await rateLimitBench();
 await overheadBench();
 await xmlBench();
 await xmlAdversarialBench();
+await reportBench();

@@ -2,6 +2,8 @@
 export { QualysError } from "./runtime/errors/qualys-error.js";
 export { AuthenticationError } from "./runtime/errors/authentication-error.js";
 export { ConfigurationError } from "./runtime/errors/configuration-error.js";
+export { DatabaseError } from "./runtime/errors/database-error.js";
+export { DatabaseUrlError } from "./runtime/errors/database-url-error.js";
 export { HttpError } from "./runtime/errors/http-error.js";
 export { InsecureUrlError } from "./runtime/errors/insecure-url-error.js";
 export { InvalidParameterError } from "./runtime/errors/invalid-parameter-error.js";

@@ -14,6 +14,7 @@ import { carCommands } from "./commands/car.js";
 import { csamCommands } from "./commands/csam.js";
 import { etmCommands } from "./commands/etm.js";
 import { qflowCommands } from "./commands/qflow.js";
+import { reportCommand } from "./commands/report.js";
 import { sdrCommands } from "./commands/sdr.js";
 import { vmCommands } from "./commands/vm.js";
 import { wasCommands } from "./commands/was.js";
@@ -162,5 +163,6 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   qflowCommands(program, run);
   sdrCommands(program, run);
   wasCommands(program, run);
+  reportCommand(program, io);
   return program;
 }

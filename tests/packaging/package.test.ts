@@ -60,6 +60,7 @@ describe("package", () => {
       "./mock": "startQualysMock",
       "./errors": "RateLimitError",
       "./redis": "redisStore",
+      "./report": "buildReport",
     };
     expect(Object.keys(pkg.exports).filter((e) => e !== "./package.json").sort()).toEqual(Object.keys(expected).sort());
     // Self-reference: inside the package, `import("qualys-ts/car")` goes through `exports`.

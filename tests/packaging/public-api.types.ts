@@ -11,6 +11,7 @@ import { startQualysMock } from "../../src/mock.js";
 import { createCsamClient, csamSinceFilter, type CsamClient } from "../../src/csam.js";
 import { createWasClient, wasSinceCriterion, type WasClient } from "../../src/was.js";
 import { RateLimitStoreError, redisStore } from "../../src/redis.js";
+import { buildReport, DatabaseError, writeReport, type Report } from "../../src/report.js";
 import type { DetectionHost } from "../../src/vm.js";
 
 declare const qualys: QualysClient;
@@ -132,4 +133,19 @@ export async function rejectsMisuse(): Promise<void> {
   void qualys.pm;
   // @ts-expect-error CSAM's pageSize is a number
   await qualys.csam.searchAssets({ params: { query: { pageSize: "lots" } } });
+}
+
+export async function buildsTheReportAsDocumented(): Promise<void> {
+  const report: Report = await buildReport({ db: "sqlite:./export.db", since: "2024-01-01", asOf: new Date() });
+  const figures: readonly Record<string, unknown>[] = report.sections[0]!.rows;
+  const dialect: "sqlite" | "postgres" = report.dialect;
+  await writeReport({ db: "postgres://report@127.0.0.1/qualys", out: "report.html" });
+  const failed: unknown = new DatabaseError("x");
+  void figures;
+  void dialect;
+  void failed;
+  // @ts-expect-error the report needs a database
+  await buildReport({ since: "2024-01-01" });
+  // @ts-expect-error writeReport needs somewhere to write
+  await writeReport({ db: "sqlite:./export.db" });
 }

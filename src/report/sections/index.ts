@@ -1,0 +1,11 @@
+/** The report's sections, in page order; the first is the headline. */
+import type { SectionDefinition } from "../section.js";
+import { ageing } from "./ageing.js";
+import { bySeverity } from "./by-severity.js";
+import { summary } from "./summary.js";
+import { timeToFix } from "./time-to-fix.js";
+import { topHosts } from "./top-hosts.js";
+import { topQids } from "./top-qids.js";
+import { trend } from "./trend.js";
+
+export const SECTIONS: readonly SectionDefinition[] = [summary, bySeverity, topQids, ageing, timeToFix, trend, topHosts];

@@ -1,0 +1,142 @@
+/**
+ * The report on a SQLite export database filled with deterministic synthetic rows: every table
+ * equals its own SQL rerun on the database and the figures computed independently from the rows;
+ * the page is self-contained, escapes KB text, and `since` narrows fixes and runs.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DatabaseError } from "../../src/errors.js";
+import { InvalidParameterError } from "../../src/runtime/errors/invalid-parameter-error.js";
+import { openDatabase } from "../../src/db/open.js";
+import type { Database } from "../../src/db/database.js";
+import { buildReport, writeReport, type Report } from "../../src/report.js";
+import { HOSTILE_TITLE } from "../support/export-data.js";
+import { applyMigrations, fillExportDatabase } from "../support/export-db.js";
+import { parseReport } from "../support/report-html.js";
+import { CHART_IDS, expectFiguresMatchOracle, expectTablesMatchQueries } from "../support/report-check.js";
+import { ExportRows, oracle } from "../support/report-oracle.js";
+
+const asOf = "2026-06-01T00:00:00Z";
+const dir = mkdtempSync(join(tmpdir(), "qualys-ts-report-"));
+const url = `sqlite:${join(dir, "export.db")}`;
+const rows = new ExportRows();
+let db: Database;
+let report: Report;
+
+beforeAll(async () => {
+  const setup = await openDatabase(url);
+  await fillExportDatabase(setup, { hosts: 400, detectionsPerHost: 12, qids: 260, runs: 10, asOf, seed: 7 }, (b) => rows.add(b));
+  await setup.close();
+  report = await buildReport({ db: url, asOf });
+  db = await openDatabase(url, { readonly: true });
+});
+
+afterAll(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("report on SQLite", () => {
+  it("shows in every table exactly what its SQL returns when rerun", async () => {
+    await expectTablesMatchQueries(report, db);
+  });
+
+  it("shows the figures computed independently from the generated rows", () => {
+    expectFiguresMatchOracle(report.html, oracle(rows, asOf));
+  });
+
+  it("draws a chart for every section but the headline", () => {
+    const sections = parseReport(report.html);
+    for (const id of CHART_IDS) {
+      const svg = sections.get(id)!.svg;
+      expect(svg, id).not.toBeNull();
+      expect(svg!.querySelectorAll("path, rect, line").length, id).toBeGreaterThan(5);
+    }
+    expect(sections.get("summary")!.svg).toBeNull();
+    expect(report.sections.flatMap((s) => s.chartWarnings)).toEqual([]);
+  });
+
+  it("writes a page that needs nothing from outside and runs no script", () => {
+    expect(report.html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(report.html).not.toMatch(/\b(?:src|href)="(?!#)/);
+    expect(report.html).toMatch(/http-equiv="Content-Security-Policy" content="default-src 'none'/);
+    // No external references inside the SVGs either (xmlns names are not fetched).
+    expect(report.html.replace(/xmlns(:xlink)?="http:\/\/www\.w3\.org\/[^"]+"/g, "")).not.toMatch(/https?:\/\//);
+  });
+
+  it("escapes KB titles in tables and charts", () => {
+    expect(report.html).not.toContain(HOSTILE_TITLE);
+    expect(report.html).toContain("&lt;script&gt;alert(");
+    const qids = parseReport(report.html).get("top-qids")!;
+    expect(qids.rows.map((r) => r[1])).toContain(HOSTILE_TITLE);
+  });
+
+  it("counts only fixes and runs since --since", async () => {
+    const since = "2026-04-01";
+    const narrowed = await buildReport({ db, asOf, since });
+    expect(narrowed.since).toBe("2026-04-01T00:00:00Z");
+    await expectTablesMatchQueries(narrowed, db);
+    const want = oracle(rows, asOf, narrowed.since);
+    expectFiguresMatchOracle(narrowed.html, want);
+    const all = parseReport(report.html);
+    const some = parseReport(narrowed.html);
+    expect(some.get("trend")!.rows.length).toBeLessThan(all.get("trend")!.rows.length);
+    const fixes = (s: ReturnType<typeof parseReport>) => s.get("time-to-fix")!.rows.reduce((n, r) => n + Number(r[1]!.replace(/,/g, "")), 0);
+    expect(fixes(some)).toBeLessThan(fixes(all));
+    expect(fixes(some)).toBeGreaterThan(0);
+    // Open detections do not depend on since.
+    expect(some.get("by-severity")!.rows).toEqual(all.get("by-severity")!.rows);
+  });
+
+  it("measures ages against asOf, written into the SQL", async () => {
+    const later = await buildReport({ db, asOf: "2027-06-01T00:00:00Z" });
+    const ageing = later.sections.find((s) => s.id === "ageing")!;
+    expect(ageing.sql).toContain("'2027-06-01T00:00:00Z'");
+    // A year on, nothing is younger than 31 days.
+    expect(ageing.rows.every((r) => r.days_0_30 === 0)).toBe(true);
+  });
+
+  it("reports an export database with no rows yet: zero figures, no charts, empty tables", async () => {
+    const fresh = await openDatabase(`sqlite:${join(dir, "fresh.db")}`);
+    try {
+      await applyMigrations(fresh);
+      const empty = await buildReport({ db: fresh, asOf });
+      const sections = parseReport(empty.html);
+      const summary = sections.get("summary")!;
+      expect(Object.fromEntries(summary.columns.map((c, i) => [c, summary.rows[0]![i]]))).toEqual({
+        active_hosts: "0",
+        open_detections: "0",
+        affected_hosts: "0",
+        open_sev45: "0",
+        open_qids: "0",
+        last_run_id: "—",
+        last_run_finished_at: "—",
+      });
+      for (const id of CHART_IDS) {
+        expect(sections.get(id)!.rows, id).toEqual([]);
+        expect(sections.get(id)!.svg, id).toBeNull();
+      }
+      expect(empty.html.match(/No data to chart\./g)).toHaveLength(CHART_IDS.length);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("writes the page to a file", async () => {
+    const out = join(dir, "report.html");
+    const written = await writeReport({ db: url, asOf, out });
+    expect(readFileSync(out, "utf8")).toBe(written.html);
+  });
+
+  it("refuses bad options and databases that are not exports, saying what is wrong", async () => {
+    await expect(buildReport({ db, since: "2026-02-30" })).rejects.toThrow(InvalidParameterError);
+    await expect(buildReport({ db, since: "yesterday" })).rejects.toThrow(/parameter since must be a date/);
+    const empty = await openDatabase(`sqlite:${join(dir, "empty.db")}`);
+    await expect(buildReport({ db: empty })).rejects.toThrow(DatabaseError);
+    await expect(buildReport({ db: empty })).rejects.toThrow(/not a qualys export database \(missing hosts, detections/);
+    await empty.close();
+    await expect(buildReport({ db: `sqlite:${join(dir, "nope.db")}` })).rejects.toThrow(/does not exist/);
+  });
+});

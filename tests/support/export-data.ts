@@ -1,0 +1,138 @@
+/**
+ * Deterministic synthetic contents for an export database (hosts, KB, detections, runs and run
+ * stats), shaped like a tenant: skewed QID popularity, a few removed hosts, detections in every
+ * status, some QIDs missing from the KB, some open detections without a first-found time, and a
+ * KB title full of HTML metacharacters. Rows are handed to `sink` table by table, so a bench can
+ * write half a million detections without holding them all.
+ */
+
+export interface ExportDataOptions {
+  readonly hosts: number;
+  /** Mean detections per host (each host gets 0.5×–1.5× this many, distinct QIDs). */
+  readonly detectionsPerHost: number;
+  readonly qids: number;
+  readonly runs: number;
+  /** Ages are spread back from this instant (`YYYY-MM-DDTHH:MM:SSZ`). */
+  readonly asOf: string;
+  readonly seed?: number;
+  /** Characters of scanner output per detection (the `results` column), for realistic row sizes. */
+  readonly resultsChars?: number;
+}
+
+export type Value = string | number | boolean | null;
+export type TableRows = { readonly table: string; readonly columns: readonly string[]; readonly rows: Value[][] };
+export type Sink = (batch: TableRows) => void | Promise<void>;
+
+const DAY = 86_400_000;
+const STATUSES = ["New", "Active", "Active", "Active", "Active", "Active", "Re-Opened", "Fixed", "Fixed", "Fixed"] as const;
+const OSES = ["Windows Server 2019", "Windows Server 2022", "Windows 11", "Ubuntu 22.04", "Red Hat Enterprise Linux 8", "Debian 12", "macOS 14", "Cisco IOS 15"];
+const PRODUCTS = ["OpenSSL", "Apache HTTP Server", "Microsoft Windows", "OpenSSH", "Google Chrome", "Oracle Java SE", "Mozilla Firefox", "nginx", "PHP", "Microsoft Office"];
+const KINDS = ["Remote Code Execution", "Privilege Escalation", "Information Disclosure", "Denial of Service", "Security Update Missing", "Cross-Site Scripting"];
+/** A KB title that would break a page that forgot to escape it. */
+export const HOSTILE_TITLE = `<script>alert("x")</script> & 'Quoted' <b>Title</b>`;
+
+/** mulberry32: tiny, fast, deterministic. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+export const HOST_COLUMNS = ["host_id", "asset_id", "ip", "tracking_method", "dns", "netbios", "os", "last_scan_datetime", "first_seen_run", "last_seen_run", "removed_at"];
+export const KB_COLUMNS = ["qid", "vuln_type", "severity_level", "title", "category", "patchable", "published_datetime", "cvss3_base"];
+export const DETECTION_COLUMNS = [
+  "host_id", "qid", "port", "protocol", "fqdn", "ssl", "unique_vuln_id", "type", "severity", "status",
+  "first_found_datetime", "last_found_datetime", "last_fixed_datetime", "times_found", "is_ignored", "is_disabled", "results", "run_id",
+];
+export const RUN_COLUMNS = ["id", "started_at", "finished_at", "status", "mode", "what", "hosts", "detections", "kb"];
+export const RUN_STAT_COLUMNS = ["run_id", "severity", "open_detections"];
+
+/** Writes every table through `sink`, in batches of at most `batchSize` rows. */
+export async function generateExportData(options: ExportDataOptions, sink: Sink, batchSize = 5000): Promise<void> {
+  const rand = random(options.seed ?? 1);
+  const asOf = Date.parse(options.asOf);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const flush = async (table: string, columns: readonly string[], rows: Value[][]) => {
+    for (let i = 0; i < rows.length; i += batchSize) await sink({ table, columns, rows: rows.slice(i, i + batchSize) });
+  };
+
+  // KB: QIDs 10000, 10007, … ; every 50th is left out of the KB (detections may name QIDs the KB export lacks).
+  const qids: { qid: number; severity: number }[] = [];
+  const kb: Value[][] = [];
+  for (let k = 0; k < options.qids; k++) {
+    const qid = 10_000 + k * 7;
+    const severity = 1 + Math.min(4, Math.floor(rand() * rand() * 6 + rand() * 2));
+    qids.push({ qid, severity });
+    if (k % 50 === 49) continue;
+    const title = k === 3 ? HOSTILE_TITLE : `${pick(PRODUCTS)} ${pick(KINDS)} Vulnerability (QID ${qid})`;
+    kb.push([qid, "Vulnerability", severity, title, pick(["Windows", "Local", "Web server", "General remote services"]), rand() < 0.8, iso(asOf - Math.floor(rand() * 2000) * DAY), Math.round(rand() * 100) / 10]);
+  }
+  await flush("kb_vulns", KB_COLUMNS, kb);
+
+  const hosts: Value[][] = [];
+  const removed = new Set<number>();
+  for (let h = 0; h < options.hosts; h++) {
+    const hostId = 100_000 + h;
+    const gone = h % 37 === 36;
+    if (gone) removed.add(hostId);
+    const dns = h % 11 === 10 ? null : `host-${String(h).padStart(5, "0")}.corp.example`;
+    hosts.push([hostId, 500_000 + h, `10.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`, "IP", dns, dns ? dns.split(".")[0]!.toUpperCase() : null, pick(OSES), iso(asOf - Math.floor(rand() * 14) * DAY), 1, options.runs, gone ? iso(asOf - 3 * DAY) : null]);
+  }
+  await flush("hosts", HOST_COLUMNS, hosts);
+
+  const results = "x".repeat(options.resultsChars ?? 120);
+  let batch: Value[][] = [];
+  let uniqueVulnId = 1;
+  const openBySeverityNow = [0, 0, 0, 0, 0, 0];
+  for (let h = 0; h < options.hosts; h++) {
+    const hostId = 100_000 + h;
+    const count = Math.max(0, Math.round(options.detectionsPerHost * (0.5 + rand())));
+    const seen = new Set<number>();
+    for (let d = 0; d < count && seen.size < qids.length; d++) {
+      // Skewed popularity: low QID indexes are common, so the top-20 ranking has clear leaders.
+      let index = Math.floor(qids.length * rand() ** 2.2);
+      while (seen.has(index)) index = (index + 1) % qids.length;
+      seen.add(index);
+      const { qid, severity } = qids[index]!;
+      const status = pick(STATUSES);
+      const firstFound = asOf - Math.floor(rand() * 720 * 24) * 3_600_000 - Math.floor(rand() * 3600) * 1000;
+      const noFirstFound = status !== "Fixed" && rand() < 0.004;
+      // Urgent findings get fixed sooner: a mean of 10 days at severity 5, 90 at severity 1.
+      const fixedAfter = Math.floor(-Math.log(1 - rand()) * (110 - severity * 20) * DAY);
+      const fixed = status === "Fixed" ? Math.min(asOf - 3_600_000, firstFound + fixedAfter) : null;
+      if (status !== "Fixed" && !removed.has(hostId)) openBySeverityNow[severity]!++;
+      batch.push([
+        hostId, qid, d % 4 === 0 ? 443 : 0, d % 4 === 0 ? "tcp" : "", "", d % 4 === 0, uniqueVulnId++, "Confirmed", severity, status,
+        noFirstFound ? null : iso(firstFound), iso(asOf - Math.floor(rand() * 7) * DAY), fixed === null ? null : iso(Math.max(firstFound, fixed)),
+        1 + Math.floor(rand() * 40), false, false, results, options.runs,
+      ]);
+      if (batch.length >= batchSize) {
+        await sink({ table: "detections", columns: DETECTION_COLUMNS, rows: batch });
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) await sink({ table: "detections", columns: DETECTION_COLUMNS, rows: batch });
+
+  // Weekly runs, the last one ending just before asOf; one failed run in the middle has no stats.
+  const runs: Value[][] = [];
+  const stats: Value[][] = [];
+  for (let r = 1; r <= options.runs; r++) {
+    const finished = asOf - (options.runs - r) * 7 * DAY - 2 * 3_600_000;
+    const failed = options.runs > 3 && r === Math.floor(options.runs / 2);
+    runs.push([r, iso(finished - 40 * 60_000), failed ? null : iso(finished), failed ? "failed" : "succeeded", r === 1 ? "full" : "incremental", "hosts,detections,kb", options.hosts, 0, 0]);
+    if (failed) continue;
+    // Earlier runs had more open findings; the last run's stats are today's open counts.
+    const factor = 1 + (options.runs - r) * 0.04;
+    for (let s = 1; s <= 5; s++) stats.push([r, s, r === options.runs ? openBySeverityNow[s]! : Math.round(openBySeverityNow[s]! * factor * (0.97 + rand() * 0.06))]);
+  }
+  await flush("export_runs", RUN_COLUMNS, runs);
+  await flush("export_run_stats", RUN_STAT_COLUMNS, stats);
+}

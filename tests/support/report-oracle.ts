@@ -1,0 +1,125 @@
+/**
+ * The report's figures computed in plain TypeScript from the generated rows, independent of the
+ * report's SQL: what the report must show for a database filled by generateExportData.
+ */
+import type { TableRows, Value } from "./export-data.js";
+
+type Obj = Record<string, Value>;
+
+export class ExportRows {
+  readonly tables = new Map<string, Obj[]>();
+
+  add(batch: TableRows): void {
+    const list = this.tables.get(batch.table) ?? [];
+    for (const row of batch.rows) list.push(Object.fromEntries(batch.columns.map((c, i) => [c, row[i] ?? null])));
+    this.tables.set(batch.table, list);
+  }
+
+  rows(table: string): Obj[] {
+    return this.tables.get(table) ?? [];
+  }
+}
+
+const OPEN = new Set(["New", "Active", "Re-Opened"]);
+const secs = (iso: Value | undefined) => Date.parse(String(iso)) / 1000;
+const byDesc = (a: number, b: number) => b - a;
+
+/** PostgreSQL's percentile_cont: linear interpolation between the nearest ranks. */
+export function percentileCont(sorted: readonly number[], p: number): number {
+  const pos = p * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const frac = pos - lo;
+  return frac === 0 ? sorted[lo]! : sorted[lo]! * (1 - frac) + sorted[lo + 1]! * frac;
+}
+
+export function oracle(data: ExportRows, asOf: string, since?: string) {
+  const hosts = new Map(data.rows("hosts").map((h) => [h.host_id as number, h]));
+  const active = [...hosts.values()].filter((h) => h.removed_at === null);
+  const open = data.rows("detections").filter((d) => OPEN.has(String(d.status)) && hosts.get(d.host_id as number)?.removed_at === null);
+  const kb = new Map(data.rows("kb_vulns").map((k) => [k.qid as number, k]));
+  const severities = [...new Set(open.map((d) => d.severity as number))].sort(byDesc);
+
+  const runs = data.rows("export_runs").filter((r) => r.status === "succeeded" && (!since || secs(r.finished_at) >= secs(since)));
+  const lastRun = data.rows("export_runs").filter((r) => r.status === "succeeded").sort((a, b) => (b.id as number) - (a.id as number))[0];
+
+  const summary = {
+    active_hosts: active.length,
+    open_detections: open.length,
+    affected_hosts: new Set(open.map((d) => d.host_id)).size,
+    open_sev45: open.filter((d) => (d.severity as number) >= 4).length,
+    open_qids: new Set(open.map((d) => d.qid)).size,
+    last_run_id: lastRun?.id ?? null,
+    last_run_finished_at: lastRun?.finished_at ?? null,
+  };
+
+  const bySeverity = severities.map((s) => {
+    const at = open.filter((d) => d.severity === s);
+    return { severity: s, open_detections: at.length, hosts: new Set(at.map((d) => d.host_id)).size };
+  });
+
+  const perQid = new Map<number, Obj[]>();
+  for (const d of open) perQid.set(d.qid as number, [...(perQid.get(d.qid as number) ?? []), d]);
+  const topQids = [...perQid.entries()]
+    .map(([qid, list]) => ({
+      qid,
+      title: kb.get(qid)?.title ?? null,
+      severity: Math.max(...list.map((d) => d.severity as number)),
+      hosts: new Set(list.map((d) => d.host_id)).size,
+      open_detections: list.length,
+    }))
+    .sort((a, b) => b.hosts - a.hosts || b.open_detections - a.open_detections || a.qid - b.qid)
+    .slice(0, 20);
+
+  const asOfSecs = secs(asOf);
+  const ageing = severities.map((s) => {
+    const ages = open.filter((d) => d.severity === s).map((d) => (d.first_found_datetime === null ? null : asOfSecs - secs(d.first_found_datetime)));
+    const count = (f: (a: number) => boolean) => ages.filter((a) => a !== null && f(a)).length;
+    return {
+      severity: s,
+      days_0_30: count((a) => a < 31 * 86400),
+      days_31_90: count((a) => a >= 31 * 86400 && a < 91 * 86400),
+      days_91_180: count((a) => a >= 91 * 86400 && a < 181 * 86400),
+      days_over_180: count((a) => a >= 181 * 86400),
+      unknown_age: ages.filter((a) => a === null).length,
+      open_detections: ages.length,
+    };
+  });
+
+  const fixed = data
+    .rows("detections")
+    .filter((d) => d.status === "Fixed" && d.last_fixed_datetime !== null && d.first_found_datetime !== null && (!since || secs(d.last_fixed_datetime) >= secs(since)));
+  const timeToFix = [...new Set(fixed.map((d) => d.severity as number))].sort(byDesc).map((s) => {
+    const days = fixed
+      .filter((d) => d.severity === s)
+      .map((d) => (secs(d.last_fixed_datetime) - secs(d.first_found_datetime)) / 86400)
+      .sort((a, b) => a - b);
+    return { severity: s, fixed_detections: days.length, median_days: percentileCont(days, 0.5), p90_days: percentileCont(days, 0.9) };
+  });
+
+  const stats = data.rows("export_run_stats");
+  const trend = runs
+    .sort((a, b) => (a.id as number) - (b.id as number))
+    .filter((r) => stats.some((s) => s.run_id === r.id))
+    .map((r) => {
+      const at = (sev: number) => stats.filter((s) => s.run_id === r.id && s.severity === sev).reduce((n, s) => n + (s.open_detections as number), 0);
+      return { run_id: r.id, run_at: r.finished_at, sev5: at(5), sev4: at(4), sev3: at(3), sev2: at(2), sev1: at(1), total: at(5) + at(4) + at(3) + at(2) + at(1) };
+    });
+
+  const perHost = new Map<number, { sev5: number; sev4: number }>();
+  for (const d of open) {
+    if ((d.severity as number) < 4) continue;
+    const h = perHost.get(d.host_id as number) ?? { sev5: 0, sev4: 0 };
+    if (d.severity === 5) h.sev5++;
+    else h.sev4++;
+    perHost.set(d.host_id as number, h);
+  }
+  const topHosts = [...perHost.entries()]
+    .map(([id, c]) => {
+      const h = hosts.get(id)!;
+      return { host_id: id, ip: h.ip, dns: h.dns, os: h.os, sev5: c.sev5, sev4: c.sev4, open_sev45: c.sev5 + c.sev4 };
+    })
+    .sort((a, b) => b.open_sev45 - a.open_sev45 || b.sev5 - a.sev5 || a.host_id - b.host_id)
+    .slice(0, 20);
+
+  return { summary, "by-severity": bySeverity, "top-qids": topQids, ageing, "time-to-fix": timeToFix, trend, "top-hosts": topHosts } as Record<string, Record<string, unknown>[] | Record<string, unknown>>;
+}
