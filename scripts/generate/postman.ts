@@ -128,6 +128,8 @@ function gatewayItems(module: string, doc: Doc): Json[] {
       const body = bodyOf(doc, op);
       const contentType = op.requestBody?.content && Object.keys(op.requestBody.content)[0];
       if (contentType && body?.mode === "raw") header.push({ key: "Content-Type", value: contentType });
+      // JSON APIs on the API server (WAS) take the VM API's Basic auth and X-Requested-With.
+      if (onApiServer(module, doc)) header.push({ key: "X-Requested-With", value: "{{requestedWith}}" });
       if (module === "auth" && body?.mode === "urlencoded") {
         for (const field of body.urlencoded as { key: string; value: string }[]) if (field.key === "username" || field.key === "password") field.value = `{{${field.key}}}`;
       }
@@ -194,18 +196,24 @@ function vmItems(module: string, doc: Doc): Json[] {
   return items;
 }
 
+/** VM, and the JSON modules whose spec says they live on the API server (`x-api-host: api`). */
+function onApiServer(module: string, doc: Doc): boolean {
+  return module.startsWith("vm") || (doc as { "x-api-host"?: string })["x-api-host"] === "api";
+}
+
 /** The collection and the per-platform environments, by file name under postman/. */
 export function emitPostman(docs: ReadonlyMap<string, unknown>): Map<string, string> {
   const modules = [...docs.keys()].sort();
   const folders = modules.map((module) => {
     const doc = docs.get(module) as Doc;
     const vm = module.startsWith("vm");
+    const basic = onApiServer(module, doc);
     return {
       id: idOf(`folder.${module}`),
       name: module,
       description: doc.info?.title ?? module,
       item: vm ? vmItems(module, doc) : gatewayItems(module, doc),
-      ...(vm ? { auth: { type: "basic", basic: [{ key: "username", value: "{{username}}", type: "string" }, { key: "password", value: "{{password}}", type: "string" }] } } : {}),
+      ...(basic ? { auth: { type: "basic", basic: [{ key: "username", value: "{{username}}", type: "string" }, { key: "password", value: "{{password}}", type: "string" }] } } : {}),
     };
   });
   const collection = {
@@ -218,7 +226,7 @@ export function emitPostman(docs: ReadonlyMap<string, unknown>): Map<string, str
     auth: { type: "bearer", bearer: [{ key: "token", value: "{{jwt}}", type: "string" }] },
     event: [{ listen: "prerequest", script: { id: idOf("prerequest"), type: "text/javascript", exec: lines(PRE_REQUEST_SCRIPT) } }],
     variable: [
-      ...modules.map((m) => ({ key: `${m}Url`, value: m.startsWith("vm") ? "{{apiUrl}}" : "{{gatewayUrl}}" })),
+      ...modules.map((m) => ({ key: `${m}Url`, value: onApiServer(m, docs.get(m) as Doc) ? "{{apiUrl}}" : "{{gatewayUrl}}" })),
       { key: "requestedWith", value: "qualys-ts" },
       { key: "jwt", value: "" },
       { key: "jwtExpiresAt", value: "0" },

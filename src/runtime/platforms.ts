@@ -150,5 +150,5 @@ function normalizeUrl(url: string, setting: string): string {
 
 /** A malformed URL may still hold `user:password@`: keep that out of messages. */
 function withoutUserInfo(url: string): string {
-  return url.includes("://") ? redactUserInfo(url) : url.replace(/^\S*@/, "[redacted]@");
+  return url.includes("://") ? redactUserInfo(url) : url.replace(/^.*@/s, "[redacted]@");
 }

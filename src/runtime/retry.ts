@@ -154,7 +154,7 @@ const NETWORK_CODES = new Set([
  * is not one to retry.
  */
 export function isNetworkError(err: unknown): boolean {
-  if (err instanceof NetworkError) return !(err instanceof OutcomeUnknownError);
+  if (err instanceof NetworkError) return !(err instanceof OutcomeUnknownError) && !err.final;
   const code = (err as { code?: unknown })?.code;
   if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
   return err instanceof TypeError && err.message === "fetch failed";

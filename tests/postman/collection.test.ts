@@ -5,7 +5,7 @@
  * collection's pre-request script from the auth mock.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Collection, Item, ItemGroup } from "postman-collection";
@@ -15,7 +15,7 @@ import { PLATFORMS } from "../../src/runtime/platforms.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const json = JSON.parse(readFileSync(join(root, "postman", "qualys-ts.postman_collection.json"), "utf8"));
-const modules = ["auth", "car", "etm", "qflow", "saasdr", "vm"];
+const modules = readdirSync(join(import.meta.dirname, "..", "..", "specs")).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
 
 /** Operations (and VM actions) as the specs list them, by module. */
 function specOperations(module: string): string[] {
@@ -85,7 +85,7 @@ describe("the Postman collection", () => {
 });
 
 describe("newman against the Prism mocks", () => {
-  const pick: Record<string, string> = { auth: "createToken", car: "listScriptTypes", etm: "listReports", qflow: "listWorkflows", saasdr: "listControls", vm: "listScans" };
+  const pick: Record<string, string> = { auth: "createToken", car: "listScriptTypes", csam: "countAssets", etm: "listReports", qflow: "listWorkflows", saasdr: "listControls", vm: "listScans", was: "countWebApps" };
 
   it("runs one request of each module, the gateway ones with the JWT from the auth mock", () => {
     const urls = inject("prismUrls");
@@ -116,11 +116,15 @@ describe("newman against the Prism mocks", () => {
       for (const e of executions) expect(e.response.code, e.item.name).toBeGreaterThanOrEqual(200);
       for (const e of executions) expect(e.response.code, e.item.name).toBeLessThan(300);
       const header = (e: (typeof executions)[number], name: string) => e.request.header.find((h) => h.key.toLowerCase() === name.toLowerCase())?.value;
-      const [, car, , , , vm] = executions;
+      const of = (module: string) => executions[modules.indexOf(module)]!;
+      const [car, vm, was] = [of("car"), of("vm"), of("was")];
       // The token the auth mock hands out (its spec example), fetched by the pre-request script.
       expect(header(car!, "Authorization")).toBe("Bearer eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJhY21lX2FiMTIiLCJleHAiOjE3MzI0NjQwMDB9.c2lnbmF0dXJl");
       expect(header(vm!, "Authorization")).toBe(`Basic ${Buffer.from("acme_ab12:example-password").toString("base64")}`);
       expect(header(vm!, "X-Requested-With")).toBe("qualys-ts");
+      // WAS is a JSON API on the API server: the VM API's Basic auth, not the gateway JWT.
+      expect(header(was, "Authorization")).toBe(`Basic ${Buffer.from("acme_ab12:example-password").toString("base64")}`);
+      expect(header(was, "X-Requested-With")).toBe("qualys-ts");
       expect(run.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export interface NetworkErrorInit {
   readonly records?: number;
   /** What went wrong, when the cause's code would not say (a proxy's refusal, say). */
   readonly detail?: string;
+  /** A repeat would meet the same refusal (a proxy's 407): never retried. */
+  readonly final?: boolean;
 }
 
 /** The connection failed: no answer, or only part of one (DNS, refused, reset, TLS, truncated body). */
@@ -30,6 +32,7 @@ export class NetworkError extends QualysError {
   readonly bytes: number | undefined;
   readonly records: number | undefined;
   readonly detail: string | undefined;
+  readonly final: boolean;
 
   constructor(cause: unknown, init: NetworkErrorInit, message?: string) {
     const phase = init.phase ?? (isConnectFailure(cause) ? "connect" : "request");
@@ -41,10 +44,11 @@ export class NetworkError extends QualysError {
     this.bytes = init.bytes;
     this.records = init.records;
     this.detail = init.detail;
+    this.final = init.final ?? false;
   }
 
   protected get init(): NetworkErrorInit {
-    return { operationId: this.operationId, host: this.host, attempts: this.attempts, phase: this.phase, bytes: this.bytes, records: this.records, detail: this.detail };
+    return { operationId: this.operationId, host: this.host, attempts: this.attempts, phase: this.phase, bytes: this.bytes, records: this.records, detail: this.detail, final: this.final };
   }
 
   /** The same fault, told with what the caller's pager or decoder knows: records received, attempts made. */

@@ -11,10 +11,15 @@ export class TlsError extends NetworkError {
   readonly code: string | undefined;
 
   constructor(cause: unknown, init: { operationId?: string; host: string; code?: string; reason: string }) {
-    super(cause, { operationId: init.operationId, host: init.host, attempts: 1 });
+    super(cause, { operationId: init.operationId, host: init.host, attempts: 1, final: true });
     this.code = init.code;
     this.message =
       `${init.operationId ?? "The call"} could not reach ${init.host}: TLS failed: ${init.reason}${init.code ? ` (${init.code})` : ""}. ` +
       "If a company proxy or private CA signs this certificate, give its CA: the `ca` client option, --ca-file, or NODE_EXTRA_CA_CERTS.";
+  }
+
+  /** Never retried, and its message already says all there is: the same error, not a retelling. */
+  override with(): NetworkError {
+    return this;
   }
 }

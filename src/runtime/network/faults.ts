@@ -50,7 +50,7 @@ export function explainFaults<T extends Handler>(transport: T, network: Pick<Net
       const tunnel = chain.map((e) => /^Proxy response \((\d+)\)/.exec(e.message)?.[1]).find(Boolean);
       if (tunnel) {
         const why = tunnel === "407" ? "proxy authentication required: check the user and password in the proxy URL" : "the proxy refused the tunnel";
-        throw new NetworkError(err, { operationId: ctx.operationId, host: hostOf(request.url), attempts: 1, detail: `proxy ${network.proxyLabel ?? ""} answered ${tunnel} to CONNECT: ${why}` });
+        throw new NetworkError(err, { operationId: ctx.operationId, host: hostOf(request.url), attempts: 1, final: true, detail: `proxy ${network.proxyLabel ?? ""} answered ${tunnel} to CONNECT: ${why}` });
       }
       throw err;
     }
