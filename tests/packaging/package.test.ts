@@ -56,6 +56,7 @@ describe("package", () => {
       "./vm": "createVmClient",
       "./auth": "createAuthClient",
       "./mock": "startQualysMock",
+      "./tenant": "startTenant",
       "./errors": "RateLimitError",
     };
     expect(Object.keys(pkg.exports).filter((e) => e !== "./package.json").sort()).toEqual(Object.keys(expected).sort());
