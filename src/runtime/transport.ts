@@ -74,6 +74,12 @@ const streamed = new WeakMap<Response, Exchange>();
 const decoder = new TextDecoder();
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/**
+ * The body queue pauses the socket only once this many bytes wait. Pausing per chunk (the
+ * default high-water mark of one chunk) made undici unshift and re-parse the rest of its buffer
+ * for every HTTP chunk: quadratic in the buffered bytes, a stall on chunked multi-MB answers.
+ */
+const BODY_QUEUE = new ByteLengthQueuingStrategy({ highWaterMark: 1 << 20 });
 
 /** One request and its answer; also the undici dispatch handler for it. */
 class Exchange implements Dispatcher.DispatchHandler {
@@ -241,7 +247,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         this.#inflater?.destroy();
         this.#abort?.(asError(reason ?? new Error("body cancelled")));
       },
-    });
+    }, BODY_QUEUE);
     const response = new TransportResponse(stream, init, this.#url);
     streamed.set(response, this);
     this.#resolve(response);
