@@ -148,3 +148,12 @@ describe("advance", () => {
     expect(replay.record(rescanned[3]!)).toEqual(model.record(rescanned[3]!));
   });
 });
+
+describe("small KnowledgeBases", () => {
+  it("never gives a host more detections than there are QIDs", () => {
+    const model = new TenantModel({ hosts: 30, detectionsPerHost: 40, kbSize: 10, seed: 2 });
+    model.advance({ changeFraction: 1 });
+    const counts = model.hostIds().map((id) => model.record(id)!.detections.length);
+    expect(Math.max(...counts)).toBe(model.kbSize()); // 10, plus the QID the step published
+  });
+});

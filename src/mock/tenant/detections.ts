@@ -83,8 +83,9 @@ export function simulateHost(ctx: SimulationContext, c: number, born: number, au
   const scans: HostScans = scanAt(hostRng, firstScan, bornAt, authenticated);
   const detections: TenantDetection[] = [];
   const used = new Set<number>();
-  const count = initialDetectionCount(ctx.seed, c, ctx.detectionsPerHost);
   const kbSizeAtBirth = born === 0 ? ctx.kbSize : kbSizeAfter(ctx, born);
+  // A host has each QID at most once: never more detections than QIDs.
+  const count = Math.min(kbSizeAtBirth, initialDetectionCount(ctx.seed, c, ctx.detectionsPerHost));
   for (let slot = 0; slot < count; slot++) {
     const vuln = ctx.vuln(pickIndex(ctx.seed, c, slot, kbSizeAtBirth, used));
     detections.push(born === 0 ? initialDetection(ctx, c, slot, vuln, scans) : newDetection(ctx, c, slot, vuln, scans));
@@ -98,8 +99,9 @@ export function simulateHost(ctx: SimulationContext, c: number, born: number, au
     Object.assign(scans, scanAt(rng, scanned, step.at, authenticated));
     for (const d of detections) rescan(d, rng, scans);
     const added = Math.round(rng.next() * Math.max(1, ctx.detectionsPerHost * 0.08));
-    for (let i = 0; i < added && nextSlot < SLOTS; i++, nextSlot++) {
-      const vuln = ctx.vuln(pickIndex(ctx.seed, c, nextSlot, kbSizeAfter(ctx, step.index), used));
+    const kbSize = kbSizeAfter(ctx, step.index);
+    for (let i = 0; i < added && nextSlot < SLOTS && used.size < kbSize; i++, nextSlot++) {
+      const vuln = ctx.vuln(pickIndex(ctx.seed, c, nextSlot, kbSize, used));
       detections.push(newDetection(ctx, c, nextSlot, vuln, scans));
     }
   }
