@@ -2,6 +2,7 @@
 import { overheadBench } from "./overhead.js";
 import { rateLimitBench } from "./rate-limit.js";
 import { reportBench } from "./report.js";
+import { tenantBench } from "./tenant.js";
 import { xmlBench } from "./xml.js";
 import { xmlAdversarialBench } from "./xml-adversarial.js";
 
@@ -10,3 +11,4 @@ await overheadBench();
 await xmlBench();
 await xmlAdversarialBench();
 await reportBench();
+await tenantBench();

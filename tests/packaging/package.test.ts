@@ -58,6 +58,7 @@ describe("package", () => {
       "./was": "createWasClient",
       "./auth": "createAuthClient",
       "./mock": "startQualysMock",
+      "./tenant": "startTenant",
       "./errors": "RateLimitError",
       "./redis": "redisStore",
       "./report": "buildReport",
