@@ -15,3 +15,5 @@ export { ReportFailedError } from "./runtime/errors/report-failed-error.js";
 export { ReportTimeoutError } from "./runtime/errors/report-timeout-error.js";
 export { TimeoutError } from "./runtime/errors/timeout-error.js";
 export { XmlParseError } from "./runtime/errors/xml-parse-error.js";
+export { ExportDatabaseError } from "./runtime/errors/export-database-error.js";
+export { ExportIncompleteError, type FailedBatch } from "./runtime/errors/export-incomplete-error.js";
