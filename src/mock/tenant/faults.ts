@@ -1,0 +1,35 @@
+/**
+ * Faults a test can inject into chosen calls: an HTTP error page (the 503 HTML a load balancer
+ * sends), a connection reset (before the answer or after N records of it), or a stall (the
+ * answer stops for a while, or until the client gives up, after N records).
+ */
+
+export interface FaultCall {
+  /** API path, e.g. `/api/2.0/fo/asset/host/vm/detection/`. */
+  readonly path: string;
+  /** Query and form parameters together. */
+  readonly params: URLSearchParams;
+  /** 1-based: the nth admitted call of this path, and of all paths. */
+  readonly nth: number;
+  readonly nthOverall: number;
+}
+
+export type Fault =
+  /** An error page instead of the answer. Default 503 with an HTML body. */
+  | { readonly kind: "status"; readonly status?: number; readonly body?: string; readonly contentType?: string }
+  /** The connection drops: before the answer (no afterRecords), or after that many records of it. */
+  | { readonly kind: "reset"; readonly afterRecords?: number }
+  /** After that many records (default 0: right after the headers), nothing more for `ms` (default: until the client closes). */
+  | { readonly kind: "stall"; readonly afterRecords?: number; readonly ms?: number };
+
+/** Decides, per admitted call, whether it fails and how. */
+export type FaultPlan = (call: FaultCall) => Fault | undefined | null | false;
+
+export const SERVICE_UNAVAILABLE_HTML =
+  "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>503 Service Unavailable</title>\n</head><body>\n<h1>Service Unavailable</h1>\n<p>The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\nproblems. Please try again later.</p>\n</body></html>\n";
+
+/** A plan failing the nth calls of a path (every path when omitted) with `fault`. */
+export function failCalls(fault: Fault, nth: readonly number[], path?: string): FaultPlan {
+  const wanted = new Set(nth);
+  return (call) => (path === undefined || call.path === path) && wanted.has(path === undefined ? call.nthOverall : call.nth) && fault;
+}
