@@ -12,6 +12,7 @@ import type { Run } from "./command.js";
 import { authCommands } from "./commands/auth.js";
 import { carCommands } from "./commands/car.js";
 import { etmCommands } from "./commands/etm.js";
+import { exportCommands } from "./commands/export.js";
 import { qflowCommands } from "./commands/qflow.js";
 import { sdrCommands } from "./commands/sdr.js";
 import { vmCommands } from "./commands/vm.js";
@@ -131,5 +132,6 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   etmCommands(program, run);
   qflowCommands(program, run);
   sdrCommands(program, run);
+  exportCommands(program, run, io.stdout, io.stderr);
   return program;
 }

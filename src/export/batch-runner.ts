@@ -139,7 +139,7 @@ async function fetchBatch(ctx: KindContext, kind: BatchKind, batch: BatchRecord,
       kind === "detections"
         ? ctx.client.vm.listHostDetections({ ...ctx.filters, ids, truncation_limit: ctx.batchSize } as never, options)
         : kind === "hosts"
-          ? ctx.client.vm.listHosts({ ...hostFilters(ctx.filters), ids, details: "All", show_tags: 1, truncation_limit: ctx.batchSize } as never, options)
+          ? ctx.client.vm.listHosts({ ...hostFilters(ctx.filters), ids, details: "All", truncation_limit: ctx.batchSize } as never, options)
           : ctx.client.vm.listVulns({ ids, details: "All" }, options);
     const all = emptyChunk();
     for await (const part of stream as AsyncIterable<unknown> as AsyncIterable<RowChunk>) {
