@@ -41,10 +41,18 @@ function mockToken(): string {
   return `${part({ alg: "none", typ: "JWT" })}.${part({ sub: "qualys-ts-mock", iat: now, exp: now + 4 * 3600 })}.mock`;
 }
 
+/** QUALYS_TRANSPORT=fetch: Node's own fetch instead of the undici transport (a way around a transport problem). */
+function transportFromEnv(): "fetch" | "undici" | undefined {
+  const value = process.env.QUALYS_TRANSPORT?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (value !== "fetch" && value !== "undici") throw new ConfigurationError(`QUALYS_TRANSPORT is "${value}": use fetch or undici`);
+  return value;
+}
+
 export async function connect(options: ConnectOptions): Promise<Connection> {
   if (!options.mock) {
     const settings = loadSettings(options.config);
-    const client = createQualysClient({ ...settings, vmAuth: options.vmAuth ?? settings.vmAuth, hooks: options.hooks });
+    const client = createQualysClient({ ...settings, vmAuth: options.vmAuth ?? settings.vmAuth, hooks: options.hooks, transport: transportFromEnv() });
     return { client, credentials: settings.credentials, close: () => client.close() };
   }
   let urls: Record<string, string>;
