@@ -67,7 +67,11 @@ function extraOf(record: object, used: ReadonlySet<string>, add?: Record<string,
     (rest ??= {})[key] = value;
   }
   if (add) for (const [key, value] of Object.entries(add)) if (value !== undefined) (rest ??= {})[key] = value;
-  return rest ? JSON.stringify(rest, (_k, v: unknown) => (v instanceof Date ? time(v) : v)) : null;
+  // A replacer sees a Date after its toJSON has run: look at the holder's own value instead.
+  return rest ? JSON.stringify(rest, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? time(raw) : value;
+  }) : null;
 }
 
 const HLD_HOST_USED = new Set(["id", "assetId", "ip", "ipv6", "trackingMethod", "networkId", "dns", "netbios", "os", "qgHostid", "lastScanDatetime", "lastVmScannedDate", "lastVmScannedDuration", "lastVmAuthScannedDate", "lastPcScannedDate", "detectionList"]);

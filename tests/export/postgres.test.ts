@@ -33,7 +33,10 @@ async function pgDetections(url: string): Promise<Row[]> {
   }
 }
 
-const normalise = (rows: Row[]) => rows.map((r) => r.map((v, i) => (DETECTION_COLUMNS.filter((c) => c !== "run_id")[i] === "extra" && typeof v === "string" ? JSON.stringify(JSON.parse(v)) : v)));
+// jsonb keeps keys in its own order: compare extra with sorted keys.
+const sortedJson = (text: string) => JSON.stringify(JSON.parse(text), (_k, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+const EXTRA = DETECTION_COLUMNS.filter((c) => c !== "run_id").indexOf("extra");
+const normalise = (rows: Row[]) => rows.map((r) => r.map((v, i) => (i === EXTRA && typeof v === "string" ? sortedJson(v) : v)));
 
 describe("export into PostgreSQL", () => {
   it("holds what a sequential walk returns; running it again adds nothing", async () => {
