@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printed as ratios against its baseline from the same run. */
+import { exportBench } from "./export.js";
 import { overheadBench } from "./overhead.js";
 import { rateLimitBench } from "./rate-limit.js";
 import { xmlBench } from "./xml.js";
@@ -6,3 +7,4 @@ import { xmlBench } from "./xml.js";
 await rateLimitBench();
 await overheadBench();
 await xmlBench();
+await exportBench();
