@@ -66,13 +66,35 @@ interface Pending {
   readonly onMessage: (message: FromWorker) => void;
 }
 
+/** Jobs of one worker; the worker keeps the process alive only while it has some. */
+class JobMap extends Map<number, Pending> {
+  constructor(private readonly onSize: (size: number) => void) {
+    super();
+  }
+  override set(key: number, value: Pending): this {
+    super.set(key, value);
+    this.onSize(this.size);
+    return this;
+  }
+  override delete(key: number): boolean {
+    const had = super.delete(key);
+    this.onSize(this.size);
+    return had;
+  }
+  override clear(): void {
+    super.clear();
+    this.onSize(0);
+  }
+}
+
 class PooledWorker {
   readonly worker: Worker;
-  readonly jobs = new Map<number, Pending>();
+  readonly jobs: JobMap;
   failed: Error | undefined;
 
   constructor() {
     this.worker = spawnWorker();
+    this.jobs = new JobMap((size) => (size ? this.worker.ref() : this.worker.unref()));
     this.worker.on("message", (message: FromWorker) => this.jobs.get(message.job)?.onMessage(message));
     const fail = (err: Error) => {
       this.failed = err;

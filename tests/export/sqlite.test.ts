@@ -4,8 +4,10 @@
  * failing batch is retried (503, a reset mid-body) or reported by id range and finished on the
  * next run, and an incremental run after the tenant moves on picks up the changes.
  */
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { exportSubscription, ExportIncompleteError } from "../../src/export.js";
+import { createQualysClient } from "../../src/client.js";
+import { ExportDatabaseError, exportSubscription, ExportIncompleteError } from "../../src/export.js";
 import { dbDetections, HLD_PATH, query, tempDb, tenantWithClient, walkDetections } from "./support.js";
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -112,4 +114,17 @@ describe("export into SQLite", () => {
     expect(present).toEqual([...live].sort((a, b) => a - b));
     expect(query(db, "SELECT COUNT(*) AS n FROM open_detections")[0]).toEqual({ n: walk.filter((r) => ["New", "Active", "Re-Opened"].includes(r[9] as string)).length });
   }, 180_000);
+
+  it("refuses a database written by a newer schema, before calling Qualys", async () => {
+    const path = tempDb("newer");
+    const db = new Database(path);
+    db.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL); INSERT INTO schema_version VALUES (99, 'future', '2030-01-01T00:00:00Z')");
+    db.close();
+    const client = createQualysClient({ credentials: { username: "u", password: "p" }, baseUrls: { vm: "http://127.0.0.1:1" } });
+    const err = await exportSubscription(client, { db: path, workers: 0 }).catch((e: unknown) => e);
+    await client.close();
+    expect(err).toBeInstanceOf(ExportDatabaseError);
+    expect((err as Error).message).toMatch(/schema version 99, newer than this qualys-ts writes \(1\)/);
+    expect(query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).toEqual([{ name: "schema_version" }]);
+  });
 });
