@@ -27,10 +27,10 @@ export async function planRun(client: QualysClient, store: ExportStore, options:
   const last = await store.lastRun();
   if (last && last.status !== "succeeded") {
     const sameMode = options.full ? last.mode === "full" : options.since === undefined || last.since === options.since;
-    if (last.what === what && last.options === shape && sameMode) {
-      return { run: last, resumed: true, batches: await store.batches(last.id) };
-    }
-    await store.abandonRun(last.id, "superseded by a run with other settings");
+    // A run killed between its creation and its batch plan has no batches: it is planned afresh.
+    const batches = last.what === what && last.options === shape && sameMode ? await store.batches(last.id) : [];
+    if (batches.length) return { run: last, resumed: true, batches };
+    await store.abandonRun(last.id, "superseded by a new run (other settings, or stopped before its batches were planned)");
   }
 
   const previous = options.full ? undefined : await store.lastSucceeded();
