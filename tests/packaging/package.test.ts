@@ -57,6 +57,7 @@ describe("package", () => {
       "./auth": "createAuthClient",
       "./mock": "startQualysMock",
       "./errors": "RateLimitError",
+      "./export": "exportSubscription",
     };
     expect(Object.keys(pkg.exports).filter((e) => e !== "./package.json").sort()).toEqual(Object.keys(expected).sort());
     // Self-reference: inside the package, `import("qualys-ts/car")` goes through `exports`.
