@@ -18,7 +18,7 @@ import { SqliteStore } from "../src/export/sqlite-store.js";
 import { startTenant } from "../src/tenant.js";
 
 const HOSTS = Number(process.env.BENCH_EXPORT_HOSTS ?? 20_000);
-const COST_MS = Number(process.env.BENCH_EXPORT_COST_MS ?? 1);
+const COST_MS = Number(process.env.BENCH_EXPORT_COST_MS ?? 5);
 const LIMIT = 4;
 
 interface ModeResult {
