@@ -88,6 +88,20 @@ describe("qualys export", () => {
     expect(r.stderr).not.toContain("hunter2");
   }, 60_000);
 
+  it("draws a progress bar on a terminal and ends with a one-line summary", async () => {
+    const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 3, kbSize: 40, seed: 2, costPerHostMs: 1 });
+    cleanup = t.close;
+    const db = tempDb("tty");
+    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"], { tty: true }));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/hosts .*300\/300 \| [\d,]+ detections/);
+    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
+    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"]));
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toBe("");
+    expect(plain.stdout).toMatch(/^export run 2 \(incremental since /);
+  }, 120_000);
+
   it("killed with SIGKILL mid-run, the same command finishes the run; the database equals an uninterrupted run's", async () => {
     const t = await tenantWithClient({ hosts: 1200, detectionsPerHost: 4, kbSize: 100, seed: 31, limits: { concurrency: 2 }, costPerHostMs: 2 });
     cleanup = t.close;
