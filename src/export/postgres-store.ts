@@ -175,10 +175,8 @@ export class PostgresStore implements ExportStore {
       await this.#mergeHosts(c, done.runId, hosts, "stored");
       if (detections.length) {
         await this.#copy(c, "detections", DETECTION_COLUMNS, detections);
-        await c.query(
-          `INSERT INTO detections (${DETECTION_COLUMNS.join(", ")}) SELECT DISTINCT ON (${DETECTION_KEY}) ${DETECTION_COLUMNS.join(", ")} FROM stage_detections
-           ON CONFLICT (${DETECTION_KEY}) DO UPDATE SET ${DETECTION_COLUMNS.slice(6).map((col) => `${col} = excluded.${col}`).join(", ")}`,
-        );
+        // The batch's hosts have no detections left: a conflict can only be a key the answer repeated (the first one stays).
+        await c.query(`INSERT INTO detections (${DETECTION_COLUMNS.join(", ")}) SELECT ${DETECTION_COLUMNS.join(", ")} FROM stage_detections ON CONFLICT (${DETECTION_KEY}) DO NOTHING`);
       }
       await this.#done(c, done);
     });

@@ -88,8 +88,9 @@ export class SqliteStore implements ExportStore {
       hostList: s(hostUpsert("new")),
       hostHld: s(hostUpsert("stored")),
       deleteDetections: s("DELETE FROM detections WHERE host_id = ?"),
+      // The batch's hosts' detections were just deleted: a conflict is a key the answer repeated (the first stays, as in PostgreSQL).
       insertDetection: s(`INSERT INTO detections (${DETECTION_COLUMNS.join(", ")}) VALUES (${placeholders(DETECTION_COLUMNS.length)})
-        ON CONFLICT (host_id, qid, port, protocol, fqdn, ssl) DO UPDATE SET ${DETECTION_COLUMNS.slice(6).map((c) => `${c} = excluded.${c}`).join(", ")}`),
+        ON CONFLICT (host_id, qid, port, protocol, fqdn, ssl) DO NOTHING`),
       upsertKb: s(`INSERT INTO kb_vulns (${KB_COLUMNS.join(", ")}) VALUES (${placeholders(KB_COLUMNS.length)})
         ON CONFLICT (qid) DO UPDATE SET ${KB_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(", ")}`),
       ...Object.fromEntries(
