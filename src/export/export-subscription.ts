@@ -81,7 +81,12 @@ export interface ExportSummary {
 export async function exportSubscription(client: QualysClient, options: ExportOptions = {}): Promise<ExportSummary> {
   const started = Date.now();
   const resolved = resolveOptions(options);
-  const signal = options.signal ?? new AbortController().signal;
+  // Aborted by the caller, or by a kind that hit a fatal error (the database, auth): the others stop too.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const signal = stop.signal;
   const store = typeof options.db === "object" ? options.db : await openStore(options.db);
   const ownStore = typeof options.db !== "object";
   const workers = options.workers ?? defaultWorkers();
@@ -128,10 +133,17 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
       },
     };
     const failed: FailedBatch[] = [];
+    let fatal: { error: unknown } | undefined;
     const results = await Promise.allSettled(
-      KINDS.map((kind) => runKind(ctx, kind, plan.batches.filter((b) => b.kind === kind && b.status !== "done"))),
+      KINDS.map((kind) =>
+        runKind(ctx, kind, plan.batches.filter((b) => b.kind === kind && b.status !== "done")).catch((error: unknown) => {
+          fatal ??= { error };
+          stop.abort(error);
+          throw error;
+        }),
+      ),
     );
-    for (const r of results) if (r.status === "rejected") throw r.reason;
+    if (fatal) throw fatal.error;
     for (const r of results) if (r.status === "fulfilled") failed.push(...r.value);
 
     const finishedAt = new Date().toISOString();
@@ -150,6 +162,7 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
     const totals = await store.finishRun(runId, { status: "succeeded", finishedAt });
     return { runId, status: "succeeded", resumed: plan.resumed, mode: plan.run.mode, since: plan.run.since, ...totals, removed, retries, elapsedMs: Date.now() - started, db: store.target };
   } finally {
+    options.signal?.removeEventListener("abort", onAbort);
     await decoder.close();
     if (ownStore) await store.close();
   }
