@@ -1,7 +1,7 @@
 /**
  * Runs the batches of one kind (hosts, detections or KB) through the client's one scheduler:
  * at most `concurrency` requests of the kind at once (the scheduler further holds them to the
- * limit Qualys advertises), a couple more batches prepared so the server never idles while rows
+ * limit Qualys advertises), one more batch prepared so the server never idles while rows
  * are written, and a first batch alone until Qualys has told the scheduler its limits — so no
  * call is ever blocked. A failed batch is tried again with a backoff; after its last attempt it
  * is recorded as failed and the other batches go on.
@@ -115,7 +115,7 @@ export async function runKind(ctx: KindContext, kind: BatchKind, batches: readon
 
   // Alone until Qualys has answered this API once: its headers carry the concurrency limit.
   if (queue.length && !(await learned(ctx.client, kind))) await loop1(queue, one, (err) => (fatal ??= err));
-  await Promise.all(Array.from({ length: Math.min(queue.length, ctx.concurrency + 2) }, loop));
+  await Promise.all(Array.from({ length: Math.min(queue.length, ctx.concurrency + 1) }, loop));
   if (fatal !== undefined) throw fatal;
   return failed;
 }
