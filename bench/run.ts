@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printed as ratios against its baseline from the same run. */
+import { exportBench } from "./export.js";
 import { overheadBench } from "./overhead.js";
 import { rateLimitBench } from "./rate-limit.js";
 import { reportBench } from "./report.js";
@@ -12,3 +13,4 @@ await xmlBench();
 await xmlAdversarialBench();
 await reportBench();
 await tenantBench();
+await exportBench();

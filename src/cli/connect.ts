@@ -56,6 +56,14 @@ async function rateLimitOf(options: ConnectOptions): Promise<QualysClientOptions
   return { store: redisStore({ url: options.redisUrl }) };
 }
 
+/** QUALYS_TRANSPORT=fetch|undici: which transport the CLI uses (default undici; fetch is Node's own, for comparison or a proxy setup undici cannot take). */
+function transportFromEnv(): "fetch" | "undici" | undefined {
+  const value = process.env.QUALYS_TRANSPORT?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (value !== "fetch" && value !== "undici") throw new ConfigurationError(`QUALYS_TRANSPORT is "${value}": use fetch or undici`);
+  return value;
+}
+
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const rateLimit = await rateLimitOf(options);
   if (!options.mock) {
@@ -68,6 +76,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       ...(options.caFile ? { ca: options.caFile } : {}),
       logger: options.logger ?? false,
       rateLimit,
+      transport: transportFromEnv(),
     });
     return { client, credentials: settings.credentials, close: () => client.close() };
   }

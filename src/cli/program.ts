@@ -13,6 +13,7 @@ import { authCommands } from "./commands/auth.js";
 import { carCommands } from "./commands/car.js";
 import { csamCommands } from "./commands/csam.js";
 import { etmCommands } from "./commands/etm.js";
+import { exportCommands } from "./commands/export.js";
 import { qflowCommands } from "./commands/qflow.js";
 import { reportCommand } from "./commands/report.js";
 import { sdrCommands } from "./commands/sdr.js";
@@ -164,5 +165,6 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   sdrCommands(program, run);
   wasCommands(program, run);
   reportCommand(program, io);
+  exportCommands(program, run, io.stdout, io.stderr);
   return program;
 }

@@ -62,6 +62,7 @@ describe("package", () => {
       "./errors": "RateLimitError",
       "./redis": "redisStore",
       "./report": "buildReport",
+      "./export": "exportSubscription",
     };
     expect(Object.keys(pkg.exports).filter((e) => e !== "./package.json").sort()).toEqual(Object.keys(expected).sort());
     // Self-reference: inside the package, `import("qualys-ts/car")` goes through `exports`.

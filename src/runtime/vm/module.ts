@@ -16,7 +16,7 @@ import type { Runtime } from "../runtime.js";
 import type { CallContext, DeprecationInfo } from "../types.js";
 import { withRecords } from "../paging/progress.js";
 import { readAhead, readWhole } from "../transport/index.js";
-import { decodeXml, decodeXmlDocument } from "../xml/decode.js";
+import { decodeXml, decodeXmlDocument, type DecodeOptions, type XmlDecodeStream } from "../xml/decode.js";
 import { charsetOf } from "../xml/encoding.js";
 import type { XmlRoot } from "../xml/descriptor.js";
 import { encodeForm } from "./form.js";
@@ -58,7 +58,16 @@ export interface VmCallOptions<Version extends string = string> {
   onPage?: (page: { readonly number: number; readonly document: unknown }) => void;
   /** Which Qualys API version of the endpoint to call (e.g. "5.0"); default: the client's, else the documented path. */
   apiVersion?: Version;
+  /**
+   * Decodes each page's checked XML body instead of the built-in decoder — e.g. in a worker
+   * thread (`qualys export`) — and yields whatever it yields. Its `document` must settle like
+   * decodeXml's: paging reads the WARNING from it.
+   */
+  decodePage?: PageDecoder;
 }
+
+/** A replacement page decoder: same contract as decodeXml. */
+export type PageDecoder = (body: ReadableStream<Uint8Array>, root: XmlRoot, options: DecodeOptions) => XmlDecodeStream<unknown, unknown>;
 
 /** Options of actions that return a file (report, scan results, CSV): how to hand it over. */
 export interface VmRawCallOptions<Version extends string = string> extends VmCallOptions<Version> {
@@ -194,7 +203,7 @@ export function defineVmModule(
             seen.add(pageKey(page));
             const response = await send(page, options, untilFirstRecord);
             const body = await xmlBody(response, checkContext(page));
-            const stream = decodeXml(body, root!, {
+            const stream = (options.decodePage ?? decodeXml)(body, root!, {
               httpStatus: response.status,
               operation: meta.function,
               signal: options.signal,

@@ -1,0 +1,25 @@
+/** Rows as PostgreSQL COPY text: tab-separated, `\N` for NULL, backslash escapes for the rest. */
+import type { Row } from "./rows.js";
+
+const SPECIAL = /[\\\t\n\r]/;
+
+function field(value: string | number | null): string {
+  if (value === null) return "\\N";
+  if (typeof value === "number") return String(value);
+  if (!SPECIAL.test(value)) return value;
+  return value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+}
+
+/** COPY text in pieces of about 64 KiB, so a big batch is never one huge string. */
+export function* copyText(rows: readonly Row[]): Generator<Buffer> {
+  let out = "";
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) out += (i ? "\t" : "") + field(row[i]!);
+    out += "\n";
+    if (out.length >= 65536) {
+      yield Buffer.from(out);
+      out = "";
+    }
+  }
+  if (out) yield Buffer.from(out);
+}

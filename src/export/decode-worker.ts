@@ -1,0 +1,86 @@
+/**
+ * A decode worker: receives the bytes of VM answers from the main thread (transferred, never
+ * copied twice), decodes them with the generated descriptors and posts back row chunks ready to
+ * write, then the rest-of-document (DATETIME, WARNING) so the main thread can follow truncation
+ * pages. Several answers may be decoded at once, interleaved, each under its job number.
+ */
+import { parentPort } from "node:worker_threads";
+import { descriptors } from "../generated/vm/index.js";
+import { decodeXml } from "../runtime/xml/decode.js";
+import type { XmlRoot } from "../runtime/xml/descriptor.js";
+import { addRecord, emptyChunk, type RecordKind } from "./rows.js";
+import { CHUNK_RECORDS, type FromWorker, type ToWorker } from "./worker-protocol.js";
+
+const port = parentPort!;
+
+interface Job {
+  readonly queue: Uint8Array[];
+  ended: boolean;
+  aborted: boolean;
+  wake: (() => void) | undefined;
+}
+
+const jobs = new Map<number, Job>();
+const post = (message: FromWorker) => port.postMessage(message);
+
+async function* bytes(id: number, job: Job): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const next = job.queue.shift();
+    if (next) {
+      post({ type: "ack", job: id, bytes: next.byteLength });
+      yield next;
+      continue;
+    }
+    if (job.aborted) throw new Error("aborted");
+    if (job.ended) return;
+    await new Promise<void>((resolve) => (job.wake = resolve));
+  }
+}
+
+async function run(id: number, job: Job, root: XmlRoot, kind: RecordKind, runId: number, options: { httpStatus?: number; operation?: string }): Promise<void> {
+  try {
+    const stream = decodeXml(bytes(id, job), root, options);
+    let chunk = emptyChunk();
+    for await (const record of stream) {
+      addRecord(chunk, kind, record, runId);
+      if (chunk.records >= CHUNK_RECORDS) {
+        post({ type: "rows", job: id, chunk });
+        chunk = emptyChunk();
+      }
+    }
+    if (chunk.records) post({ type: "rows", job: id, chunk });
+    post({ type: "done", job: id, document: await stream.document });
+  } catch (err) {
+    const e = err as Error & Record<string, unknown>;
+    const props: Record<string, unknown> = {};
+    for (const key of ["code", "httpStatus", "operation", "offset", "line", "column"]) if (typeof e?.[key] === "string" || typeof e?.[key] === "number") props[key] = e[key];
+    post({ type: "error", job: id, error: { name: e?.name ?? "Error", message: e?.message ?? String(err), props } });
+  } finally {
+    jobs.delete(id);
+  }
+}
+
+const roots = descriptors as unknown as Record<string, XmlRoot>;
+
+port.on("message", (message: ToWorker) => {
+  switch (message.type) {
+    case "start": {
+      const job: Job = { queue: [], ended: false, aborted: false, wake: undefined };
+      jobs.set(message.job, job);
+      void run(message.job, job, roots[message.descriptor]!, message.kind, message.runId, message.options);
+      return;
+    }
+    case "chunk":
+    case "end":
+    case "abort": {
+      const job = jobs.get(message.job);
+      if (!job) return;
+      if (message.type === "chunk") job.queue.push(new Uint8Array(message.buffer));
+      else if (message.type === "end") job.ended = true;
+      else job.aborted = true;
+      const wake = job.wake;
+      job.wake = undefined;
+      wake?.();
+    }
+  }
+});

@@ -1,0 +1,68 @@
+/** The export's options: defaults, checks (a ConfigurationError naming the bad one), filter splitting. */
+import type { components } from "../generated/vm/types.js";
+import { ConfigurationError } from "../runtime/errors/configuration-error.js";
+import type { BatchKind } from "./store.js";
+
+type HldParams = components["schemas"]["HostDetectionListParams"];
+
+/** Detection filters `qualys vm detections` takes (everything of the HLD but paging and ids). */
+export type ExportFilters = Omit<Partial<HldParams>, "action" | "ids" | "id_min" | "id_max" | "truncation_limit" | "output_format" | "echo_request">;
+
+export type ExportKind = BatchKind;
+export const KINDS: readonly ExportKind[] = ["hosts", "detections", "kb"];
+
+/** Filters that select hosts: they go to the host id list and the host list too. */
+export const HOST_FILTER_KEYS = [
+  "ips", "ipv6", "ag_ids", "ag_titles", "network_ids", "os_pattern", "vm_scan_since", "no_vm_scan_since", "vm_scan_date_after", "vm_scan_date_before",
+  "vm_auth_scan_date_after", "vm_auth_scan_date_before", "compliance_enabled", "use_tags", "tag_set_by", "tag_include_selector", "tag_exclude_selector",
+  "tag_set_include", "tag_set_exclude",
+] as const;
+
+export const BATCH_SIZE = { min: 100, max: 2000, default: 1000 } as const;
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_ATTEMPTS = 3;
+/** Incremental runs look back this far before the last successful run's start: clock skew and late processing. */
+export const DEFAULT_SINCE_MARGIN_MS = 3600_000;
+
+export interface ResolvedOptions {
+  readonly what: readonly ExportKind[];
+  readonly batchSize: number;
+  readonly concurrency: number;
+  readonly attempts: number;
+  readonly filters: ExportFilters;
+  readonly since: string | undefined;
+  readonly full: boolean;
+}
+
+export function resolveOptions(o: { what?: readonly string[]; batchSize?: number; concurrency?: number; attempts?: number; filters?: ExportFilters; since?: Date | string; full?: boolean }): ResolvedOptions {
+  const what = [...new Set(o.what ?? KINDS)];
+  for (const w of what) if (!KINDS.includes(w as ExportKind)) throw new ConfigurationError(`what: "${w}" is not one of ${KINDS.join(", ")}`);
+  if (!what.length) throw new ConfigurationError("what: name at least one of hosts, detections, kb");
+  const batchSize = o.batchSize ?? BATCH_SIZE.default;
+  if (!Number.isInteger(batchSize) || batchSize < BATCH_SIZE.min || batchSize > BATCH_SIZE.max) {
+    throw new ConfigurationError(`batchSize ${batchSize}: give a whole number of host ids from ${BATCH_SIZE.min} to ${BATCH_SIZE.max}`);
+  }
+  const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ConfigurationError(`concurrency ${concurrency}: give a whole number from 1 to 64`);
+  const attempts = o.attempts ?? DEFAULT_ATTEMPTS;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new ConfigurationError(`attempts ${attempts}: give a whole number of at least 1`);
+  if (o.full && o.since !== undefined) throw new ConfigurationError("give --since or --full, not both");
+  return { what: KINDS.filter((k) => what.includes(k)), batchSize, concurrency, attempts, filters: { ...(o.filters ?? {}) }, since: o.since === undefined ? undefined : qualysTime(o.since), full: Boolean(o.full) };
+}
+
+/** A Date or date text as Qualys takes it: YYYY-MM-DDTHH:MM:SSZ. */
+export function qualysTime(value: Date | string): string {
+  const date = value instanceof Date ? value : /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new ConfigurationError(`since: "${String(value)}" is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`);
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+export function hostFilters(filters: ExportFilters): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of HOST_FILTER_KEYS) if ((filters as Record<string, unknown>)[key] !== undefined) out[key] = (filters as Record<string, unknown>)[key];
+  return out;
+}
+
+export function hasHostFilters(filters: ExportFilters): boolean {
+  return Object.keys(hostFilters(filters)).length > 0;
+}

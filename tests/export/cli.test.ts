@@ -1,0 +1,142 @@
+/**
+ * `qualys export` from the shell: a bad --db URL is a usage error (exit 2) with nothing written,
+ * a locked SQLite file and a refused PostgreSQL connection are clear failures (exit 1) with
+ * nothing half-written, and a run killed with SIGKILL mid-way finishes on the next run with the
+ * same database an uninterrupted run gives.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { cli } from "../cli/support.js";
+import { dbDetections, query, tempDb, tenantWithClient } from "./support.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const tenantUser = (url: string) => ({ QUALYS_USERNAME: "tenant", QUALYS_PASSWORD: "tenant-password", QUALYS_API_URL: url, QUALYS_GATEWAY_URL: url });
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  for (const k of Object.keys(process.env)) if (k.startsWith("QUALYS_")) delete process.env[k];
+  Object.assign(process.env, env, { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "qualys-home-")) });
+  return fn().finally(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+}
+
+interface Child {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function qualys(args: string[], env: Record<string, string>): { child: ReturnType<typeof spawn>; done: Promise<Child> } {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QUALYS_")));
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), ...args], {
+    cwd: root,
+    env: { ...clean, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "qualys-home-")), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  return { child, done: new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))) };
+}
+
+describe("qualys export", () => {
+  it("a bad --db URL is a usage error (exit 2) and creates nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qualys-export-"));
+    for (const db of ["mysql://localhost/x", "postgres://", "postgres://127.0.0.1", "sqlite:"]) {
+      const r = await withEnv(tenantUser("http://127.0.0.1:1"), () => cli(["export", "--db", db]));
+      expect(r.code, db).toBe(2);
+      expect(r.stderr, db).toMatch(/--db/);
+    }
+    expect(existsSync(join(dir, "x"))).toBe(false);
+  });
+
+  it("a locked SQLite file fails with exit 1, saying so, and nothing is written", async () => {
+    const path = tempDb("locked");
+    const holder = new Database(path);
+    holder.exec("CREATE TABLE other (x INTEGER)");
+    holder.exec("BEGIN EXCLUSIVE");
+    try {
+      const r = await withEnv(tenantUser("http://127.0.0.1:1"), () => cli(["export", "--db", `sqlite:${path}`]));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/locked/);
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    expect(query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([{ name: "other" }]);
+  }, 60_000);
+
+  it("a refused PostgreSQL connection fails with exit 1 and no password in the message", async () => {
+    const r = await withEnv(tenantUser("http://127.0.0.1:1"), () => cli(["export", "--db", "postgres://me:hunter2@127.0.0.1:1/qualys"]));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot connect/);
+    expect(r.stderr).not.toContain("hunter2");
+  }, 60_000);
+
+  it("draws a progress bar on a terminal and ends with a one-line summary", async () => {
+    const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 3, kbSize: 40, seed: 2, costPerHostMs: 1 });
+    cleanup = t.close;
+    const db = tempDb("tty");
+    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"], { tty: true }));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/hosts .*300\/300 \| [\d,]+ detections/);
+    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
+    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"]));
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toBe("");
+    expect(plain.stdout).toMatch(/^export run 2 \(incremental since /);
+  }, 120_000);
+
+  it("killed with SIGKILL mid-run, the same command finishes the run; the database equals an uninterrupted run's", async () => {
+    const t = await tenantWithClient({ hosts: 1200, detectionsPerHost: 4, kbSize: 100, seed: 31, limits: { concurrency: 2 }, costPerHostMs: 2 });
+    cleanup = t.close;
+    const env = tenantUser(t.tenant.url);
+    const killed = tempDb("killed");
+    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--workers", "0"];
+    // Killed once a random number of detection batches are committed.
+    const killAfter = 2 + Math.floor(Math.random() * 5);
+    const run1 = qualys(args(killed), env);
+    const timer = setInterval(() => {
+      try {
+        const n = query<{ n: number }>(killed, "SELECT COUNT(*) AS n FROM export_batches WHERE status = 'done' AND kind = 'detections'")[0]!.n;
+        if (n >= killAfter) run1.child.kill("SIGKILL");
+      } catch {
+        // the database is not there yet
+      }
+    }, 20);
+    const first = await run1.done.finally(() => clearInterval(timer));
+    expect(first.signal).toBe("SIGKILL");
+    const pending = query<{ n: number }>(killed, "SELECT COUNT(*) AS n FROM export_batches WHERE status <> 'done'")[0]!.n;
+    expect(pending).toBeGreaterThan(0);
+    expect(query(killed, "SELECT status FROM export_runs")).toEqual([{ status: "running" }]);
+
+    const second = await qualys(args(killed), env).done;
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^export run 1 \(full, resumed\): 1,200 hosts, [\d,]+ detections, 100 QIDs/);
+
+    const whole = tempDb("whole");
+    const third = await qualys(args(whole), env).done;
+    expect(third.code).toBe(0);
+    expect(dbDetections(killed)).toEqual(dbDetections(whole));
+    for (const table of ["hosts", "detections", "kb_vulns", "kb_cves", "kb_vendor_refs"]) {
+      expect(query(killed, `SELECT COUNT(*) AS n FROM ${table}`), table).toEqual(query(whole, `SELECT COUNT(*) AS n FROM ${table}`));
+    }
+    expect(query(killed, "SELECT host_id, ip, dns, os, extra FROM hosts ORDER BY host_id")).toEqual(query(whole, "SELECT host_id, ip, dns, os, extra FROM hosts ORDER BY host_id"));
+    expect(query(killed, "SELECT status FROM export_runs")).toEqual([{ status: "succeeded" }]);
+  }, 300_000);
+});
