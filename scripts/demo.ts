@@ -4,7 +4,7 @@
  * two per module, as a user would type them (`qualys --mock …`) — prints what came back, and stops
  * the mocks. Exits 0 when every command ended as expected.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import Database from "better-sqlite3";
@@ -114,14 +114,22 @@ async function exportDemo(): Promise<number> {
     for (const r of sql.prepare("SELECT severity, open_detections, hosts FROM open_by_severity ORDER BY severity DESC").all() as { severity: number; open_detections: number; hosts: number }[]) {
       console.log(`  severity ${r.severity}: ${r.open_detections.toLocaleString("en-US")} open on ${r.hosts.toLocaleString("en-US")} hosts`);
     }
-    return top.length ? 0 : 1;
+    if (!top.length) return 1;
   } finally {
     sql.close();
   }
+  // The report built on the export: one static HTML file, charts and the SQL behind each figure.
+  const out = join(dir, "report.html");
+  const reportArgs = ["report", "--db", `sqlite:${db}`, "-o", out];
+  console.log(`\n# The risk report from the database just exported (one HTML file, opens offline)\n$ qualys ${reportArgs.join(" ")}`);
+  const reported = await main(reportArgs, { stdout: process.stdout, stderr: process.stderr });
+  if (reported !== 0) return reported;
+  console.log(`  → exit 0; wrote ${out} (${Math.round(statSync(out).size / 1024)} KiB)`);
+  return 0;
 }
 
 console.log(
-  `\n${tour.length + 1 - failures} of ${tour.length + 1} commands ended as expected in ${((Date.now() - started) / 1000).toFixed(1)} s; the mocks are stopped.` +
+  `\n${tour.length + 2 - failures} of ${tour.length + 2} commands ended as expected in ${((Date.now() - started) / 1000).toFixed(1)} s; the mocks are stopped.` +
     "\nAgainst your subscription: set QUALYS_USERNAME, QUALYS_PASSWORD and QUALYS_PLATFORM, and drop --mock (npx tsx src/cli/main.ts …).",
 );
 process.exitCode = failures ? 1 : 0;

@@ -196,8 +196,10 @@ export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
             post({ type: "end", job });
             return;
           }
-          // A chunk may be a view into a larger pooled buffer: copy just its bytes, then transfer the copy.
-          const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? (value.buffer as ArrayBuffer) : value.slice().buffer;
+          // Always copy, then transfer the copy: a chunk may be a view into a buffer the transport
+          // still uses (undici reads the socket into pooled buffers, even a chunk that spans one
+          // whole), and transferring that would detach it under the next read.
+          const own = new Uint8Array(value).buffer as ArrayBuffer; // a copy: Buffer#slice would be a view
           unread += own.byteLength;
           post({ type: "chunk", job, buffer: own }, [own]);
           if (unread > MAX_UNREAD && !failure) await new Promise<void>((resolve) => (credit = resolve));

@@ -34,6 +34,12 @@ export interface ResolvedOptions {
   readonly full: boolean;
 }
 
+/**
+ * Every detection status unless the caller filters: Qualys leaves Fixed out by default, and an
+ * export without it could neither tell time to fix nor see a detection close in an incremental run.
+ */
+export const ALL_STATUSES = "New,Active,Re-Opened,Fixed";
+
 export function resolveOptions(o: { what?: readonly string[]; batchSize?: number; concurrency?: number; attempts?: number; filters?: ExportFilters; since?: Date | string; full?: boolean }): ResolvedOptions {
   const what = [...new Set(o.what ?? KINDS)];
   for (const w of what) if (!KINDS.includes(w as ExportKind)) throw new ConfigurationError(`what: "${w}" is not one of ${KINDS.join(", ")}`);
@@ -47,7 +53,7 @@ export function resolveOptions(o: { what?: readonly string[]; batchSize?: number
   const attempts = o.attempts ?? DEFAULT_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 1) throw new ConfigurationError(`attempts ${attempts}: give a whole number of at least 1`);
   if (o.full && o.since !== undefined) throw new ConfigurationError("give --since or --full, not both");
-  return { what: KINDS.filter((k) => what.includes(k)), batchSize, concurrency, attempts, filters: { ...(o.filters ?? {}) }, since: o.since === undefined ? undefined : qualysTime(o.since), full: Boolean(o.full) };
+  return { what: KINDS.filter((k) => what.includes(k)), batchSize, concurrency, attempts, filters: { status: ALL_STATUSES, ...(o.filters ?? {}) }, since: o.since === undefined ? undefined : qualysTime(o.since), full: Boolean(o.full) };
 }
 
 /** A Date or date text as Qualys takes it: YYYY-MM-DDTHH:MM:SSZ. */

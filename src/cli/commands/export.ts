@@ -51,7 +51,7 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
     .option("--os-pattern <regex>", "operating system PCRE")
     .option("--qids <qids>", "QIDs and ranges")
     .option("--severities <list>", "severities, e.g. 4-5")
-    .option("--status <list>", "New,Active,Re-Opened,Fixed")
+    .option("--status <list>", "detection statuses (default all: New,Active,Re-Opened,Fixed)")
     .option("--show-qds", "include QDS scores and their factors")
     .option("--no-results", "leave out the scan results text (much smaller)")
     .option("--include-ignored", "include ignored detections")
