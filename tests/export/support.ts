@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createQualysClient, type QualysClient } from "../../src/client.js";
+import { ALL_STATUSES } from "../../src/export/options.js";
 import { DETECTION_COLUMNS, detectionRows, type Row } from "../../src/export/rows.js";
 import { startTenant, type Tenant, type TenantOptions } from "../../src/tenant.js";
 
@@ -16,7 +17,6 @@ export function tempDb(name = "export"): string {
 export async function tenantWithClient(options: TenantOptions): Promise<{ tenant: Tenant; client: QualysClient; close(): Promise<void> }> {
   // The tenant's clock starts at the real time, so "since the last run" compares like with like.
   const tenant = await startTenant({ now: Date.now(), ...options });
-  // The fetch transport: the undici transport of this base livelocks on large bodies served from the same process.
   const client = createQualysClient({ credentials: tenant.credentials, baseUrls: { vm: tenant.url }, rateLimit: { retry: { baseDelayMs: 10 } } });
   return { tenant, client, close: async () => { await client.close(); await tenant.close(); } };
 }
@@ -27,7 +27,7 @@ const sortRows = (rows: Row[]) => rows.sort((a, b) => (KEY(a) < KEY(b) ? -1 : KE
 /** Every detection row a plain truncation walk of the HLD gives (what the export must hold), run_id left out. */
 export async function walkDetections(client: QualysClient): Promise<Row[]> {
   const rows: Row[] = [];
-  for await (const host of client.vm.listHostDetections({ truncation_limit: 150 })) for (const row of detectionRows(host, 0)) rows.push(withoutRun(row));
+  for await (const host of client.vm.listHostDetections({ truncation_limit: 150, status: ALL_STATUSES })) for (const row of detectionRows(host, 0)) rows.push(withoutRun(row));
   return sortRows(rows);
 }
 

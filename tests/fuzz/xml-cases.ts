@@ -35,17 +35,9 @@ export function sourceBytes(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, SOURCES[name]!.file)));
 }
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same cases everywhere. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzz's own seeded PRNG is the test data generator's (mulberry32): same seed, same cases. */
+export { random } from "../support/export-data.js";
+import { random } from "../support/export-data.js";
 
 const enc = new TextEncoder();
 const HLD_HEAD = `<?xml version="1.0" encoding="UTF-8"?>\n<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><DATETIME>2026-11-30T00:00:00Z</DATETIME><HOST_LIST>`;
