@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
+import { redactUrl } from "../db/url.js";
 import type { Dialect } from "./schema.js";
 
 export type DbTarget = { readonly dialect: "sqlite"; readonly path: string } | { readonly dialect: "postgres"; readonly url: string };
@@ -19,15 +20,15 @@ export function parseDbUrl(input: string): DbTarget {
     try {
       parsed = new URL(url);
     } catch {
-      throw new ConfigurationError(`--db ${redactDbUrl(url)} is not a valid PostgreSQL URL (postgres://user:password@host:5432/database)`);
+      throw new ConfigurationError(`--db ${redactUrl(url)} is not a valid PostgreSQL URL (postgres://user:password@host:5432/database)`);
     }
-    if (!parsed.hostname && !parsed.searchParams.get("host")) throw new ConfigurationError(`--db ${redactDbUrl(url)} names no host`);
-    if (parsed.pathname.replace(/^\//, "") === "") throw new ConfigurationError(`--db ${redactDbUrl(url)} names no database (…/dbname)`);
+    if (!parsed.hostname && !parsed.searchParams.get("host")) throw new ConfigurationError(`--db ${redactUrl(url)} names no host`);
+    if (parsed.pathname.replace(/^\//, "") === "") throw new ConfigurationError(`--db ${redactUrl(url)} names no database (…/dbname)`);
     return { dialect: "postgres", url };
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   if (scheme && scheme.toLowerCase() !== "sqlite" && scheme.toLowerCase() !== "file" && scheme.length > 1) {
-    throw new ConfigurationError(`--db ${redactDbUrl(url)}: unknown database scheme "${scheme}:" (use sqlite:<file> or postgres://…)`);
+    throw new ConfigurationError(`--db ${redactUrl(url)}: unknown database scheme "${scheme}:" (use sqlite:<file> or postgres://…)`);
   }
   let path = scheme ? url.slice(scheme.length + 1) : url;
   // sqlite:///abs/path and file:///abs/path are absolute; sqlite://rel is relative.
@@ -35,15 +36,6 @@ export function parseDbUrl(input: string): DbTarget {
   if (!path) throw new ConfigurationError(`--db ${url} names no file (sqlite:./qualys.db)`);
   if (path === ":memory:") throw new ConfigurationError("--db sqlite::memory: would lose the export at exit; give a file");
   return { dialect: "sqlite", path: resolve(path) };
-}
-
-/** The URL with any password replaced, for messages. */
-export function redactDbUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, "$1:[redacted]@");
-}
-
-export function describeTarget(target: DbTarget): string {
-  return target.dialect === "sqlite" ? `sqlite:${target.path}` : redactDbUrl(target.url);
 }
 
 export type { Dialect };

@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { ExportDatabaseError } from "../runtime/errors/export-database-error.js";
-import { redactDbUrl } from "./db-url.js";
+import { redactUrl } from "../db/url.js";
 import { DETECTION_COLUMNS, HOST_COLUMNS, KB_CHILD_COLUMNS, KB_COLUMNS, type KbChildTable, type Row } from "./rows.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 import { batchOf } from "./sqlite-store.js";
@@ -26,7 +26,7 @@ export class PostgresStore implements ExportStore {
 
   private constructor(client: pg.Client, url: string) {
     this.#client = client;
-    this.target = redactDbUrl(url);
+    this.target = redactUrl(url);
   }
 
   static async open(url: string): Promise<PostgresStore> {
@@ -36,7 +36,7 @@ export class PostgresStore implements ExportStore {
       await client.connect();
     } catch (err) {
       await client.end().catch(() => {});
-      throw new ExportDatabaseError(`${redactDbUrl(url)}: cannot connect: ${(err as Error).message || (err as { code?: string }).code}`, "postgres", err);
+      throw new ExportDatabaseError(`${redactUrl(url)}: cannot connect: ${(err as Error).message || (err as { code?: string }).code}`, "postgres", err);
     }
     return new PostgresStore(client, url);
   }

@@ -4,6 +4,7 @@
  */
 import { inspect } from "node:util";
 import { ConfigurationError } from "../errors/configuration-error.js";
+import { secretForms } from "../redact/forms.js";
 import { isPlatformName, platformFromUsername, PLATFORM_NAMES, PLATFORMS, type PlatformInput } from "../platforms.js";
 
 export const REDACTED = "[redacted]";
@@ -180,16 +181,14 @@ function requireBoth(env: NodeJS.ProcessEnv, first: string, second: string): voi
 }
 
 /**
- * Every secret of `credentials` (and `extra` ones), replaced in `text`, as sent and as
- * form-encoded: Qualys error pages and proxies sometimes echo the request.
+ * Every secret of `credentials` (and `extra` ones), replaced in `text` in every form it travels
+ * in (secretForms): Qualys error pages and proxies sometimes echo the request.
  */
 export function scrubSecrets(text: string, credentials: Credentials, extra: readonly (string | undefined)[] = []): string {
   let out = text;
   for (const secret of [...credentials.secrets(), ...extra]) {
     if (!secret) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])) {
-      out = out.split(form).join(REDACTED);
-    }
+    for (const form of secretForms(secret)) out = out.split(form).join(REDACTED);
   }
   return out;
 }
