@@ -1,6 +1,5 @@
 /** `qualys export`: the whole subscription into SQLite or PostgreSQL (see src/export/). */
 import { InvalidArgumentError, type Command } from "commander";
-import { exportSubscription } from "../../export/export-subscription.js";
 import { DEFAULT_DB_URL, parseDbUrl } from "../../export/db-url.js";
 import { BATCH_SIZE, DEFAULT_CONCURRENCY, KINDS, type ExportFilters, type ExportKind } from "../../export/options.js";
 import { int, type Run } from "../command.js";
@@ -86,6 +85,8 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
         for (const key of Object.keys(filters) as (keyof ExportFilters)[]) if (filters[key] === undefined) delete filters[key];
         const bar = new ExportBar(stderr);
         try {
+          // Loaded when the command runs: every other command starts without the database drivers.
+          const { exportSubscription } = await import("../../export/export-subscription.js");
           const summary = await exportSubscription(client, {
             db: o.db ?? process.env.QUALYS_DB_URL ?? DEFAULT_DB_URL,
             what: o.what,

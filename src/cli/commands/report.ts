@@ -3,7 +3,6 @@
  * database, as one self-contained HTML file. It reads only the database (no Qualys credentials).
  */
 import type { Command } from "commander";
-import { writeReport } from "../../report/build.js";
 import type { CliIo } from "../program.js";
 
 interface ReportFlags {
@@ -22,6 +21,8 @@ export function reportCommand(program: Command, io: CliIo): void {
     .option("--since <date>", "count fixes and export runs from this date on (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
     .option("--as-of <date>", "measure the age of open detections against this date instead of now")
     .action(async (flags: ReportFlags) => {
+      // Loaded when the command runs: vega and the drivers would slow every other command's start.
+      const { writeReport } = await import("../../report/build.js");
       const report = await writeReport({ db: flags.db, since: flags.since, asOf: flags.asOf, out: flags.output ?? io.stdout, signal: io.signal });
       if (flags.output) {
         const open = report.sections.find((s) => s.id === "summary")?.rows[0]?.open_detections;
