@@ -160,8 +160,9 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     onRateLimit: both(options.rateLimit?.onRateLimit, hooks.onRateLimit),
     retry: { ...retry, onRetry: both(retry?.onRetry, hooks.onRetry) },
   });
-  const redactor = createRedactor(() => auth.secrets());
   const network = createNetwork(options);
+  // One redactor for every secret the client holds, the proxy's credentials included.
+  const redactor = createRedactor(() => [...auth.secrets(), ...network.secrets]);
   if (typeof options.transport === "function" && network.dispatcher) {
     throw new ConfigurationError("`proxy` and `ca` apply to the built-in transports (\"undici\", \"fetch\"), not to a handler of your own.");
   }
