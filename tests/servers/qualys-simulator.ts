@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { blockedText, PathLimiter } from "../../src/mock/tenant/limits.js";
 
 export interface SimulatorLimits {
   limit: number;
@@ -62,74 +63,49 @@ const simpleReturn = (code: string, text: string) =>
   `<?xml version="1.0" encoding="UTF-8" ?>\n<SIMPLE_RETURN>\n  <RESPONSE>\n    <DATETIME>${new Date().toISOString().replace(/\.\d+Z$/, "Z")}</DATETIME>\n    <CODE>${code}</CODE>\n    <TEXT>${text}</TEXT>\n  </RESPONSE>\n</SIMPLE_RETURN>\n`;
 
 export async function startSimulator(options: SimulatorOptions) {
-  const calls = new Map<string, number[]>();
-  const running = new Map<string, number>();
   const stats: SimulatorStats = { executed: 0, faulted: 0, blocked: 0, blockedRate: 0, blockedConcurrency: 0, maxRunning: 0, running: 0, byPath: {} };
   let faults = options.failFirst?.count ?? 0;
   const limitsOf = (path: string): SimulatorLimits => ({ ...options, ...options.paths?.[path] });
+  // The tenant's limiter: one implementation of Qualys's window, concurrency and headers.
+  const limiter = new PathLimiter({ limitsOf, noHyphenConcurrency: options.noHyphenConcurrency });
   const pathStats = (path: string) => (stats.byPath[path] ??= { executed: 0, blocked: 0, maxRunning: 0, maxInWindow: 0 });
-
-  const limitHeaders = (path: string, limits: SimulatorLimits, remaining: number, toWaitSec: number, blocked: boolean): Record<string, string> => {
-    if (options.headers === false || (options.headers === "blocked" && !blocked)) return {};
-    const concurrency = options.noHyphenConcurrency ? "X-ConcurrencyLimit" : "X-Concurrency-Limit";
-    return {
-      "X-RateLimit-Limit": String(limits.limit),
-      "X-RateLimit-Window-Sec": String(limits.windowSec),
-      "X-RateLimit-Remaining": String(Math.max(0, remaining)),
-      "X-RateLimit-ToWait-Sec": toWaitSec.toFixed(3),
-      [`${concurrency}-Limit`]: String(limits.concurrency),
-      [`${concurrency}-Running`]: String(running.get(path) ?? 0),
-    };
-  };
+  const sent = (headers: Record<string, string>, blocked: boolean) => (options.headers === false || (options.headers === "blocked" && !blocked) ? {} : headers);
 
   const server = createServer(async (req, res) => {
     for await (const _ of req) void _;
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const limits = limitsOf(path);
-    const now = Date.now();
-    const windowMs = limits.windowSec * 1000;
-    const log = (calls.get(path) ?? []).filter((t) => t > now - windowMs);
-    calls.set(path, log);
     const isVm = path.startsWith("/api/");
-    const run = running.get(path) ?? 0;
-    const toWait = log.length >= limits.limit ? (log[0]! + windowMs - now) / 1000 : 0;
-
-    const block = (code: "1960" | "1965") => {
+    const ps = pathStats(path);
+    const admission = limiter.admit(path);
+    if (!admission.admitted) {
       stats.blocked += 1;
-      pathStats(path).blocked += 1;
-      if (code === "1960") stats.blockedConcurrency += 1;
+      ps.blocked += 1;
+      if (admission.code === "1960") stats.blockedConcurrency += 1;
       else stats.blockedRate += 1;
-      const headers = limitHeaders(path, limits, limits.limit - log.length, code === "1965" ? toWait : 0, true);
+      const headers = sent(admission.headers, true);
       if (isVm) {
         res.writeHead(409, { "Content-Type": "text/xml", ...headers });
-        res.end(
-          code === "1960"
-            ? simpleReturn("1960", `This API cannot be run again until ${run} currently running instances have finished.`)
-            : simpleReturn("1965", `This API cannot be run again for another ${Math.ceil(toWait)} seconds.`),
-        );
+        res.end(simpleReturn(admission.code, blockedText(admission.code, admission.running, admission.toWaitSec)));
       } else {
+        const toWait = admission.toWaitSec;
         const retryAfter =
-          options.retryAfter === "none" ? {} : options.retryAfter === "date" ? { "Retry-After": new Date(now + toWait * 1000 + 1000).toUTCString() } : { "Retry-After": String(Math.max(1, Math.ceil(toWait))) };
+          options.retryAfter === "none" ? {} : options.retryAfter === "date" ? { "Retry-After": new Date(Date.now() + toWait * 1000 + 1000).toUTCString() } : { "Retry-After": String(Math.max(1, Math.ceil(toWait))) };
         res.writeHead(429, { "Content-Type": "application/json", ...retryAfter, ...headers });
         res.end(JSON.stringify({ errorCode: "429", message: "Too Many Requests", body: null }));
       }
-    };
-    // Qualys: the concurrency error takes precedence over the rate error.
-    if (run >= limits.concurrency) return block("1960");
-    if (log.length >= limits.limit) return block("1965");
-
-    log.push(now);
-    const ps = pathStats(path);
-    ps.maxInWindow = Math.max(ps.maxInWindow, log.length);
-    running.set(path, run + 1);
+      return;
+    }
+    const usage = limiter.usageOf(path);
+    ps.maxInWindow = usage.maxInWindow;
+    ps.maxRunning = usage.maxRunning;
     stats.running += 1;
-    ps.maxRunning = Math.max(ps.maxRunning, run + 1);
-    stats.maxRunning = Math.max(stats.maxRunning, run + 1);
+    stats.maxRunning = Math.max(stats.maxRunning, usage.running);
     let finished = false;
     const finish = () => {
       if (finished) return;
       finished = true;
-      running.set(path, (running.get(path) ?? 1) - 1);
+      admission.release();
       stats.running -= 1;
     };
     // Running until the answer has been sent, as Qualys counts it, or until the client goes away (even mid-call).
@@ -145,10 +121,8 @@ export async function startSimulator(options: SimulatorOptions) {
     }
     stats.executed += 1;
     ps.executed += 1;
-    // Tell the caller that took the last slot how long until the next one frees up.
-    const nextIn = log.length >= limits.limit ? (log[0]! + windowMs - Date.now()) / 1000 : 0;
-    const headers = limitHeaders(path, limits, limits.limit - log.length, Math.max(0, nextIn), false);
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    // As Qualys does, the headers say how things stand when the answer goes out, after the call ran.
+    for (const [name, value] of Object.entries(sent(limiter.headersNow(path), false))) res.setHeader(name, value);
     if (options.respond?.(req, res)) return;
     if (isVm) {
       res.writeHead(200, { "Content-Type": "text/xml" });
@@ -163,10 +137,8 @@ export async function startSimulator(options: SimulatorOptions) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stats,
     /** Uses up quota of `path` as another client of the subscription would (no HTTP call). */
-    spend(path: string, calls_: number) {
-      const log = calls.get(path) ?? [];
-      for (let i = 0; i < calls_; i++) log.push(Date.now());
-      calls.set(path, log);
+    spend(path: string, calls: number) {
+      limiter.spend(path, calls);
     },
     close: () => {
       server.closeAllConnections();

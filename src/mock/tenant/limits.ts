@@ -106,6 +106,15 @@ export class PathLimiter {
     };
   }
 
+  /** The headers as of now, for an answer sent after its call ran: what is left, and how long until a slot frees. */
+  headersNow(path: string): Record<string, string> {
+    const limits = this.options.limitsOf(path);
+    const now = this.clock();
+    const log = this.window(path, limits, now);
+    const nextIn = log.length >= limits.limit ? (log[0]! + limits.windowSec * 1000 - now) / 1000 : 0;
+    return this.headers(path, limits, limits.limit - log.length, nextIn);
+  }
+
   /** Uses up quota of `path` as another client of the subscription would. */
   spend(path: string, calls: number): void {
     const limits = this.options.limitsOf(path);
