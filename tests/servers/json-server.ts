@@ -10,6 +10,21 @@ export interface RecordedRequest {
   readonly headers: IncomingMessage["headers"];
 }
 
+/** Reads a request whole: path, query, headers, and the body (parsed when it is JSON). */
+export async function recordRequest(req: IncomingMessage): Promise<RecordedRequest> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  return {
+    method: req.method ?? "GET",
+    path: url.pathname,
+    query: url.searchParams,
+    body: text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text,
+    headers: req.headers,
+  };
+}
+
 export type JsonRoute = (req: RecordedRequest) => { status?: number; body: unknown; headers?: Record<string, string> };
 
 export interface JsonServer {
@@ -22,17 +37,7 @@ export interface JsonServer {
 export async function startJsonServer(route: JsonRoute, options: { tls?: { key: string; cert: string } } = {}): Promise<JsonServer> {
   const requests: RecordedRequest[] = [];
   const listener = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const recorded: RecordedRequest = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
-      body: text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text,
-      headers: req.headers,
-    };
+    const recorded = await recordRequest(req);
     requests.push(recorded);
     try {
       const answer = route(recorded);

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RecordedRequest } from "./json-server.js";
+import { recordRequest, type RecordedRequest } from "./json-server.js";
 
 export interface ScriptedAnswer {
   readonly status?: number;
@@ -25,17 +25,7 @@ export interface ScriptedServer {
 export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const recorded: RecordedRequest = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
-      body: text && (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text,
-      headers: req.headers,
-    };
+    const recorded = await recordRequest(req);
     requests.push(recorded);
     const index = requests.length - 1;
     const answer = typeof script === "function" ? script(recorded, index) : script[Math.min(index, script.length - 1)]!;
