@@ -10,6 +10,7 @@ export interface WorkerConfig {
   path: string;
   calls: number;
   name: string;
+  /** Shared store at this URL; a private memory store without. */
   redis?: string;
   keyPrefix?: string;
   leaseMs?: number;
