@@ -4,6 +4,7 @@ import { HttpError } from "../../../src/runtime/errors/http-error.js";
 import { PagingError } from "../../../src/runtime/errors/paging-error.js";
 import { compose, fetchTransport } from "../../../src/runtime/pipeline.js";
 import { carJobs, startCarPagesServer, type CarPagesOptions, type CarPagesServer } from "../../servers/car-pages-server.js";
+import { drain } from "../../support/drain.js";
 
 let server: CarPagesServer | undefined;
 afterEach(async () => {
@@ -50,8 +51,8 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
 
   it("yields no items for an empty first page, and pages() still shows that answer with its total", async () => {
     const { server, car } = await carFor({ records: [] });
-    expect((await collect(car.searchJobsV1.items({ body: {} }))).got).toEqual([]);
-    const pages = (await collect(car.searchJobsV1.pages({ body: {} }))).got;
+    expect((await drain(car.searchJobsV1.items({ body: {} }))).got).toEqual([]);
+    const pages = (await drain(car.searchJobsV1.pages({ body: {} }))).got;
     expect(pages).toEqual([{ errorCode: null, message: null, body: { totalCount: 0, list: [] } }]);
     // One request each; the spec's default page size (10) is sent when the caller gives none.
     expect(server.bodies()).toEqual([{ pageNumber: 0, pageSize: 10 }, { pageNumber: 0, pageSize: 10 }]);
@@ -59,7 +60,7 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
 
   it("starts from the caller's pageNumber and still stops at the total", async () => {
     const { server, car } = await carFor({ records: carJobs(35) });
-    const { got, error } = await collect(car.searchJobsV1.items({ body: { pageSize: 10, pageNumber: 2 } }));
+    const { got, error } = await drain(car.searchJobsV1.items({ body: { pageSize: 10, pageNumber: 2 } }));
     expect(error).toBeUndefined();
     expect(got.map((j) => j.id)).toEqual(ids(15, 20));
     expect(server.bodies().map((b) => b.pageNumber)).toEqual([2, 3]);
@@ -68,7 +69,7 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
   it("throws an incomplete PagingError, after yielding what came, when a short page leaves totalCount unreached", async () => {
     // The server sends at most 8 records whatever pageSize says: going on by page number would skip records.
     const { server, car } = await carFor({ records: carJobs(30), maxPageSize: 8 });
-    const { got, error } = await collect(car.searchJobsV1.items({ body: { pageSize: 10 } }));
+    const { got, error } = await drain(car.searchJobsV1.items({ body: { pageSize: 10 } }));
     expect(got.map((j) => j.id)).toEqual(ids(8));
     expect(error).toBeInstanceOf(PagingError);
     expect(error).toMatchObject({ problem: "incomplete", page: 1, received: 8, expected: 30 });
@@ -78,7 +79,7 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
 
   it("throws an incomplete PagingError when an empty page comes before totalCount", async () => {
     const { server, car } = await carFor({ records: carJobs(20), totalCount: () => 50 });
-    const { got, error } = await collect(car.searchJobsV1.items({ body: { pageSize: 10 } }));
+    const { got, error } = await drain(car.searchJobsV1.items({ body: { pageSize: 10 } }));
     expect(got).toHaveLength(20);
     expect(error).toMatchObject({ name: "PagingError", problem: "incomplete", page: 3, received: 20, expected: 50 });
     expect(server.requests).toHaveLength(3);
@@ -86,7 +87,7 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
 
   it("stops with a stalled PagingError, yielding no duplicates, when the server ignores pageNumber", async () => {
     const { server, car } = await carFor({ records: carJobs(30), ignorePageNumber: true, totalCount: () => 1_000 });
-    const { got, error } = await collect(car.searchJobsV1.items({ body: { pageSize: 10 } }));
+    const { got, error } = await drain(car.searchJobsV1.items({ body: { pageSize: 10 } }));
     expect(got.map((j) => j.id)).toEqual(ids(10));
     expect(error).toMatchObject({ name: "PagingError", problem: "stalled", page: 2 });
     expect(server.requests).toHaveLength(2);
@@ -94,7 +95,7 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
 
   it("does not take an error envelope sent with HTTP 200 for an empty listing", async () => {
     const { car } = await carFor({ records: carJobs(5), errorUnder200: "Invalid filter" });
-    const { got, error } = await collect(car.searchJobsV1.items({ body: { filter: "nonsense" } }));
+    const { got, error } = await drain(car.searchJobsV1.items({ body: { filter: "nonsense" } }));
     expect(got).toEqual([]);
     expect(error).toMatchObject({ name: "PagingError", problem: "bad-page", page: 1 });
     expect((error as Error).message).toMatch(/no "body\.list" list and no "body\.totalCount".*Invalid filter/);
@@ -102,7 +103,7 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
 
   it("lets the server's refusal past 10,000 records through as an HttpError (searchAfter is the way past it)", async () => {
     const { server, car } = await carFor({ records: carJobs(10_500) });
-    const { got, error } = await collect(car.searchJobsV1.items({ body: { pageSize: 1000 } }));
+    const { got, error } = await drain(car.searchJobsV1.items({ body: { pageSize: 1000 } }));
     expect(got).toHaveLength(10_000);
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({ status: 400 });
@@ -112,7 +113,7 @@ describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
   it("refuses a page size or number that is not a usable integer, before sending anything", async () => {
     const { server, car } = await carFor({ records: carJobs(5) });
     for (const body of [{ pageSize: 0 }, { pageSize: -5 }, { pageSize: 2.5 }, { pageSize: "ten" }, { pageNumber: -1 }]) {
-      const { error } = await collect(car.searchJobsV1.items({ body } as never));
+      const { error } = await drain(car.searchJobsV1.items({ body } as never));
       expect(error).toMatchObject({ name: "PagingError", problem: "usage" });
     }
     expect(server.requests).toHaveLength(0);

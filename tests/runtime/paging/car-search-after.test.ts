@@ -4,6 +4,7 @@ import { PagingError } from "../../../src/runtime/errors/paging-error.js";
 import { unwrapData } from "../../../src/runtime/paging/index.js";
 import { compose, fetchTransport } from "../../../src/runtime/pipeline.js";
 import { carJobs, startCarPagesServer, WINDOW, type CarPagesOptions, type CarPagesServer } from "../../servers/car-pages-server.js";
+import { drain } from "../../support/drain.js";
 
 let server: CarPagesServer | undefined;
 afterEach(async () => {
@@ -49,7 +50,7 @@ describe("CAR sort + searchAfter paging", () => {
   it("accepts sort as a string holding a JSON list, as one CAR sample sends it, and passes it through untouched", async () => {
     const { server, car } = await carFor({ records: carJobs(25) });
     const textSort = '[{"created.dateTime":"desc"},{"id":"desc"}]';
-    const { got, error } = await collect(car.searchJobs.items({ body: { sort: textSort, pageSize: 10 } as never }));
+    const { got, error } = await drain(car.searchJobs.items({ body: { sort: textSort, pageSize: 10 } as never }));
     expect(error).toBeUndefined();
     expect(got).toHaveLength(25);
     expect(server.bodies().map((b) => b.sort)).toEqual([textSort, textSort, textSort]);
@@ -58,7 +59,7 @@ describe("CAR sort + searchAfter paging", () => {
   it("refuses to walk without a sort (missing, empty list, empty string, \"[]\") before sending anything", async () => {
     const { server, car } = await carFor({ records: carJobs(5) });
     for (const body of [{ pageSize: 10 }, { sort: [] }, { sort: "" }, { sort: " [] " }, { sort: null }]) {
-      const { error } = await collect(car.searchJobs.items({ body } as never));
+      const { error } = await drain(car.searchJobs.items({ body } as never));
       expect(error).toBeInstanceOf(PagingError);
       expect(error).toMatchObject({ problem: "usage" });
       expect((error as Error).message).toMatch(/needs a "sort"/);
@@ -69,7 +70,7 @@ describe("CAR sort + searchAfter paging", () => {
   it("does not stop at a totalCount capped at 10,000 while more records exist", async () => {
     const records = carJobs(10_500);
     const { server, car } = await carFor({ records, totalCount: (n) => Math.min(n, WINDOW) });
-    const { got, error } = await collect(car.searchJobs.items({ body: { sort, pageSize: 1000 } }));
+    const { got, error } = await drain(car.searchJobs.items({ body: { sort, pageSize: 1000 } }));
     expect(error).toBeUndefined();
     expect(got.map((i) => i.data.id)).toEqual(records.map((r) => r.data.id));
     expect(server.requests).toHaveLength(11);
@@ -77,7 +78,7 @@ describe("CAR sort + searchAfter paging", () => {
 
   it("confirms the end with one more request when totalCount is reached on a full page", async () => {
     const { server, car } = await carFor({ records: carJobs(30) });
-    const pages = (await collect(car.searchJobs.pages({ body: { sort, pageSize: 10 } }))).got;
+    const pages = (await drain(car.searchJobs.pages({ body: { sort, pageSize: 10 } }))).got;
     expect(pages.map((p) => p.body!.list!.length)).toEqual([10, 10, 10]);
     expect(server.requests).toHaveLength(4);
   });
@@ -85,14 +86,14 @@ describe("CAR sort + searchAfter paging", () => {
   it("resumes from the caller's searchAfter", async () => {
     const records = carJobs(25);
     const { server, car } = await carFor({ records });
-    const { got } = await collect(car.searchJobs.items({ body: { sort, pageSize: 10, searchAfter: [...records[9]!.sortValues] } }));
+    const { got } = await drain(car.searchJobs.items({ body: { sort, pageSize: 10, searchAfter: [...records[9]!.sortValues] } }));
     expect(got.map((i) => i.data.id)).toEqual(records.slice(10).map((r) => r.data.id));
     expect(server.bodies()[0]!.searchAfter).toEqual(records[9]!.sortValues);
   });
 
   it("throws an incomplete PagingError when the listing ends short of totalCount (a sort without a unique key skips records)", async () => {
     const { car } = await carFor({ records: carJobs(30), skipAfterCursor: 3 });
-    const { got, error } = await collect(car.searchJobs.items({ body: { sort: [{ "created.dateTime": "desc" }], pageSize: 10 } }));
+    const { got, error } = await drain(car.searchJobs.items({ body: { sort: [{ "created.dateTime": "desc" }], pageSize: 10 } }));
     expect(got).toHaveLength(24);
     expect(error).toMatchObject({ name: "PagingError", problem: "incomplete", received: 24, expected: 30 });
     expect((error as Error).message).toMatch(/unique key/);
@@ -100,7 +101,7 @@ describe("CAR sort + searchAfter paging", () => {
 
   it("stops with a stalled PagingError, yielding no page twice, when the server ignores searchAfter", async () => {
     const { server, car } = await carFor({ records: carJobs(30), ignoreSearchAfter: true });
-    const { got, error } = await collect(car.searchJobs.items({ body: { sort, pageSize: 10 } }));
+    const { got, error } = await drain(car.searchJobs.items({ body: { sort, pageSize: 10 } }));
     expect(got).toHaveLength(10);
     expect(error).toMatchObject({ name: "PagingError", problem: "stalled", page: 2 });
     expect(server.requests).toHaveLength(2);
@@ -109,9 +110,9 @@ describe("CAR sort + searchAfter paging", () => {
   it("unwrapData yields the records inside the {sortValues, data} wrappers", async () => {
     const records = carJobs(12);
     const { car } = await carFor({ records });
-    const jobs = (await collect(unwrapData(car.searchJobs.items({ body: { sort, pageSize: 5 } })))).got;
+    const jobs = (await drain(unwrapData(car.searchJobs.items({ body: { sort, pageSize: 5 } })))).got;
     expect(jobs).toEqual(records.map((r) => r.data));
-    const { error } = await collect(unwrapData((async function* () { yield { sortValues: [1] }; })()));
+    const { error } = await drain(unwrapData((async function* () { yield { sortValues: [1] }; })()));
     expect(error).toMatchObject({ name: "PagingError", problem: "bad-page" });
   });
 });

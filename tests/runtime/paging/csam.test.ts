@@ -8,6 +8,7 @@ import { createCsamClient } from "../../../src/generated/csam/index.js";
 import { compose } from "../../../src/runtime/pipeline.js";
 import { createRateLimitLayers, MemoryRateLimitStore, type RateLimitInfo } from "../../../src/runtime/rate-limit/index.js";
 import { startScriptedServer, type Script, type ScriptedServer } from "../../servers/scripted-server.js";
+import { drain } from "../../support/drain.js";
 
 let server: ScriptedServer | undefined;
 let closeLimits: (() => Promise<void>) | undefined;
@@ -34,21 +35,12 @@ const page = (hasMore: unknown, lastSeenAssetId: number | undefined, ...ids: num
 });
 const filter = { filters: [{ field: "asset.lastUpdated", operator: "GREATER" as const, value: "2025-07-01T00:00:00Z" }] };
 
-async function collect<T>(items: AsyncIterable<T>): Promise<{ got: T[]; error?: unknown }> {
-  const got: T[] = [];
-  try {
-    for await (const item of items) got.push(item);
-    return { got };
-  } catch (error) {
-    return { got, error };
-  }
-}
 
 describe("CSAM lastSeenAssetId paging", () => {
   it("walks pages taking the cursor from the answer, reading hasMore as 1, true and \"1\", and ends on 204", async () => {
     // The answer's cursor (105) is past its last asset (103): the walk must send 105, not 103.
     const { server, csam } = await csamFor([page(1, 105, 101, 102, 103), page(true, 208, 201, 202, 203), page("1", 300, 301), { status: 204 }]);
-    const { got, error } = await collect(csam.searchAssets.items({ params: { query: { pageSize: 3, includeFields: "software" } }, body: filter }));
+    const { got, error } = await drain(csam.searchAssets.items({ params: { query: { pageSize: 3, includeFields: "software" } }, body: filter }));
     expect(error).toBeUndefined();
     expect(got.map((a) => a.assetId)).toEqual([101, 102, 103, 201, 202, 203, 301]);
     expect(server.requests.map((r) => r.query.get("lastSeenAssetId"))).toEqual([null, "105", "208", "300"]);
@@ -63,7 +55,7 @@ describe("CSAM lastSeenAssetId paging", () => {
   it("ends on hasMore 0, false and \"0\" without asking again", async () => {
     for (const last of [0, false, "0", "false"]) {
       const { server, csam } = await csamFor([page(1, 2, 1, 2), page(last, 3, 3)]);
-      const { got, error } = await collect(csam.searchAssets.items({}));
+      const { got, error } = await drain(csam.searchAssets.items({}));
       expect(error, String(last)).toBeUndefined();
       expect(got.map((a) => a.assetId)).toEqual([1, 2, 3]);
       expect(server.requests).toHaveLength(2);
@@ -75,7 +67,7 @@ describe("CSAM lastSeenAssetId paging", () => {
 
   it("treats 204 on the first page as no assets", async () => {
     const { server, csam } = await csamFor([{ status: 204 }]);
-    const pages = await collect(csam.searchAssets.pages({ body: filter }));
+    const pages = await drain(csam.searchAssets.pages({ body: filter }));
     expect(pages).toEqual({ got: [] });
     expect(server.requests).toHaveLength(1);
   });
@@ -83,7 +75,7 @@ describe("CSAM lastSeenAssetId paging", () => {
   it("stops with a PagingError, not quietly, when an answer lacks hasMore — before handing out its assets", async () => {
     const noHasMore = { body: { responseCode: "SUCCESS", count: 2, lastSeenAssetId: 202, assetListData: assets(201, 202) } };
     const { csam } = await csamFor([page(1, 102, 101, 102), noHasMore]);
-    const { got, error } = await collect(csam.searchAssets.items({}));
+    const { got, error } = await drain(csam.searchAssets.items({}));
     expect(got.map((a) => a.assetId)).toEqual([101, 102]);
     expect(error).toMatchObject({ name: "PagingError", problem: "bad-page", page: 2, received: 2 });
     expect((error as Error).message).toMatch(/no "hasMore".*resume with lastSeenAssetId=102/);
@@ -91,18 +83,18 @@ describe("CSAM lastSeenAssetId paging", () => {
 
   it("refuses a hasMore it cannot read, and a 'more' without a cursor", async () => {
     const odd = await csamFor([page("yes", 2, 1)]);
-    expect((await collect(odd.csam.searchAssets.items({}))).error).toMatchObject({ name: "PagingError", problem: "bad-page", message: expect.stringContaining('"yes"') });
+    expect((await drain(odd.csam.searchAssets.items({}))).error).toMatchObject({ name: "PagingError", problem: "bad-page", message: expect.stringContaining('"yes"') });
     await closeLimits?.();
     await server?.close();
     const noCursor = await csamFor([page(1, undefined, 1)]);
-    const walk = await collect(noCursor.csam.searchAssets.items({}));
+    const walk = await drain(noCursor.csam.searchAssets.items({}));
     expect(walk.got.map((a) => a.assetId)).toEqual([1]);
     expect(walk.error).toMatchObject({ name: "PagingError", problem: "bad-page", message: expect.stringContaining('no "lastSeenAssetId"') });
   });
 
   it("goes on past a page with no assets that still says more, and stops on a cursor it already sent", async () => {
     const { server, csam } = await csamFor([page(1, 50, 1), page(1, 90), page(1, 50, 2)]);
-    const { got, error } = await collect(csam.searchAssets.items({}));
+    const { got, error } = await drain(csam.searchAssets.items({}));
     expect(got.map((a) => a.assetId)).toEqual([1, 2]);
     expect(error).toMatchObject({ name: "PagingError", problem: "stalled", page: 3 });
     expect(server.requests.map((r) => r.query.get("lastSeenAssetId"))).toEqual([null, "50", "90"]);
@@ -110,7 +102,7 @@ describe("CSAM lastSeenAssetId paging", () => {
 
   it("refuses pageSize above 300 before sending anything", async () => {
     const { server, csam } = await csamFor([page(0, 1, 1)]);
-    const { error } = await collect(csam.searchAssets.items({ params: { query: { pageSize: 301 } } }));
+    const { error } = await drain(csam.searchAssets.items({ params: { query: { pageSize: 301 } } }));
     expect(error).toMatchObject({ name: "PagingError", problem: "usage", message: expect.stringContaining("at most 300") });
     expect(server.requests).toHaveLength(0);
   });
@@ -123,7 +115,7 @@ describe("CSAM lastSeenAssetId paging", () => {
       { ...page(0, 203, 201, 202, 203), headers: limitHeaders },
     ]);
     const started = Date.now();
-    const { got, error } = await collect(csam.searchAssets.items({ body: filter }));
+    const { got, error } = await drain(csam.searchAssets.items({ body: filter }));
     expect(error).toBeUndefined();
     expect(got.map((a) => a.assetId)).toEqual([101, 102, 201, 202, 203]);
     expect(server.requests.map((r) => r.query.get("lastSeenAssetId"))).toEqual([null, "102", "102"]);
@@ -137,7 +129,7 @@ describe("CSAM lastSeenAssetId paging", () => {
 
   it("raises responseCode FAILED under HTTP 200 as a QualysApiError", async () => {
     const { csam } = await csamFor([{ body: { responseCode: "FAILED", responseMessage: "Invalid filter field: asset.nam" } }]);
-    const { error } = await collect(csam.searchAssets.items({}));
+    const { error } = await drain(csam.searchAssets.items({}));
     expect(error).toMatchObject({ name: "QualysApiError", code: "FAILED", text: "Invalid filter field: asset.nam", httpStatus: 200, operation: "searchAssets" });
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createQualysClient, type QualysClient } from "../../../src/client.js";
 import type { RecordedRequest } from "../../servers/json-server.js";
 import { startScriptedServer, type ScriptedAnswer, type ScriptedServer } from "../../servers/scripted-server.js";
+import { drain } from "../../support/drain.js";
 
 let server: ScriptedServer | undefined;
 let client: QualysClient | undefined;
@@ -50,15 +51,6 @@ async function wasFor(script: Parameters<typeof startScriptedServer>[0]) {
   return { server, was: client.was };
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<{ got: T[]; error?: unknown }> {
-  const got: T[] = [];
-  try {
-    for await (const item of items) got.push(item);
-    return { got };
-  } catch (error) {
-    return { got, error };
-  }
-}
 
 const since = { field: "lastDetectedDate", operator: "GREATER" as const, value: "2025-07-01T00:00:00Z" };
 
@@ -66,7 +58,7 @@ describe("WAS qpsLastId paging", () => {
   it("asks again with the caller's criteria plus id GREATER lastId until hasMoreRecords is \"false\", yielding the findings unwrapped", async () => {
     const { server, was } = await wasFor(findingsServer(7));
     const body = { ServiceRequest: { preferences: { limitResults: 3, verbose: true }, filters: { Criteria: [since] } } };
-    const { got, error } = await collect(was.searchFindings.items({ body }));
+    const { got, error } = await drain(was.searchFindings.items({ body }));
     expect(error).toBeUndefined();
     expect(got.map((f) => f.id)).toEqual([10, 20, 30, 40, 50, 60, 70]);
     expect(got[0]).toEqual({ id: 10, qid: 150000, severity: "1" });
@@ -85,7 +77,7 @@ describe("WAS qpsLastId paging", () => {
 
   it("pages by startFromOffset when the body sets it", async () => {
     const { server, was } = await wasFor(findingsServer(5));
-    const { got } = await collect(was.searchFindings.items({ body: { ServiceRequest: { preferences: { limitResults: 2, startFromOffset: 1 } } } }));
+    const { got } = await drain(was.searchFindings.items({ body: { ServiceRequest: { preferences: { limitResults: 2, startFromOffset: 1 } } } }));
     expect(got.map((f) => f.id)).toEqual([10, 20, 30, 40, 50]);
     expect(server.requests.map((r) => (r.body as Body).ServiceRequest?.preferences?.startFromOffset)).toEqual([1, 3, 5]);
     expect(server.requests.every((r) => !(r.body as Body).ServiceRequest?.filters)).toBe(true);
@@ -93,32 +85,32 @@ describe("WAS qpsLastId paging", () => {
 
   it("ends on both documented empty answers: count 0 with hasMoreRecords false and data [], and count 0 alone", async () => {
     const { was } = await wasFor([{ body: { ServiceResponse: { responseCode: "SUCCESS", count: 0, hasMoreRecords: "false", data: [] } } }]);
-    expect(await collect(was.searchWebApps.items({}))).toEqual({ got: [] });
+    expect(await drain(was.searchWebApps.items({}))).toEqual({ got: [] });
     await client?.close();
     await server?.close();
     const bare = await wasFor(findingsServer(0, { omitHasMore: true }));
-    const pages = await collect(bare.was.searchFindings.pages({}));
+    const pages = await drain(bare.was.searchFindings.pages({}));
     expect(pages.error).toBeUndefined();
     expect(pages.got).toEqual([{ ServiceResponse: { responseCode: "SUCCESS", count: 0 } }]);
   });
 
   it("stops with a PagingError when records come without hasMoreRecords, or lastId does not grow", async () => {
     const { was } = await wasFor(findingsServer(4, { omitHasMore: true }));
-    const missing = await collect(was.searchFindings.items({ body: { ServiceRequest: { preferences: { limitResults: 2 } } } }));
+    const missing = await drain(was.searchFindings.items({ body: { ServiceRequest: { preferences: { limitResults: 2 } } } }));
     expect(missing.got).toEqual([]);
     expect(missing.error).toMatchObject({ name: "PagingError", problem: "bad-page", page: 1, message: expect.stringContaining('no "ServiceResponse.hasMoreRecords"') });
     await client?.close();
     await server?.close();
     const stuck = { ServiceResponse: { responseCode: "SUCCESS", count: 1, hasMoreRecords: true, lastId: 10, data: [{ WebApp: { id: 10 } }] } };
     const ignoring = await wasFor([{ body: stuck }]);
-    const walk = await collect(ignoring.was.searchWebApps.items({}));
+    const walk = await drain(ignoring.was.searchWebApps.items({}));
     expect(walk.got.map((w) => w.id)).toEqual([10, 10]);
     expect(walk.error).toMatchObject({ name: "PagingError", problem: "stalled", page: 2 });
   });
 
   it("refuses limitResults above 1000 before sending anything", async () => {
     const { server, was } = await wasFor(findingsServer(1));
-    const { error } = await collect(was.searchScans.items({ body: { ServiceRequest: { preferences: { limitResults: 1001 } } } }));
+    const { error } = await drain(was.searchScans.items({ body: { ServiceRequest: { preferences: { limitResults: 1001 } } } }));
     expect(error).toMatchObject({ name: "PagingError", problem: "usage", message: expect.stringContaining("at most 1000") });
     expect(server.requests).toHaveLength(0);
   });
@@ -151,7 +143,7 @@ describe("WAS errors under HTTP 200", () => {
   it("raises an error met mid-walk, after the pages before it", async () => {
     let calls = 0;
     const { was } = await wasFor((req) => (++calls === 1 ? findingsServer(4)(req) : { body: { ServiceResponse: { responseCode: "UNAUTHORIZED", responseErrorDetails: { errorMessage: "You are not authorized to access the application through the API." } } } }));
-    const { got, error } = await collect(was.searchFindings.items({ body: { ServiceRequest: { preferences: { limitResults: 2 } } } }));
+    const { got, error } = await drain(was.searchFindings.items({ body: { ServiceRequest: { preferences: { limitResults: 2 } } } }));
     expect(got.map((f) => f.id)).toEqual([10, 20]);
     expect(error).toMatchObject({ name: "QualysApiError", code: "UNAUTHORIZED", message: expect.stringContaining("not authorized") });
   });
