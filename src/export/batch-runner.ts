@@ -114,19 +114,10 @@ export async function runKind(ctx: KindContext, kind: BatchKind, batches: readon
   };
 
   // Alone until Qualys has answered this API once: its headers carry the concurrency limit.
-  if (queue.length && !(await learned(ctx.client, kind))) await loop1(queue, one, (err) => (fatal ??= err));
+  if (queue.length && !(await learned(ctx.client, kind))) await one(queue.shift()!).catch((err: unknown) => (fatal ??= err));
   await Promise.all(Array.from({ length: Math.min(queue.length, ctx.concurrency + 1) }, loop));
   if (fatal !== undefined) throw fatal;
   return failed;
-}
-
-async function loop1(queue: BatchRecord[], one: (b: BatchRecord) => Promise<void>, onFatal: (err: unknown) => void): Promise<void> {
-  const first = queue.shift()!;
-  try {
-    await one(first);
-  } catch (err) {
-    onFatal(err);
-  }
 }
 
 /** One attempt at a batch: every record of every page (truncation pages followed), decoded into rows. */
