@@ -7,7 +7,6 @@
 import { createQualysClient, type QualysClient, type QualysClientHooks, type QualysClientOptions } from "../client.js";
 import { vmActions } from "../generated/vm/index.js";
 import { startQualysMock } from "../mock/index.js";
-import type { Credentials } from "../runtime/auth/index.js";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
 import type { Logger } from "../runtime/observe/logger.js";
 import type { Layer } from "../runtime/types.js";
@@ -31,8 +30,6 @@ export interface ConnectOptions {
 
 export interface Connection {
   readonly client: QualysClient;
-  /** The credentials in use, so error output can be scrubbed of their secrets. */
-  readonly credentials?: Credentials;
   close(): Promise<void>;
 }
 
@@ -78,7 +75,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       rateLimit,
       transport: transportFromEnv(),
     });
-    return { client, credentials: settings.credentials, close: () => client.close() };
+    return { client, close: () => client.close() };
   }
   let urls: Record<string, string>;
   let stop = async () => {};

@@ -10,7 +10,6 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { CommanderError } from "commander";
-import { OAuthCredentials, PasswordCredentials, TokenCredentials, type Credentials } from "../runtime/auth/index.js";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
 import { InvalidParameterError } from "../runtime/errors/invalid-parameter-error.js";
 import { buildProgram, type CliIo, type ProgramState } from "./program.js";
@@ -37,19 +36,11 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   }
 }
 
-/** The error's message on one line, with any secret of the credentials in use replaced. */
+/** The error's message on one line, with every secret of the connected client replaced. */
 function oneLine(err: unknown, state: ProgramState): string {
   let text = err instanceof Error ? err.message : String(err);
-  for (const secret of secretsOf(state.credentials)) text = text.split(secret).join("[redacted]");
   if (state.redact) text = state.redact(text);
   return text.replace(/\s*[\r\n]+\s*/g, " ").trim() || (err as Error)?.name || "failed";
-}
-
-function secretsOf(credentials: Credentials | undefined): string[] {
-  if (credentials instanceof PasswordCredentials) return [credentials.revealPassword()];
-  if (credentials instanceof OAuthCredentials) return [credentials.revealSecret()];
-  if (credentials instanceof TokenCredentials) return [credentials.revealToken()];
-  return [];
 }
 
 function brokenPipe(err: unknown): boolean {

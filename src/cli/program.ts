@@ -6,7 +6,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { Command, Option } from "commander";
-import type { Credentials } from "../runtime/auth/index.js";
 import { packageRoot } from "../mock/index.js";
 import type { Run } from "./command.js";
 import { authCommands } from "./commands/auth.js";
@@ -34,7 +33,6 @@ export interface CliIo {
 
 /** What the program learned while running, for the error report. */
 export interface ProgramState {
-  credentials?: Credentials;
   /** The connected client's redactor: every secret it holds or was handed, in every encoding. */
   redact?: (text: string) => string;
 }
@@ -133,7 +131,6 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
           onDeprecated: (warning) => void io.stderr.write(`${warning.message}\n`),
         },
       });
-      state.credentials = connection.credentials;
       state.redact = (text) => connection.client.redactor.text(text);
       try {
         await body(
