@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { openDatabase } from "../src/db/open.js";
 import { MIGRATIONS } from "../src/export/schema.js";
-import { buildReport, writeReport } from "../src/report.js";
+import { writeReport } from "../src/report.js";
 import { SECTIONS } from "../src/report/sections/index.js";
 import { generateExportData } from "../tests/support/export-data.js";
 import { fillExportDatabase } from "../tests/support/export-db.js";

@@ -8,7 +8,7 @@ import { SERVICES } from "./catalog.js";
 import type { KbVuln } from "./kb.js";
 import { hash, Rng, Tag, unit } from "./random.js";
 import type { TenantStep } from "./steps.js";
-import { DAY_MS, HOUR_MS, MINUTE_MS, toSecond } from "./time.js";
+import { DAY_MS, MINUTE_MS, toSecond } from "./time.js";
 
 export type DetectionStatus = "New" | "Active" | "Fixed" | "Re-Opened";
 export type DetectionType = "Confirmed" | "Potential" | "Info";

@@ -28,13 +28,6 @@ export interface BodyStreamOptions {
   readonly finished: () => void;
 }
 
-/**
- * The socket is paused only once this many bytes wait unread. Pausing at every chunk (the default
- * high-water mark of one chunk) makes undici unshift and re-parse the rest of its buffer for each
- * HTTP chunk: quadratic in the buffered bytes, a crawl on chunked multi-MB detection pages.
- */
-const BODY_QUEUE = new ByteLengthQueuingStrategy({ highWaterMark: 1 << 20 });
-
 export class BodyStream {
   readonly stream: ReadableStream<Uint8Array>;
   readonly #options: BodyStreamOptions;
