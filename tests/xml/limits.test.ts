@@ -4,7 +4,7 @@ import { XmlParseError } from "../../src/runtime/errors/xml-parse-error.js";
 import { decodeXml, DEFAULT_MAX_DEPTH } from "../../src/runtime/xml/decode.js";
 import { drain } from "../support/drain.js";
 import * as H from "./generated/hosts.descriptors.js";
-import { documentOf, records, rejection } from "./support.js";
+import { documentOf, records } from "./support.js";
 
 const head = `<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><HOST_LIST>`;
 const tail = `</HOST_LIST></RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>`;

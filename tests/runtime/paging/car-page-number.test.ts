@@ -20,16 +20,6 @@ async function carFor(options: CarPagesOptions) {
 
 const ids = (n: number, from = 0) => carJobs(from + n).slice(from).map((r) => r.data.id);
 
-async function collect<T>(items: AsyncIterable<T>): Promise<{ got: T[]; error: unknown }> {
-  const got: T[] = [];
-  try {
-    for await (const item of items) got.push(item);
-    return { got, error: undefined };
-  } catch (error) {
-    return { got, error };
-  }
-}
-
 describe("CAR pageNumber paging (from 0, in the JSON body)", () => {
   it("returns every record once, in order, over several pages ending on a short one, leaving the caller's init alone", async () => {
     const { server, car } = await carFor({ records: carJobs(25) });

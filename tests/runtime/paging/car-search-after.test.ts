@@ -18,16 +18,6 @@ async function carFor(options: CarPagesOptions) {
   return { server, car: createCarClient({ handler: compose([], fetchTransport), baseUrl: () => url }) };
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<{ got: T[]; error: unknown }> {
-  const got: T[] = [];
-  try {
-    for await (const item of items) got.push(item);
-    return { got, error: undefined };
-  } catch (error) {
-    return { got, error };
-  }
-}
-
 const sort: Record<string, "asc" | "desc">[] = [{ "created.dateTime": "desc" }, { id: "desc" }];
 
 describe("CAR sort + searchAfter paging", () => {
