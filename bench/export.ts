@@ -14,7 +14,9 @@ import { createQualysClient } from "../src/client.js";
 import { exportSubscription } from "../src/export/export-subscription.js";
 import { openStore } from "../src/export/open-store.js";
 import { detectionHostRow, detectionRows, type Row } from "../src/export/rows.js";
-import { SqliteStore } from "../src/export/sqlite-store.js";
+import { detectionWriteOps } from "../src/export/kinds/vm.js";
+import type { ExportStore } from "../src/export/store.js";
+import { newWorker } from "../src/export/worker-id.js";
 import { startTenant } from "../src/tenant.js";
 
 const HOSTS = Number(process.env.BENCH_EXPORT_HOSTS ?? 20_000);
@@ -33,17 +35,18 @@ async function child(mode: string, url: string, db: string): Promise<void> {
   const started = performance.now();
   let detections = 0;
   if (mode === "parallel" || mode === "parallel-inprocess") {
-    const s = await exportSubscription(client, { db, what: ["detections"], concurrency: LIMIT, workers: mode === "parallel" ? undefined : 0 });
+    const s = await exportSubscription(client, { db, what: ["detections"], concurrency: LIMIT, decodeThreads: mode === "parallel" ? undefined : 0 });
     detections = s.detections;
   } else {
     // (a) the plain way: one truncation walk, a transaction per page.
-    const store = SqliteStore.open(db);
+    const store = await openStore(db);
     await store.migrate();
+    const writer = await batchWriter(store);
     let hosts: Row[] = [];
     let rows: Row[] = [];
     let ids: number[] = [];
     const flush = async () => {
-      await store.writeDetections({ runId: 0, kind: "detections", firstId: 0, attempts: 1, records: rows.length }, ids, hosts, rows);
+      await writer(ids, hosts, rows);
       detections += rows.length;
       hosts = [];
       rows = [];
@@ -72,15 +75,30 @@ function runChild(mode: string, url: string, db: string): Promise<ModeResult> {
   });
 }
 
+/** Writes one batch of hosts' detections the way the export does: a planned batch, claimed, committed with the detections kind's table operations. */
+async function batchWriter(store: ExportStore): Promise<(ids: number[], hosts: Row[], rows: Row[]) => Promise<void>> {
+  const worker = newWorker();
+  const runId = await store.createRun({ startedAt: new Date().toISOString(), mode: "full", since: null, what: "detections", options: null });
+  await store.joinRun(runId, worker, 600_000);
+  let next = 1;
+  return async (ids, hosts, rows) => {
+    const firstId = next++;
+    await store.addBatches(runId, [{ kind: "detections", firstId, lastId: firstId, ids: null }]);
+    await store.claim(runId, "detections", worker.id, 600_000);
+    await store.commit({ runId, kind: "detections", firstId, worker: worker.id, attempts: 1, records: rows.length }, detectionWriteOps(ids, hosts, rows, [], runId));
+  };
+}
+
 async function ingest(rowsPerHost: Row[][], hostRows: Row[], url: string): Promise<number> {
   const store = await openStore(url);
   await store.migrate();
+  const write = await batchWriter(store);
   const started = performance.now();
   let n = 0;
   for (let i = 0; i < hostRows.length; i += 1000) {
     const hosts = hostRows.slice(i, i + 1000);
     const rows = rowsPerHost.slice(i, i + 1000).flat();
-    await store.writeDetections({ runId: 0, kind: "detections", firstId: 0, attempts: 1, records: rows.length }, hosts.map((h) => h[0] as number), hosts, rows);
+    await write(hosts.map((h) => h[0] as number), hosts, rows);
     n += rows.length;
   }
   const rate = n / ((performance.now() - started) / 1000);

@@ -60,8 +60,16 @@ export function summaryLine(s: ExportSummary): string {
     `${n(s.kb)} QIDs`,
     ...(s.removed ? [`${n(s.removed)} hosts marked removed`] : []),
     ...(s.retries ? [`${s.retries} retried batches`] : []),
+    ...(s.badHosts.length ? [`${n(s.badHosts.length)} bad hosts`] : []),
   ];
   const rate = seconds > 0 && s.detections ? ` (${n(Math.round(s.detections / seconds))} detections/s)` : "";
-  const how = `${s.mode}${s.since ? ` since ${s.since}` : ""}${s.resumed ? ", resumed" : ""}`;
+  const how = `${s.mode}${s.since ? ` since ${s.since}` : ""}${s.resumed ? ", resumed" : ""}${s.joined ? ", joined" : ""}`;
   return `export run ${s.runId} (${how}): ${parts.join(", ")} in ${seconds.toFixed(1)} s${rate} → ${s.db}`;
+}
+
+/** The line `qualys export` ends with when hosts could not be exported (exit code 3). */
+export function badHostsLine(s: ExportSummary): string {
+  const shown = s.badHosts.slice(0, 5).map((b) => `${b.kind} host ${b.hostId} (${b.error.slice(0, 120)})`).join("; ");
+  const more = s.badHosts.length > 5 ? `; and ${s.badHosts.length - 5} more` : "";
+  return `${s.badHosts.length} host${s.badHosts.length === 1 ? "" : "s"} could not be exported — Qualys broke off or stalled every answer holding ${s.badHosts.length === 1 ? "it" : "them"} — recorded in export_bad_hosts, everything else written; the next run tries them first: ${shown}${more}`;
 }

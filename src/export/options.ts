@@ -1,14 +1,14 @@
 /** The export's options: defaults, checks (a ConfigurationError naming the bad one), filter splitting. */
 import type { components } from "../generated/vm/types.js";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
-import type { BatchKind } from "./store.js";
 
 type HldParams = components["schemas"]["HostDetectionListParams"];
 
 /** Detection filters `qualys vm detections` takes (everything of the HLD but paging and ids). */
 export type ExportFilters = Omit<Partial<HldParams>, "action" | "ids" | "id_min" | "id_max" | "truncation_limit" | "output_format" | "echo_request">;
 
-export type ExportKind = BatchKind;
+/** What `qualys export` can write: see kinds/. */
+export type ExportKind = "hosts" | "detections" | "kb";
 export const KINDS: readonly ExportKind[] = ["hosts", "detections", "kb"];
 
 /** Filters that select hosts: they go to the host id list and the host list too. */
@@ -26,6 +26,8 @@ export const DEFAULT_SINCE_MARGIN_MS = 3600_000;
 
 export interface ResolvedOptions {
   readonly what: readonly ExportKind[];
+  /** Whether `what` was left to the default (every kind): then a module the subscription lacks is skipped, not an error. */
+  readonly whatDefaulted: boolean;
   readonly batchSize: number;
   readonly concurrency: number;
   readonly attempts: number;
@@ -43,7 +45,7 @@ export const ALL_STATUSES = "New,Active,Re-Opened,Fixed";
 export function resolveOptions(o: { what?: readonly string[]; batchSize?: number; concurrency?: number; attempts?: number; filters?: ExportFilters; since?: Date | string; full?: boolean }): ResolvedOptions {
   const what = [...new Set(o.what ?? KINDS)];
   for (const w of what) if (!KINDS.includes(w as ExportKind)) throw new ConfigurationError(`what: "${w}" is not one of ${KINDS.join(", ")}`);
-  if (!what.length) throw new ConfigurationError("what: name at least one of hosts, detections, kb");
+  if (!what.length) throw new ConfigurationError(`what: name at least one of ${KINDS.join(", ")}`);
   const batchSize = o.batchSize ?? BATCH_SIZE.default;
   if (!Number.isInteger(batchSize) || batchSize < BATCH_SIZE.min || batchSize > BATCH_SIZE.max) {
     throw new ConfigurationError(`batchSize ${batchSize}: give a whole number of host ids from ${BATCH_SIZE.min} to ${BATCH_SIZE.max}`);
@@ -53,7 +55,7 @@ export function resolveOptions(o: { what?: readonly string[]; batchSize?: number
   const attempts = o.attempts ?? DEFAULT_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 1) throw new ConfigurationError(`attempts ${attempts}: give a whole number of at least 1`);
   if (o.full && o.since !== undefined) throw new ConfigurationError("give --since or --full, not both");
-  return { what: KINDS.filter((k) => what.includes(k)), batchSize, concurrency, attempts, filters: { status: ALL_STATUSES, ...(o.filters ?? {}) }, since: o.since === undefined ? undefined : qualysTime(o.since), full: Boolean(o.full) };
+  return { what: KINDS.filter((k) => what.includes(k)), whatDefaulted: o.what === undefined, batchSize, concurrency, attempts, filters: { status: ALL_STATUSES, ...(o.filters ?? {}) }, since: o.since === undefined ? undefined : qualysTime(o.since), full: Boolean(o.full) };
 }
 
 /** A Date or date text as Qualys takes it: YYYY-MM-DDTHH:MM:SSZ. */

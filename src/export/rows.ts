@@ -17,12 +17,17 @@ export const HOST_COLUMNS = [
 export const DETECTION_COLUMNS = [
   "host_id", "qid", "port", "protocol", "fqdn", "ssl", "unique_vuln_id", "type", "severity", "status",
   "first_found_datetime", "last_found_datetime", "last_test_datetime", "last_update_datetime", "last_fixed_datetime", "last_processed_datetime",
-  "times_found", "is_ignored", "is_disabled", "qds", "results", "run_id", "extra",
+  "times_found", "is_ignored", "is_disabled", "qds", "results", "run_id",
+  "latest_detection_source", "detection_sources", "mitre_tactic_id", "mitre_tactic_name", "mitre_technique_id", "mitre_technique_name", "trurisk_elimination_status",
+  "extra",
 ] as const;
+
+/** detection_cves: the detection's key and one CVE id. */
+export const DETECTION_CVE_COLUMNS = ["host_id", "qid", "port", "protocol", "fqdn", "ssl", "cve_id"] as const;
 
 export const KB_COLUMNS = [
   "qid", "vuln_type", "severity_level", "title", "category", "patchable", "published_datetime", "last_service_modification_datetime",
-  "cvss_base", "cvss3_base", "diagnosis", "consequence", "solution", "run_id", "extra",
+  "cvss_base", "cvss3_base", "diagnosis", "consequence", "solution", "run_id", "patch_published_datetime", "extra",
 ] as const;
 
 /** kb_cves, kb_vendor_refs, kb_bugtraqs: (qid, id, url). */
@@ -37,6 +42,7 @@ export type KbChildTable = keyof typeof KB_CHILD_COLUMNS;
 export interface RowChunk {
   hosts: Row[];
   detections: Row[];
+  detectionCves: Row[];
   kb: Row[];
   kbChildren: Record<KbChildTable, Row[]>;
   /** Records (hosts or QIDs) in the chunk. */
@@ -44,7 +50,7 @@ export interface RowChunk {
 }
 
 export function emptyChunk(): RowChunk {
-  return { hosts: [], detections: [], kb: [], kbChildren: { kb_cves: [], kb_vendor_refs: [], kb_bugtraqs: [] }, records: 0 };
+  return { hosts: [], detections: [], detectionCves: [], kb: [], kbChildren: { kb_cves: [], kb_vendor_refs: [], kb_bugtraqs: [] }, records: 0 };
 }
 
 export function time(value: unknown): string | null {
@@ -98,31 +104,66 @@ export function detectionHostRow(host: DetectionHost): Row {
   ];
 }
 
-const DETECTION_USED = new Set(["qid", "port", "protocol", "fqdn", "ssl", "uniqueVulnId", "type", "severity", "status", "firstFoundDatetime", "lastFoundDatetime", "lastTestDatetime", "lastUpdateDatetime", "lastFixedDatetime", "lastProcessedDatetime", "timesFound", "isIgnored", "isDisabled", "qds", "results"]);
+const DETECTION_USED = new Set([
+  "qid", "port", "protocol", "fqdn", "ssl", "uniqueVulnId", "type", "severity", "status", "firstFoundDatetime", "lastFoundDatetime", "lastTestDatetime",
+  "lastUpdateDatetime", "lastFixedDatetime", "lastProcessedDatetime", "timesFound", "isIgnored", "isDisabled", "qds", "results",
+  "latestVulnerabilityDetectionSource", "vulnerabilityDetectionSources", "mitreTacticId", "mitreTacticName", "mitreTechniqueId", "mitreTechniqueName",
+  "truriskEliminationStatus", "cve",
+]);
 
-export function detectionRows(host: DetectionHost, runId: number): Row[] {
+/**
+ * HLD 5.0 elements whose repetition Qualys has not published (api-versions.md §2.4): one value, or
+ * several joined by ", " in the order sent; a nested shape is kept whole as JSON.
+ */
+function joined(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (Array.isArray(v)) {
+    const parts = v.map(joined).filter((p): p is string => p !== null && p !== "");
+    return parts.length ? parts.join(", ") : null;
+  }
+  return text(v);
+}
+
+/** CVE ids of an HLD 5.0 detection, whatever the element's shape turns out to be (text, list, {id}). */
+function cveIds(v: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof v === "string") {
+    for (const part of v.split(/[\s,]+/)) if (part) out.add(part);
+  } else if (Array.isArray(v)) for (const item of v) cveIds(item, out);
+  else if (v && typeof v === "object") for (const item of Object.values(v)) cveIds(item, out);
+  return out;
+}
+
+export function detectionRows(host: DetectionHost, runId: number, cves?: Row[]): Row[] {
   const rows: Row[] = [];
   for (const d of host.detectionList ?? []) {
     const qds = d.qds as { value?: number; severity?: string } | undefined;
     const qdsRest = qds && (qds.severity !== undefined || Object.keys(qds).some((k) => k !== "value")) ? { ...qds, value: undefined } : undefined;
+    const v5 = d as Record<string, unknown>;
+    const key: Row = [host.id ?? null, d.qid ?? null, d.port ?? 0, d.protocol ?? "", d.fqdn ?? "", d.ssl ? 1 : 0];
     rows.push([
-      host.id ?? null, d.qid ?? null, d.port ?? 0, d.protocol ?? "", d.fqdn ?? "", d.ssl ? 1 : 0, d.uniqueVulnId ?? null, text(d.type), d.severity ?? null, text(d.status),
+      ...key, d.uniqueVulnId ?? null, text(d.type), d.severity ?? null, text(d.status),
       time(d.firstFoundDatetime), time(d.lastFoundDatetime), time(d.lastTestDatetime), time(d.lastUpdateDatetime), time(d.lastFixedDatetime), time(d.lastProcessedDatetime),
       d.timesFound ?? null, bool(d.isIgnored), bool(d.isDisabled), qds?.value ?? null, text(d.results), runId,
+      joined(v5.latestVulnerabilityDetectionSource), joined(v5.vulnerabilityDetectionSources), joined(v5.mitreTacticId), joined(v5.mitreTacticName),
+      joined(v5.mitreTechniqueId), joined(v5.mitreTechniqueName), joined(v5.truriskEliminationStatus),
       extraOf(d, DETECTION_USED, qdsRest ? { qds: qdsRest } : undefined),
     ]);
+    if (cves && v5.cve !== undefined) for (const cve of cveIds(v5.cve)) cves.push([...key, cve]);
   }
   return rows;
 }
 
 // cvss and cvssV3 keep their whole object in extra: only the base score has a column.
-const KB_USED = new Set(["qid", "vulnType", "severityLevel", "title", "category", "patchable", "publishedDatetime", "lastServiceModificationDatetime", "diagnosis", "consequence", "solution", "cveList", "vendorReferenceList", "bugtraqList"]);
+const KB_USED = new Set([
+  "qid", "vulnType", "severityLevel", "title", "category", "patchable", "publishedDatetime", "lastServiceModificationDatetime", "diagnosis", "consequence", "solution",
+  "cveList", "vendorReferenceList", "bugtraqList", "patchPublishedDate",
+]);
 
 export function kbRow(v: Vuln, runId: number): Row {
   return [
     v.qid ?? null, text(v.vulnType), v.severityLevel ?? null, text(v.title), text(v.category), bool(v.patchable), time(v.publishedDatetime), time(v.lastServiceModificationDatetime),
     num(v.cvss?.base?.value), num(v.cvssV3?.base?.value), text(v.diagnosis), text(v.consequence), text(v.solution), runId,
-    extraOf(v, KB_USED),
+    time((v as Record<string, unknown>).patchPublishedDate), extraOf(v, KB_USED),
   ];
 }
 
@@ -145,7 +186,7 @@ export function addRecord(chunk: RowChunk, kind: RecordKind, record: unknown, ru
   else if (kind === "detections") {
     const host = record as DetectionHost;
     chunk.hosts.push(detectionHostRow(host));
-    for (const row of detectionRows(host, runId)) chunk.detections.push(row);
+    for (const row of detectionRows(host, runId, chunk.detectionCves)) chunk.detections.push(row);
   } else {
     const vuln = record as Vuln;
     chunk.kb.push(kbRow(vuln, runId));

@@ -91,11 +91,11 @@ describe("qualys export", () => {
     const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 3, kbSize: 40, seed: 2, costPerHostMs: 1 });
     cleanup = t.close;
     const db = tempDb("tty");
-    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"], { tty: true }));
+    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"], { tty: true }));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/hosts .*300\/300 \| [\d,]+ detections/);
     expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
-    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"]));
+    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"]));
     expect(plain.code).toBe(0);
     expect(plain.stderr).toBe("");
     expect(plain.stdout).toMatch(/^export run 2 \(incremental since /);
@@ -106,7 +106,7 @@ describe("qualys export", () => {
     cleanup = t.close;
     const env = tenantUser(t.tenant.url);
     const killed = tempDb("killed");
-    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--workers", "0"];
+    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0"];
     // Killed once a random number of detection batches are committed.
     const killAfter = 2 + Math.floor(Math.random() * 5);
     const run1 = qualys(args(killed), env);

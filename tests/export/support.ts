@@ -52,3 +52,11 @@ export function query<T = Record<string, unknown>>(path: string, sql: string, ..
     db.close();
   }
 }
+
+/** Whether a Qualys id list ("1-5,9") holds `id`. */
+export function holds(ids: string | null, id: number): boolean {
+  return (ids ?? "").split(",").some((r) => {
+    const [a, b = a] = r.split("-").map(Number);
+    return id >= a! && id <= b!;
+  });
+}

@@ -22,9 +22,9 @@ let db: Database;
 beforeAll(async () => {
   const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 15, kbSize: 400, seed: 11 });
   try {
-    await exportSubscription(t.client, { db: url, batchSize: 100, workers: 0, backoffMs: () => 10 });
+    await exportSubscription(t.client, { db: url, batchSize: 100, decodeThreads: 0, backoffMs: () => 10 });
     t.tenant.advance({ days: 20, changeFraction: 0.3 });
-    await exportSubscription(t.client, { db: url, batchSize: 100, workers: 0, backoffMs: () => 10 });
+    await exportSubscription(t.client, { db: url, batchSize: 100, decodeThreads: 0, backoffMs: () => 10 });
   } finally {
     await t.close();
   }
