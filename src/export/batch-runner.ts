@@ -54,13 +54,25 @@ export function isFatal(err: unknown): boolean {
   return err instanceof ExportDatabaseError || err instanceof ConfigurationError || err instanceof InvalidParameterError || err instanceof AuthenticationError || err instanceof AbortError;
 }
 
-/** An answer that broke off, stalled or arrived cut: what one host Qualys cannot serve does to every answer holding it. */
+/**
+ * An answer that broke off, stalled or arrived cut: what one host Qualys cannot serve does to every
+ * answer holding it (the break may come before the client has the headers). Not a refused
+ * connection, an error page or a Qualys error code: those are not about a host, and splitting
+ * would only multiply the calls.
+ */
 export function isBodyFault(err: unknown): boolean {
   const e = err as { name?: string; phase?: string } | null;
   if (!e) return false;
-  if (e.name === "NetworkError" || e.name === "TimeoutError" || e.name === "OutcomeUnknownError") return e.phase === "body";
+  if (e.name === "NetworkError" || e.name === "OutcomeUnknownError") return e.phase === "body" || e.phase === "request";
+  if (e.name === "TimeoutError") return true;
   return e.name === "XmlParseError" || e.name === "InvalidResponseError";
 }
+
+/**
+ * Past this many bad hosts in one kind, a worker stops splitting: so many hosts failing is an
+ * outage, not bad hosts, and bisecting it would record every host as bad after thousands of calls.
+ */
+export const MAX_BAD_HOSTS = 25;
 
 class Gate {
   #free: number;
@@ -146,7 +158,7 @@ export async function runKind(ctx: RunnerContext, def: ExportKindDef): Promise<K
           await sleep(ctx.backoffMs?.(tries) ?? 1000 * 2 ** (tries - 1), ctx.signal);
           continue;
         }
-        if (def.hostKeyed && isBodyFault(err)) {
+        if (def.hostKeyed && isBodyFault(err) && outcome.badHosts.length < MAX_BAD_HOSTS) {
           const parts = def.split?.({ ...batch, attempts, error: message });
           if (parts) {
             await ctx.write(() => ctx.store.split(ctx.runId, { ...batch, error: message.slice(0, 2000) }, parts, ctx.worker.id));

@@ -54,7 +54,8 @@ export async function planOrJoin(input: PlanInput): Promise<JoinedRun> {
       for (const w of workers.filter(deadHere)) await store.expireWorker(last.id, w.id);
       const live = workers.filter((w) => w.live && !deadHere(w) && w.id !== worker.id);
       const sameMode = options.full ? last.mode === "full" : options.since === undefined || last.since === options.since;
-      const same = last.what === what && last.options === shape && sameMode;
+      // PostgreSQL keeps options as jsonb, which reorders keys: compare the values, not the text.
+      const same = last.what === what && canonical(last.options) === canonical(shape) && sameMode;
       if (same && (await store.batches(last.id)).length) {
         if (!live.length) {
           // Nobody on it: resumed, its failed batches tried again.
@@ -107,4 +108,12 @@ async function listHostIds(client: QualysClient, options: ResolvedOptions, since
   );
   for await (const _ of stream); // details=None: no HOST records, only the ID_SET
   return mergeIds(stream.pages.map((page) => expandIdSet((page as HostListOutput).response?.idSet, "listHosts")));
+}
+
+/** JSON text with object keys sorted, so two spellings of one value compare equal. */
+function canonical(json: string | null): string {
+  if (json === null) return "null";
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, sort(x)])) : v;
+  return JSON.stringify(sort(JSON.parse(json)));
 }

@@ -35,6 +35,11 @@ export class PostgresStore implements ExportStore {
   readonly #copyFrom: CopyFrom;
   /** Staging tables this session has (created in a committed transaction). */
   readonly #staged = new Set<string>();
+  /**
+   * One statement or transaction at a time on the one connection: claims, heartbeats and commits
+   * come from concurrent loops, and a query slipping into another's transaction would share its fate.
+   */
+  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(client: pg.Client, target: string, copyFrom: CopyFrom) {
     this.#client = client;
@@ -56,8 +61,10 @@ export class PostgresStore implements ExportStore {
   }
 
   async #run<T>(what: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    const turn = this.#queue.then(() => fn(this.#client));
+    this.#queue = turn.catch(() => {});
     try {
-      return await fn(this.#client);
+      return await turn;
     } catch (err) {
       if (err instanceof ExportDatabaseError) throw err;
       throw new ExportDatabaseError(`${this.target}: ${what}: ${(err as Error).message}`, "postgres", err);
@@ -77,7 +84,7 @@ export class PostgresStore implements ExportStore {
     try {
       return await fn();
     } finally {
-      await this.#client.query("SELECT pg_advisory_unlock($1)", [PLAN_LOCK]).catch(() => {});
+      await this.#run("releasing the planning lock", (c) => c.query("SELECT pg_advisory_unlock($1)", [PLAN_LOCK])).catch(() => {});
     }
   }
 
@@ -343,6 +350,7 @@ export class PostgresStore implements ExportStore {
   }
 
   async close(): Promise<void> {
+    await this.#queue;
     await this.#client.end().catch(() => {});
   }
 }

@@ -4,17 +4,13 @@
  * nothing half-written, and a run killed with SIGKILL mid-way finishes on the next run with the
  * same database an uninterrupted run gives.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli } from "../cli/support.js";
-import { dbDetections, query, tempDb, tenantWithClient } from "./support.js";
-
-const root = join(import.meta.dirname, "..", "..");
-const tenantUser = (url: string) => ({ QUALYS_USERNAME: "tenant", QUALYS_PASSWORD: "tenant-password", QUALYS_API_URL: url, QUALYS_GATEWAY_URL: url });
+import { dbDetections, qualys, query, tempDb, tenantUser, tenantWithClient } from "./support.js";
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -30,27 +26,6 @@ function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);
   });
-}
-
-interface Child {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function qualys(args: string[], env: Record<string, string>): { child: ReturnType<typeof spawn>; done: Promise<Child> } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QUALYS_")));
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), ...args], {
-    cwd: root,
-    env: { ...clean, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "qualys-home-")), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  return { child, done: new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))) };
 }
 
 describe("qualys export", () => {

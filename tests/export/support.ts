@@ -1,4 +1,5 @@
 /** Helpers for the export tests: a tenant and a client on it, the database read back, the sequential walk to compare with. */
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,4 +60,31 @@ export function holds(ids: string | null, id: number): boolean {
     const [a, b = a] = r.split("-").map(Number);
     return id >= a! && id <= b!;
   });
+}
+
+const root = join(import.meta.dirname, "..", "..");
+
+/** The environment a `qualys` process needs to use the tenant (VM and gateway on one URL). */
+export const tenantUser = (url: string, gateway = url) => ({ QUALYS_USERNAME: "tenant", QUALYS_PASSWORD: "tenant-password", QUALYS_API_URL: url, QUALYS_GATEWAY_URL: gateway });
+
+export interface Child {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `qualys <args>` in its own process (tsx), with only the QUALYS_* variables given. */
+export function qualys(args: string[], env: Record<string, string>): { child: ReturnType<typeof spawn>; done: Promise<Child> } {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QUALYS_")));
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), ...args], {
+    cwd: root,
+    env: { ...clean, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "qualys-home-")), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  return { child, done: new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))) };
 }

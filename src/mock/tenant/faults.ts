@@ -20,7 +20,9 @@ export type Fault =
   /** The connection drops: before the answer (no afterRecords), or after that many records of it. */
   | { readonly kind: "reset"; readonly afterRecords?: number }
   /** After that many records (default 0: right after the headers), nothing more for `ms` (default: until the client closes). */
-  | { readonly kind: "stall"; readonly afterRecords?: number; readonly ms?: number };
+  | { readonly kind: "stall"; readonly afterRecords?: number; readonly ms?: number }
+  /** Not a fault: the admitted call waits (holding its concurrency slot) until `until` settles, then is answered as usual. */
+  | { readonly kind: "hold"; readonly until: Promise<unknown> };
 
 /** Decides, per admitted call, whether it fails and how. */
 export type FaultPlan = (call: FaultCall) => Fault | undefined | null | false;

@@ -152,7 +152,11 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
   state.nth.set(path, nth);
 
   if (state.latencyMs > 0) await sleep(state.latencyMs);
-  const fault = state.faults?.({ path, params, nth, nthOverall: state.stats.calls }) || undefined;
+  let fault = state.faults?.({ path, params, nth, nthOverall: state.stats.calls }) || undefined;
+  if (fault?.kind === "hold") {
+    await fault.until.catch(() => {});
+    fault = undefined;
+  }
   if (fault) {
     state.stats.faulted += 1;
     ps.faulted += 1;
