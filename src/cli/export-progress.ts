@@ -52,12 +52,13 @@ export class ExportBar {
 
 const n = (v: number) => v.toLocaleString("en-US");
 
+/** Rows of each kind, as the summary line names them. */
+const NOUNS: Readonly<Record<string, string>> = { hosts: "hosts", detections: "detections", kb: "QIDs" };
+
 export function summaryLine(s: ExportSummary): string {
   const seconds = s.elapsedMs / 1000;
   const parts = [
-    `${n(s.hosts)} hosts`,
-    `${n(s.detections)} detections`,
-    `${n(s.kb)} QIDs`,
+    ...Object.entries(s.totals).map(([kind, count]) => `${n(count)} ${NOUNS[kind] ?? kind}`),
     ...(s.removed ? [`${n(s.removed)} hosts marked removed`] : []),
     ...(s.retries ? [`${s.retries} retried batches`] : []),
     ...(s.badHosts.length ? [`${n(s.badHosts.length)} bad hosts`] : []),
