@@ -66,7 +66,11 @@ export async function dbTools(url: string, options: DbToolOptions): Promise<DbTo
   const run = async (text: string, maxRows: number, signal?: AbortSignal): Promise<Answer> => {
     const statement = checkStatement(text);
     if (OUTSIDE.test(statement.text.trimStart())) throw new SqlStatementError(`${statement.text.trimStart().split(/\s/)[0]!.toUpperCase()} is not accepted: the SQL tool only reads the export database`);
-    const rows = await runner.query(limited(statement, maxRows), signal);
+    const rows = await runner.query(limited(statement, maxRows), signal).catch((err: unknown) => {
+      // better-sqlite3 will not run a statement that returns no rows through all(); say what that means here.
+      if (err instanceof Error && /does not return data/.test(err.message)) throw new SqlStatementError(`${err.message.replace(/\.?\s*Use run\(\) instead\.?/, "")}: the SQL tool only runs queries`);
+      throw err;
+    });
     const truncated = rows.length > maxRows;
     const shown = truncated ? rows.slice(0, maxRows) : rows;
     return answerOf({ rows: shown, rowCount: shown.length, ...(truncated ? { truncated: true, note: `more than ${maxRows} rows: only the first ${maxRows} are shown; add ORDER BY / LIMIT / OFFSET or aggregate` } : {}) }, options.limit);
