@@ -25,6 +25,7 @@ export interface Statement {
 export function checkStatement(sql: unknown): Statement {
   if (typeof sql !== "string" || sql.trim() === "") throw new SqlStatementError("give one SQL statement");
   let end = -1; // index of the first top-level ';'
+  let first = -1; // index of the first character outside comments, whitespace and opening parentheses
   let i = 0;
   const n = sql.length;
   while (i < n) {
@@ -33,6 +34,7 @@ export function checkStatement(sql: unknown): Statement {
     const comment = (c === "-" && next === "-") || (c === "/" && next === "*");
     // Anything but whitespace and comments after the first ';' is a second statement.
     if (end >= 0 && c !== ";" && !comment && !/\s/.test(c)) throw new SqlStatementError("only one statement per call: remove everything after the first `;`");
+    if (first < 0 && !comment && !/[\s(]/.test(c)) first = i;
     if (c === "'" || c === '"') {
       const close = c;
       i++;
@@ -80,18 +82,7 @@ export function checkStatement(sql: unknown): Statement {
   }
   const text = (end >= 0 ? sql.slice(0, end) : sql).trimEnd();
   if (text.trim() === "") throw new SqlStatementError("give one SQL statement");
-  return { text, query: /^(select|with|values|table)\b/i.test(leading(text)) };
-}
-
-/** The text after leading whitespace, comments and opening parentheses: where the first keyword is. */
-function leading(text: string): string {
-  let rest = text;
-  for (;;) {
-    const trimmed = rest.replace(/^[\s(]+/, "");
-    if (trimmed.startsWith("--")) rest = trimmed.replace(/^--[^\n\r]*/, "");
-    else if (trimmed.startsWith("/*")) rest = trimmed.slice(trimmed.indexOf("*/") + 2);
-    else return trimmed;
-  }
+  return { text, query: /^(select|with|values|table)\b/i.test(sql.slice(first)) };
 }
 
 /** A query with the row limit applied inside the engine (one row more, to tell that rows were cut). */
