@@ -13,7 +13,7 @@ let session: McpSession;
 
 beforeAll(async () => {
   server = await startScriptedServer((req) => {
-    const form = new URLSearchParams(req.body);
+    const form = new URLSearchParams(String(req.body));
     // Echoes what the client sent as Authorization, as a careless proxy or server might.
     const echoed = `${String(req.headers.authorization)} (${PASSWORD})`;
     if (form.get("action") === "list" && req.path === "/api/2.0/fo/asset/host/") {

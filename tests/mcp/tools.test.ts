@@ -163,7 +163,7 @@ describe("qualys mcp --allow-writes", () => {
     expect(done.isError).toBeFalsy();
     expect(JSON.stringify(json(done))).toContain("Hosts queued for purging");
     expect(server.requests).toHaveLength(1);
-    const form = new URLSearchParams(server.requests[0]!.body);
+    const form = new URLSearchParams(String(server.requests[0]!.body));
     expect(Object.fromEntries(form)).toEqual({ ids: "1-5", action: "purge" });
   });
 });
