@@ -34,7 +34,12 @@ export class RefusedError extends Error {
 }
 
 export function apiTools(client: QualysClient, options: ApiToolOptions): ToolHandler[] {
-  return selectTools(options).map((tool) => ({
+  const tools = selectTools(options);
+  // A spec generated into the table but not wired into the client would list tools that always fail.
+  const namespaces = client as unknown as Record<string, Record<string, unknown> | undefined>;
+  const missing = tools.filter((t) => typeof namespaces[t.module]?.[t.operation] !== "function").map((t) => `${t.module}.${t.operation}`);
+  if (missing.length) throw new ConfigurationError(`the client has no ${missing.join(", ")}: add the module to createQualysClient (src/client.ts)`);
+  return tools.map((tool) => ({
     definition: {
       name: tool.name,
       title: tool.title,

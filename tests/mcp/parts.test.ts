@@ -131,3 +131,21 @@ describe("the generated tool table", () => {
     expect(validationSchema(schema)).toEqual({ type: "object", properties: { format: { type: "string" }, when: { type: "string" } }, required: ["format"] });
   });
 });
+
+describe("loading", () => {
+  it("keeps the MCP SDK inside src/mcp, which only the CLI command loads, with a dynamic import", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const { join, relative } = await import("node:path");
+    const src = join(import.meta.dirname, "..", "..", "src");
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => join(src, f));
+    const offenders: string[] = [];
+    for (const file of files) {
+      const rel = relative(src, file);
+      if (rel.startsWith("mcp/") || rel.startsWith("generated/")) continue;
+      const code = readFileSync(file, "utf8");
+      if (/from "@modelcontextprotocol\//.test(code) || /^import[^(]*from "[./]*mcp\//m.test(code)) offenders.push(rel);
+    }
+    expect(offenders).toEqual([]);
+    expect(readFileSync(join(src, "cli", "commands", "mcp.ts"), "utf8")).toMatch(/importOptional\("@modelcontextprotocol\/sdk", .*import\("\.\.\/\.\.\/mcp\/serve\.js"\)\)/);
+  });
+});
