@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startTenant, type Tenant } from "../../src/tenant.js";
 import { carJobs, startCarPagesServer, type CarPagesServer } from "../servers/car-pages-server.js";
+import { startScriptedServer, type ScriptedServer } from "../servers/scripted-server.js";
 import { fakeJwt, json, startMcp, text, type McpSession } from "./support.js";
 
 interface Page<T = Record<string, unknown>> {
@@ -21,11 +22,13 @@ interface Page<T = Record<string, unknown>> {
 let session: McpSession | undefined;
 let car: CarPagesServer | undefined;
 let tenant: Tenant | undefined;
+let scripted: ScriptedServer | undefined;
 afterEach(async () => {
   await session?.close();
   await car?.close();
   await tenant?.close();
-  session = car = tenant = undefined;
+  await scripted?.close();
+  session = car = tenant = scripted = undefined;
 });
 
 const gatewayEnv = (url: string) => ({ QUALYS_TOKEN: fakeJwt(), QUALYS_GATEWAY_URL: url, QUALYS_API_URL: url });
@@ -108,5 +111,30 @@ describe("listing tools answer one page and a cursor", () => {
     expect(pages.length).toBeGreaterThan(2);
     expect(pages.some((p) => /remaining records shown \(answer size limit\); the cursor continues with the rest of this page/.test(p.note ?? ""))).toBe(true);
     expect(pages.flatMap((p) => p.items.map((h) => h.id))).toEqual([...tenant.model.hostIds()]);
+  });
+
+  it("CSAM lastSeenId: the answer's lastSeenAssetId goes back in the query", async () => {
+    const assets = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ assetId: from + i, assetName: `host-${from + i}` }));
+    scripted = await startScriptedServer((req) => {
+      const after = Number(req.query.get("lastSeenAssetId") ?? 0);
+      const page = after === 0 ? assets(1, 3) : after === 3 ? assets(4, 3) : assets(7, 1);
+      return { body: { responseCode: "SUCCESS", count: page.length, hasMore: after < 6 ? 1 : 0, lastSeenAssetId: page[page.length - 1]!.assetId, assetListData: { asset: page } } };
+    });
+    session = await startMcp(["--modules", "csam"], gatewayEnv(scripted.url));
+    const pages = await walk(session, "csam_searchAssets", { pageSize: 3, body: { filters: [{ field: "asset.name", operator: "CONTAINS", value: "host" }] } });
+    expect(pages.map((p) => p.items.map((a) => a.assetId))).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    expect(scripted.requests.map((r) => [r.query.get("pageSize"), r.query.get("lastSeenAssetId")])).toEqual([["3", null], ["3", "3"], ["3", "6"]]);
+    expect(scripted.requests.every((r) => JSON.stringify(r.body).includes("CONTAINS"))).toBe(true);
+  });
+
+  it("VM QPS: hasMoreRecords and lastId become an id GREATER criterion next to the caller's", async () => {
+    const answer = (ids: number[], more: boolean) =>
+      `<?xml version="1.0" encoding="UTF-8"?><ServiceResponse><responseCode>SUCCESS</responseCode><count>${ids.length}</count><hasMoreRecords>${more}</hasMoreRecords>${more ? `<lastId>${ids[ids.length - 1]}</lastId>` : ""}<data>${ids.map((id) => `<HostAsset><id>${id}</id><name>h${id}</name></HostAsset>`).join("")}</data></ServiceResponse>`;
+    scripted = await startScriptedServer((req) => ({ headers: { "Content-Type": "text/xml" }, body: String(req.body).includes('operator="GREATER">20<') ? answer([21, 22], false) : answer([10, 20], true) }));
+    session = await startMcp(["--modules", "vm"], { QUALYS_USERNAME: "acme2ab12", QUALYS_PASSWORD: "pw-1", QUALYS_API_URL: scripted.url, QUALYS_GATEWAY_URL: scripted.url });
+    const pages = await walk(session, "vm_searchHostAssets", { filters: [{ field: "name", operator: "CONTAINS", value: "h" }], limitResults: 2 });
+    expect(pages.map((p) => p.items.map((h) => h.id))).toEqual([[10, 20], [21, 22]]);
+    expect(String(scripted.requests[1]!.body)).toContain('<Criteria field="name" operator="CONTAINS">h</Criteria><Criteria field="id" operator="GREATER">20</Criteria>');
+    expect(scripted.requests).toHaveLength(2);
   });
 });
