@@ -11,6 +11,7 @@ import Database from "better-sqlite3";
 import { main } from "../src/cli/main.js";
 import { startQualysMock } from "../src/mock/index.js";
 import { startTenant } from "../src/tenant.js";
+import { mcpDemo } from "./demo-mcp.js";
 
 interface Step {
   readonly say: string;
@@ -75,6 +76,7 @@ try {
     for (const line of err.text().trimEnd().split("\n").filter(Boolean)) console.log(`  (stderr) ${clip(line)}`);
     console.log(`  → exit ${code}${ok ? "" : `, expected ${step.exit ?? 0}`}`);
   }
+  failures += await mcpDemo(mock.urls);
 } finally {
   await mock.close();
 }
@@ -129,7 +131,7 @@ async function exportDemo(): Promise<number> {
 }
 
 console.log(
-  `\n${tour.length + 2 - failures} of ${tour.length + 2} commands ended as expected in ${((Date.now() - started) / 1000).toFixed(1)} s; the mocks are stopped.` +
+  `\n${tour.length + 3 - failures} of ${tour.length + 3} commands ended as expected in ${((Date.now() - started) / 1000).toFixed(1)} s; the mocks are stopped.` +
     "\nAgainst your subscription: set QUALYS_USERNAME, QUALYS_PASSWORD and QUALYS_PLATFORM, and drop --mock (npx tsx src/cli/main.ts …).",
 );
 process.exitCode = failures ? 1 : 0;

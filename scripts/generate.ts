@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { emitMcpTools } from "./generate/mcp.js";
 import { emitOperations, pascal } from "./generate/operations.js";
 import { emitPostman } from "./generate/postman.js";
 import { bundleSpecs, lintSpecs, readSpecEntries, type SpecEntry } from "./generate/specs.js";
@@ -86,6 +87,7 @@ async function generate(options: { lint: boolean }): Promise<Output> {
           2,
         )} as const;\n`,
     );
+    files.set("mcp-tools.ts", emitMcpTools(pristine, (module) => module.startsWith("vm")));
     return { generated: files, postman: emitPostman(pristine) };
   } finally {
     rmSync(bundleDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { carCommands } from "./commands/car.js";
 import { csamCommands } from "./commands/csam.js";
 import { etmCommands } from "./commands/etm.js";
 import { exportCommands } from "./commands/export.js";
+import { mcpCommand } from "./commands/mcp.js";
 import { qflowCommands } from "./commands/qflow.js";
 import { reportCommand } from "./commands/report.js";
 import { sdrCommands } from "./commands/sdr.js";
@@ -83,6 +84,7 @@ function mockModulesFor(command: unknown): string[] | undefined {
   const name = top?.name();
   if (name === "auth") return ["auth", "vm"];
   if (name === "sdr") return ["saasdr"];
+  if (name === "mcp") return top!.opts<{ modules?: string[] }>().modules;
   return name ? [name] : undefined;
 }
 
@@ -163,5 +165,6 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   wasCommands(program, run);
   reportCommand(program, io);
   exportCommands(program, run, io.stdout, io.stderr);
+  mcpCommand(program, run, io, version());
   return program;
 }

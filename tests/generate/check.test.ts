@@ -44,6 +44,8 @@ describe("generate", () => {
       const run = generate("--check", "--no-lint");
       expect(run.status).toBe(1);
       expect(run.stderr).toContain("src/generated/car/operations.ts (differs from the specs)");
+      // The MCP tool table takes its descriptions from the same summaries.
+      expect(run.stderr).toContain("src/generated/mcp-tools.ts (differs from the specs)");
       expect(run.stderr).not.toContain("src/generated/auth/");
     } finally {
       writeFileSync(spec, original);
