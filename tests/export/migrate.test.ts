@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** What a v1 export left: one finished run with its rows, and a second run killed with batches pending. */
-function v1Rows(hostIds: number[], pgTime: boolean): string {
+function v1Rows(hostIds: readonly number[], pgTime: boolean): string {
   const t = (iso: string) => (pgTime ? `TIMESTAMPTZ '${iso}'` : `'${iso}'`);
   const b = (v: boolean) => (pgTime ? (v ? "TRUE" : "FALSE") : v ? "1" : "0");
   const options = JSON.stringify({ filters: { status: ALL_STATUSES }, batchSize: 100 });

@@ -97,7 +97,7 @@ describe("one export run shared by several processes (PostgreSQL + Redis)", () =
     // One run, every process on it: nobody planned a run of its own.
     expect(await sql(db, "SELECT id::int AS id, status FROM export_runs")).toEqual([{ id: 1, status: "succeeded" }]);
     expect(Number((await sql<{ n: number }>(db, "SELECT COUNT(*)::int AS n FROM export_workers WHERE run_id = 1"))[0]!.n)).toBe(3);
-    const [{ batches, written }] = await sql<{ batches: number; written: number }>(db, "SELECT (SELECT COUNT(*)::int FROM export_batches) AS batches, (SELECT SUM(batches)::int FROM export_workers) AS written");
+    const [{ batches, written }] = (await sql<{ batches: number; written: number }>(db, "SELECT (SELECT COUNT(*)::int FROM export_batches) AS batches, (SELECT SUM(batches)::int FROM export_workers) AS written")) as [{ batches: number; written: number }];
     expect(written).toBe(batches);
     // Each host's detections were asked for once, and the subscription's limits held for all three together.
     const served = t.tenant.stats.byPath[HLD_PATH]!.records;
