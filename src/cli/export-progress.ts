@@ -1,21 +1,29 @@
 /**
- * The progress bar of `qualys export` (cli-progress, on stderr, only on a terminal): hosts
- * done / total, detections per second, ETA. And the one-line summary printed at the end.
+ * The progress bars of `qualys export` (cli-progress, on stderr, only on a terminal): one per kind —
+ * ids done / planned (hosts, QIDs; batches for kinds that page by a cursor), rows written and their
+ * rate, ETA — for the whole run, whichever worker did the work. And the one-line summary at the end.
  */
 import cliProgress from "cli-progress";
-import type { ExportProgress, ExportSummary } from "../export/export-subscription.js";
+import type { ExportProgress, ExportSummary, KindProgress } from "../export/export-subscription.js";
+
+/** What a kind's bar counts, and what its rows are called. */
+const UNITS: Readonly<Record<string, { readonly ids: string; readonly rows: string }>> = {
+  hosts: { ids: "hosts", rows: "hosts" },
+  detections: { ids: "hosts", rows: "detections" },
+  kb: { ids: "QIDs", rows: "QIDs" },
+};
 
 export class ExportBar {
-  readonly #bar: cliProgress.SingleBar | undefined;
-  #started = false;
-  #t0 = Date.now();
+  readonly #multi: cliProgress.MultiBar | undefined;
+  readonly #bars = new Map<string, { bar: cliProgress.SingleBar; t0: number }>();
+  #width = 0;
 
   constructor(stream: NodeJS.WritableStream & { isTTY?: boolean }) {
     if (!stream.isTTY) return;
-    this.#bar = new cliProgress.SingleBar(
+    this.#multi = new cliProgress.MultiBar(
       {
         stream: stream as NodeJS.WritableStream,
-        format: "{label} {bar} {value}/{total} | {detections} detections ({rate}/s) | KB {kb} | ETA {eta_formatted}",
+        format: "{label} {bar} {value}/{total} {unit} | {records} {rows} ({rate}/s) | ETA {eta_formatted}",
         hideCursor: true,
         etaBuffer: 50,
         fps: 5,
@@ -25,28 +33,33 @@ export class ExportBar {
   }
 
   update(p: ExportProgress): void {
-    if (!this.#bar) return;
-    const main = p.kinds.detections ?? p.kinds.hosts ?? p.kinds.kb;
-    const detections = p.kinds.detections?.records ?? 0;
-    const seconds = Math.max(0.001, (Date.now() - this.#t0) / 1000);
-    const payload = {
-      label: p.kinds.detections || p.kinds.hosts ? "hosts" : "QIDs",
-      detections: detections.toLocaleString("en-US"),
-      rate: Math.round(detections / seconds).toLocaleString("en-US"),
-      kb: p.kinds.kb ? `${p.kinds.kb.idsDone}/${p.kinds.kb.ids}` : "-",
-    };
-    if (!this.#started) {
-      this.#started = true;
-      this.#t0 = Date.now();
-      this.#bar.start(main?.ids ?? 0, main?.idsDone ?? 0, payload);
-    } else {
-      this.#bar.setTotal(main?.ids ?? 0);
-      this.#bar.update(main?.idsDone ?? 0, payload);
+    if (!this.#multi) return;
+    this.#width = Math.max(this.#width, ...Object.keys(p.kinds).map((k) => k.length));
+    for (const [kind, k] of Object.entries(p.kinds) as [string, KindProgress][]) {
+      const unit = UNITS[kind] ?? { ids: "batches", rows: "rows" };
+      const byIds = k.ids > 0;
+      const [value, total] = byIds ? [k.idsDone, k.ids] : [k.batchesDone, k.batches];
+      let entry = this.#bars.get(kind);
+      const seconds = Math.max(0.001, (Date.now() - (entry?.t0 ?? Date.now())) / 1000);
+      const payload = {
+        label: kind.padEnd(this.#width),
+        unit: byIds ? unit.ids : "batches",
+        records: k.records.toLocaleString("en-US"),
+        rows: unit.rows,
+        rate: Math.round(k.records / seconds).toLocaleString("en-US"),
+      };
+      if (!entry) {
+        entry = { bar: this.#multi.create(total, value, payload), t0: Date.now() };
+        this.#bars.set(kind, entry);
+      } else {
+        entry.bar.setTotal(total);
+        entry.bar.update(value, payload);
+      }
     }
   }
 
   stop(): void {
-    if (this.#started) this.#bar?.stop();
+    this.#multi?.stop();
   }
 }
 

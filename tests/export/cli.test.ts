@@ -68,7 +68,10 @@ describe("qualys export", () => {
     const db = tempDb("tty");
     const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"], { tty: true }));
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/hosts .*300\/300 \| [\d,]+ detections/);
+    // One bar per kind, each with its own count.
+    expect(r.stderr).toMatch(/detections .*300\/300 hosts \| [\d,]+ detections/);
+    expect(r.stderr).toMatch(/hosts +.*300\/300 hosts \| 300 hosts/);
+    expect(r.stderr).toMatch(/kb +.*40\/40 QIDs \| 40 QIDs/);
     expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
     const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"]));
     expect(plain.code).toBe(0);
