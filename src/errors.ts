@@ -7,6 +7,7 @@ export { DatabaseUrlError } from "./runtime/errors/database-url-error.js";
 export { HttpError } from "./runtime/errors/http-error.js";
 export { InsecureUrlError } from "./runtime/errors/insecure-url-error.js";
 export { InvalidParameterError } from "./runtime/errors/invalid-parameter-error.js";
+export { ModuleUnavailableError } from "./runtime/errors/module-unavailable-error.js";
 export { MissingDependencyError } from "./runtime/errors/missing-dependency-error.js";
 export { InvalidResponseError } from "./runtime/errors/invalid-response-error.js";
 export { NetworkError, type NetworkFaultPhase } from "./runtime/errors/network-error.js";

@@ -94,6 +94,8 @@ export interface ExportSummary {
   readonly badHosts: readonly (BadHost & { kind: string })[];
   /** Text with invalid UTF-8 replaced by U+FFFD while decoding (this worker). */
   readonly invalidUtf8: number;
+  /** Kinds left out because the subscription lacks their module, one line each (the worker that planned the run). */
+  readonly skipped: readonly string[];
   readonly retries: number;
   /** Batches this worker wrote. */
   readonly batchesWritten: number;
@@ -214,7 +216,7 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
     return {
       runId: id, status: "succeeded", resumed: joined.resumed, joined: joined.joined, mode: run.mode, since: run.since,
       hosts: totals.hosts ?? 0, detections: totals.detections ?? 0, kb: totals.kb ?? 0, totals, removed,
-      badHosts: bad.map((b) => ({ kind: b.kind, hostId: b.hostId, error: b.error })), invalidUtf8, retries, batchesWritten: written,
+      badHosts: bad.map((b) => ({ kind: b.kind, hostId: b.hostId, error: b.error })), invalidUtf8, skipped: joined.skipped, retries, batchesWritten: written,
       elapsedMs: Date.now() - started, db: store.target,
     };
   } catch (err) {

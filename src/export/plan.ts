@@ -10,6 +10,7 @@ import { hostname } from "node:os";
 import type { QualysClient } from "../client.js";
 import type { HostListOutput } from "../generated/vm/index.js";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
+import { ModuleUnavailableError } from "../runtime/errors/module-unavailable-error.js";
 import { expandIdSet } from "./id-set.js";
 import type { ExportKindDef, PlanContext } from "./kinds/kind.js";
 import { mergeIds } from "./kinds/vm.js";
@@ -92,13 +93,23 @@ async function planRun(input: PlanInput, what: string, shape: string): Promise<J
     badHosts: badHosts.filter((b) => b.kind === def.name),
     hostIds: () => (hostIds ??= listHostIds(client, options, since, signal)),
   });
-  const planned = await Promise.all(kinds.map((def) => def.plan(ctx(def))));
+  const skipped: string[] = [];
+  const planned = await Promise.all(
+    kinds.map((def) =>
+      def.plan(ctx(def)).catch((err: unknown) => {
+        // A module the subscription lacks: left out of a run that did not name it (its kinds get no batches).
+        if (!(err instanceof ModuleUnavailableError) || !options.whatDefaulted) throw err;
+        skipped.push(`${def.name}: ${err.message}`);
+        return [];
+      }),
+    ),
+  );
   const plans: BatchPlan[] = planned.flat();
 
   const id = await store.createRun({ startedAt, mode, since: since ?? null, what, options: shape });
   await store.addBatches(id, plans);
   await store.joinRun(id, worker, leaseMs);
-  return { run: { id, startedAt, status: "running", mode, since: since ?? null, what, options: shape }, resumed: false, joined: false, skipped: [] };
+  return { run: { id, startedAt, status: "running", mode, since: since ?? null, what, options: shape }, resumed: false, joined: false, skipped };
 }
 
 async function listHostIds(client: QualysClient, options: ResolvedOptions, since: string | undefined, signal: AbortSignal): Promise<number[]> {

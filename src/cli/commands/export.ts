@@ -121,6 +121,7 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
           });
           bar.stop();
           const codes = children ? await children.done : [];
+          for (const line of summary.skipped) stderr.write(`qualys export: skipped ${line}\n`);
           stdout.write(`${summaryLine(summary)}\n`);
           if (summary.badHosts.length) throw new ExitCodeError(badHostsLine(summary), EXIT_BAD_HOSTS);
           const worst = Math.max(0, ...codes);

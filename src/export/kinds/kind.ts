@@ -54,7 +54,10 @@ export interface ExportKindDef {
   readonly hostKeyed: boolean;
   /** The rate-limit key of the API this kind calls, to tell whether the scheduler has learned its limits yet. */
   limitKey(client: QualysClient): string;
-  /** The batches of a new run. */
+  /**
+   * The batches of a new run. A module the subscription lacks throws ModuleUnavailableError (from
+   * its first call), and the run leaves the kind out when `what` was not given.
+   */
   plan(ctx: PlanContext): Promise<BatchPlan[]>;
   /** Ids the batch covers (progress); 0 when unknown up front (cursor kinds). */
   size(batch: BatchPlan): number;

@@ -1,0 +1,17 @@
+import { QualysError } from "./qualys-error.js";
+
+/**
+ * The subscription does not have a Qualys module (CSAM, WAS, PC…): its first call was refused
+ * (401/403, or the module's own "not authorised" answer) although the credentials are good.
+ * `qualys export` skips such a module with one line when it was not asked for by name.
+ */
+export class ModuleUnavailableError extends QualysError {
+  override name = "ModuleUnavailableError";
+  /** "csam", "was", "pcrs"… */
+  readonly module: string;
+
+  constructor(module: string, detail: string, options?: ErrorOptions) {
+    super(`the subscription has no ${module.toUpperCase()} access (${detail})`, options);
+    this.module = module;
+  }
+}
