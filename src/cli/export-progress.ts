@@ -2,17 +2,20 @@
  * The progress bar of `qualys export` (cli-progress, on stderr, only on a terminal): hosts
  * done / total, detections per second, ETA. And the one-line summary printed at the end.
  */
-import cliProgress from "cli-progress";
+import type { SingleBar } from "cli-progress";
 import type { ExportProgress, ExportSummary } from "../export/export-subscription.js";
+import { importOptional } from "../runtime/optional-import.js";
 
 export class ExportBar {
-  readonly #bar: cliProgress.SingleBar | undefined;
+  readonly #bar: SingleBar | undefined;
   #started = false;
   #t0 = Date.now();
 
-  constructor(stream: NodeJS.WritableStream & { isTTY?: boolean }) {
-    if (!stream.isTTY) return;
-    this.#bar = new cliProgress.SingleBar(
+  /** A bar on a terminal (cli-progress is loaded then), nothing otherwise. */
+  static async on(stream: NodeJS.WritableStream & { isTTY?: boolean }): Promise<ExportBar> {
+    if (!stream.isTTY) return new ExportBar(undefined);
+    const { default: cliProgress } = await importOptional<{ default: typeof import("cli-progress") }>("cli-progress", "The export progress bar");
+    const bar = new cliProgress.SingleBar(
       {
         stream: stream as NodeJS.WritableStream,
         format: "{label} {bar} {value}/{total} | {detections} detections ({rate}/s) | KB {kb} | ETA {eta_formatted}",
@@ -22,6 +25,11 @@ export class ExportBar {
       },
       cliProgress.Presets.shades_classic,
     );
+    return new ExportBar(bar);
+  }
+
+  private constructor(bar: SingleBar | undefined) {
+    this.#bar = bar;
   }
 
   update(p: ExportProgress): void {

@@ -4,7 +4,7 @@
  * a reader that goes away (`| head`) stops the download.
  */
 import { Readable, pipeline, type Writable } from "node:stream";
-import { stringify } from "csv-stringify";
+import { importOptional } from "../runtime/optional-import.js";
 import { flatten } from "./flatten.js";
 
 export type Format = "json" | "ndjson" | "csv";
@@ -47,6 +47,7 @@ export async function writeRecords(records: AsyncIterable<unknown> | Iterable<un
   if (options.format === "csv") {
     // Rows → csv-stringify (its own backpressure) → out. An error anywhere destroys the chain, and
     // reading the CSV text then rejects with it; stopping the read ends the rows (and the download).
+    const { stringify } = await importOptional<typeof import("csv-stringify")>("csv-stringify", "CSV output (--format csv)");
     const rows = Readable.from(csvRows(counted(), options.csv ?? {}), { highWaterMark: CSV_BUFFER.rows });
     const encoder = stringify({ cast: { boolean: (v) => String(v), date: (v) => v.toISOString() }, writableHighWaterMark: CSV_BUFFER.rows, readableHighWaterMark: CSV_BUFFER.bytes });
     const text = pipeline(rows, encoder, () => {});
