@@ -8,7 +8,6 @@
 import type { QualysClient } from "../client.js";
 import { ExportIncompleteError, type FailedBatch } from "../runtime/errors/export-incomplete-error.js";
 import { runKind } from "./batch-runner.js";
-import { openStore } from "./open-store.js";
 import { inProcessDecoder, workerPoolDecoder, defaultWorkers } from "./decoders.js";
 import { fromRanges } from "./id-set.js";
 import { hasHostFilters, KINDS, resolveOptions, type ExportFilters, type ExportKind } from "./options.js";
@@ -87,7 +86,8 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   const signal = stop.signal;
-  const store = typeof options.db === "object" ? options.db : await openStore(options.db);
+  // The store's module is loaded here, not on import: `import "qualys-ts/export"` needs no driver.
+  const store = typeof options.db === "object" ? options.db : await (await import("./open-store.js")).openStore(options.db);
   const ownStore = typeof options.db !== "object";
   const workers = options.workers ?? defaultWorkers();
   const decoder = workers > 0 ? workerPoolDecoder(workers) : inProcessDecoder();
