@@ -3,8 +3,9 @@
  * ids done / planned (hosts, QIDs; batches for kinds that page by a cursor), rows written and their
  * rate, ETA — for the whole run, whichever worker did the work. And the one-line summary at the end.
  */
-import cliProgress from "cli-progress";
+import type { MultiBar, SingleBar } from "cli-progress";
 import type { ExportProgress, ExportSummary, KindProgress } from "../export/export-subscription.js";
+import { importOptional } from "../runtime/optional-import.js";
 
 /** What a kind's bar counts, and what its rows are called. */
 const UNITS: Readonly<Record<string, { readonly ids: string; readonly rows: string }>> = {
@@ -14,13 +15,19 @@ const UNITS: Readonly<Record<string, { readonly ids: string; readonly rows: stri
 };
 
 export class ExportBar {
-  readonly #multi: cliProgress.MultiBar | undefined;
-  readonly #bars = new Map<string, { bar: cliProgress.SingleBar; t0: number }>();
+  readonly #multi: MultiBar | undefined;
+  readonly #bars = new Map<string, { bar: SingleBar; t0: number }>();
   #width = 0;
 
-  constructor(stream: NodeJS.WritableStream & { isTTY?: boolean }) {
-    if (!stream.isTTY) return;
-    this.#multi = new cliProgress.MultiBar(
+  private constructor(multi: MultiBar | undefined) {
+    this.#multi = multi;
+  }
+
+  /** Bars on a terminal (cli-progress is loaded then), nothing otherwise. */
+  static async on(stream: NodeJS.WritableStream & { isTTY?: boolean }): Promise<ExportBar> {
+    if (!stream.isTTY) return new ExportBar(undefined);
+    const { default: cliProgress } = await importOptional<{ default: typeof import("cli-progress") }>("cli-progress", "The export progress bar");
+    return new ExportBar(new cliProgress.MultiBar(
       {
         stream: stream as NodeJS.WritableStream,
         format: "{label} {bar} {value}/{total} {unit} | {records} {rows} ({rate}/s) | ETA {eta_formatted}",
@@ -29,7 +36,7 @@ export class ExportBar {
         fps: 5,
       },
       cliProgress.Presets.shades_classic,
-    );
+    ));
   }
 
   update(p: ExportProgress): void {

@@ -2,7 +2,7 @@
  * `qualys`: everyday Qualys exports from the shell.
  *
  *   npx tsx src/cli/main.ts --mock vm detections     (in the repository)
- *   qualys --format csv vm detections > det.csv      (installed: bin → dist/src/cli/bin.js)
+ *   qualys --format csv vm detections > det.csv      (installed: qualys-ts-cli's bin → qualys-ts/cli)
  *
  * Exit codes: 0 success, 1 the API or the network failed, 2 the command was used wrongly (or the
  * configuration is), 3 `qualys export` wrote everything but hosts Qualys could not serve (recorded

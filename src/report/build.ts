@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import type { Database, Dialect } from "../db/database.js";
 import { openDatabase } from "../db/open.js";
-import { renderSvg } from "./chart.js";
+import { loadChartEngine, renderSvg } from "./chart.js";
 import { renderPage, type RenderedSection } from "./html.js";
 import { normalizeTime } from "./options.js";
 import { checkExportSchema } from "./schema-check.js";
@@ -44,6 +44,8 @@ export interface Report {
 export async function buildReport(options: ReportOptions): Promise<Report> {
   const asOf = normalizeTime(options.asOf ?? new Date(), "asOf");
   const since = options.since === undefined ? undefined : normalizeTime(options.since, "since");
+  // The chart engine is an optional package: a missing one fails here, before the database is opened.
+  await loadChartEngine();
   const db = typeof options.db === "string" ? await openDatabase(options.db, { readonly: true }) : options.db;
   try {
     await checkExportSchema(db);

@@ -99,7 +99,7 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
           include_disabled: flag(o.includeDisabled),
         };
         for (const key of Object.keys(filters) as (keyof ExportFilters)[]) if (filters[key] === undefined) delete filters[key];
-        const bar = new ExportBar(stderr);
+        const bar = await ExportBar.on(stderr);
         // Loaded when the command runs: every other command starts without the database drivers.
         const { exportSubscription } = await import("../../export/export-subscription.js");
         const { startChildWorkers } = await import("../export-workers.js");
