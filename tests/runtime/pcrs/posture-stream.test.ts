@@ -136,8 +136,7 @@ describe("posture info: a body that goes wrong", () => {
 
   it("corrupt gzip is a JsonStreamError corrupt-gzip", async () => {
     const gz = Buffer.from(gzipSync(json));
-    gz[30] ^= 0xff;
-    gz[31] ^= 0xff;
+    gz.writeUInt16BE(gz.readUInt16BE(30) ^ 0xffff, 30);
     const { error } = await walk(Buffer.concat([head(200, { "Content-Length": gz.length }), gz]), 7);
     expect(error).toBeInstanceOf(JsonStreamError);
     expect((error as JsonStreamError).problem).toMatch(/gzip/);
