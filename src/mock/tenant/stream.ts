@@ -3,7 +3,7 @@
  * simulated server cost per record on timers (not CPU), and carries out reset/stall faults at
  * the record they name.
  */
-import type { ServerResponse } from "node:http";
+import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Fault } from "./faults.js";
 
@@ -19,7 +19,8 @@ export class RecordWriter {
   closed = false;
 
   constructor(
-    private readonly res: ServerResponse,
+    /** The answer (a ServerResponse), or a sink in front of it (the gzip of a PCRS answer). */
+    private readonly res: Writable,
     private readonly stats: StreamStats,
     private readonly costPerRecordMs: number,
     private readonly fault: Fault | undefined,
