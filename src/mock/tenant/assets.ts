@@ -171,14 +171,15 @@ export class CsamModel {
     const born = key.kind === "host" ? (this.tenant.hostBirth(hostId(key.n)) ?? 0) : (this.extraBorn.get(key.n) ?? 0);
     const t = this.timeline(key, born);
     const lastSensor = t.sensor.at(-1)!;
-    const modified = Math.max(t.created, lastSensor.at, t.tagAt ?? 0);
     const identity = key.kind === "host" ? hostIdentity(seed, key.n) : undefined;
+    const pcScans = identity && this.pc.isPcHost(key.n, identity) ? this.pc.complianceScans(identity.id) : [];
+    // Any event modifies an asset: a scan, a tag change, a compliance scan (date_para.htm).
+    const modified = Math.max(t.created, lastSensor.at, t.tagAt ?? 0, pcScans.at(-1) ?? 0);
     const extra = EXTRA_KINDS[hash(seed, MTag.extraIdentity, key.n, 1) % EXTRA_KINDS.length]!;
     const os = identity?.os ?? extra.os;
     const family: Family | "Other" = technologyOf(os)?.family ?? "Other";
     const ip = identity?.ip ?? `172.${16 + (key.n >> 16) % 16}.${(key.n >> 8) & 255}.${(key.n & 255) || 1}`;
     const name = identity?.dns ?? `${extra.prefix}-${String(key.n).padStart(5, "0")}.cloud.example`;
-    const pcScans = identity && this.pc.isPcHost(key.n, identity) ? this.pc.complianceScans(identity.id) : [];
     const rng = new Rng(hash(seed, MTag.asset, salt, 7));
     const uuid = () => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, () => rng.int(0, 15).toString(16)).join("")).join("-");
     const assetUUID = uuid();
