@@ -1,53 +1,72 @@
 /**
- * A gzip answer that RecordWriter can write records into as into the response itself: each write
- * is compressed and flushed (Z_SYNC_FLUSH) at once, so a client decoding as it reads gets every
- * record as soon as it is written, and a reset or stall fault after N records leaves exactly those
- * N on the wire. Destroying the sink destroys the response (a reset fault); a client that goes
- * away closes the sink.
+ * A gzip answer that RecordWriter writes records into as into the response itself: each write is
+ * compressed and flushed (Z_SYNC_FLUSH) in order, so a client decoding as it reads gets every
+ * record as soon as it is written. A reset fault (destroy) first lets what was written reach the
+ * wire, then drops the connection; a client that goes away closes the sink.
  */
+import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
-import { Writable } from "node:stream";
 import { constants, createGzip, type Gzip } from "node:zlib";
+import type { RecordSink } from "./stream.js";
 
-export class GzipSink extends Writable {
+export class GzipSink extends EventEmitter implements RecordSink {
   private readonly gzip: Gzip;
-  private ended = false;
+  private closed = false;
+  private ending = false;
 
-  constructor(
-    private readonly res: ServerResponse,
-    /** Compressed bytes handed to the response. */
-    private readonly onBytes: (n: number) => void = () => {},
-  ) {
+  constructor(private readonly res: ServerResponse) {
     super();
     this.gzip = createGzip();
     this.gzip.on("data", (chunk: Buffer) => {
-      onBytes(chunk.length);
       if (!res.write(chunk)) {
         this.gzip.pause();
         res.once("drain", () => this.gzip.resume());
       }
     });
-    res.once("close", () => this.destroy());
+    this.gzip.on("drain", () => this.emit("drain"));
+    this.gzip.on("error", () => this.close());
+    res.once("close", () => this.close());
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.gzip.write(chunk);
-    this.gzip.flush(constants.Z_SYNC_FLUSH, () => done());
+  get destroyed(): boolean {
+    return this.closed;
   }
 
-  override _final(done: (err?: Error | null) => void): void {
-    this.gzip.once("end", () => {
-      this.ended = true;
-      this.res.end();
-      done();
+  write(chunk: string): boolean {
+    if (this.closed) return false;
+    const room = this.gzip.write(chunk);
+    this.gzip.flush(constants.Z_SYNC_FLUSH);
+    return room;
+  }
+
+  /** The whole answer: the gzip trailer, then the end of the response. */
+  end(): Promise<void> {
+    if (this.closed || this.ending) return Promise.resolve();
+    this.ending = true;
+    return new Promise((resolve) => {
+      // A client gone before the end closes the sink: nothing more to wait for.
+      this.once("close", () => resolve());
+      this.gzip.once("end", () => {
+        this.res.end(() => resolve());
+        this.close();
+      });
+      this.gzip.end();
     });
-    this.gzip.end();
   }
 
-  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+  /** A reset: the records written so far go out (the flush comes after them), then the connection drops. */
+  destroy(): void {
+    if (this.closed) return;
+    this.gzip.flush(constants.Z_SYNC_FLUSH, () => {
+      this.res.destroy();
+      this.close();
+    });
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.gzip.destroy();
-    // Closed after a normal end, the answer is complete; otherwise (a reset fault, an error) the connection goes.
-    if (err || !this.ended) this.res.destroy();
-    done(err);
+    this.emit("close");
   }
 }

@@ -137,7 +137,7 @@ export async function runJsonCall(context: JsonCallContext, route: JsonRoute, ma
   };
   try {
     await route.run(call);
-    if (sink && !sink.destroyed) await new Promise<void>((resolve) => sink!.end(resolve));
+    if (sink) await sink.end();
     else if (!res.destroyed && !res.writableEnded) res.end();
   } catch (err) {
     if (err instanceof ApiError && !res.headersSent) sendJson(res, err.status, err.body, { ...limitHeaders, ...err.headers });

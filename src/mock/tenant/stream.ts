@@ -3,9 +3,18 @@
  * simulated server cost per record on timers (not CPU), and carries out reset/stall faults at
  * the record they name.
  */
-import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Fault } from "./faults.js";
+
+/** What RecordWriter writes into: the answer itself, or a sink in front of it (the gzip of a PCRS answer). */
+export interface RecordSink {
+  readonly destroyed: boolean;
+  write(chunk: string): boolean;
+  destroy(): void;
+  on(event: "drain" | "close", listener: () => void): unknown;
+  once(event: "close", listener: () => void): unknown;
+  off(event: "drain" | "close", listener: () => void): unknown;
+}
 
 export interface StreamStats {
   bytes: number;
@@ -19,8 +28,7 @@ export class RecordWriter {
   closed = false;
 
   constructor(
-    /** The answer (a ServerResponse), or a sink in front of it (the gzip of a PCRS answer). */
-    private readonly res: Writable,
+    private readonly res: RecordSink,
     private readonly stats: StreamStats,
     private readonly costPerRecordMs: number,
     private readonly fault: Fault | undefined,
