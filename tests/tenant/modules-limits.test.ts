@@ -18,6 +18,21 @@ const POSTURE = "/pcrs/5.0/posture/postureInfo";
 const FINDINGS = "/qps/rest/3.0/search/was/finding";
 const fast = { rateLimit: { retry: { baseDelayMs: 5 } } };
 
+/**
+ * A tenant clock that stands still until told: quota spent now stays spent however slow the
+ * machine is, and the block it causes names a wait of `waitMs` (the window ends that much after
+ * the clock's place). `pass()` moves past the window, for the client's second try.
+ */
+function frozenClock(windowSec: number, waitMs: number) {
+  let now = 1_000_000_000;
+  return {
+    clock: () => now,
+    /** Call after spending: the spent calls now end `waitMs` from the clock. */
+    nearEnd: () => void (now += windowSec * 1000 - waitMs),
+    pass: () => void (now += windowSec * 1000),
+  };
+}
+
 async function bearer(t: Tenant): Promise<string> {
   return (await fetch(`${t.gatewayUrl}/auth`, { method: "POST", body: new URLSearchParams({ ...t.credentials }) })).text();
 }
@@ -42,14 +57,23 @@ describe("gateway limits", () => {
   });
 
   it("CSAM: a 429 (quota spent by another client) is waited out and the walk completes", async () => {
-    tenant = await startTenant({ ...OPTIONS, moduleLimits: { csam: { rate: { limit: 3, windowSec: 0.3 } } } });
+    const time = frozenClock(60, 50);
+    tenant = await startTenant({ ...OPTIONS, clock: time.clock, moduleLimits: { csam: { rate: { limit: 3, windowSec: 60 } } } });
     tenant.spend(SEARCH, 3);
-    const blocks: string[] = [];
-    const qualys = clientOf(tenant, { hooks: { onRateLimit: (info) => blocks.push(info.code) } });
+    time.nearEnd();
+    const blocks: { code: string; waitMs: number }[] = [];
+    const qualys = clientOf(tenant, {
+      hooks: {
+        onRateLimit: (info) => {
+          blocks.push({ code: info.code, waitMs: info.waitMs });
+          time.pass();
+        },
+      },
+    });
     const { got, error } = await drain(qualys.csam.searchAssets.items({ params: { query: { pageSize: 300 } } }));
     expect(error).toBeUndefined();
     expect(got).toEqual(new TenantModel(OPTIONS).csam.assets());
-    expect(blocks).toEqual(["429"]);
+    expect(blocks).toEqual([{ code: "429", waitMs: 50 }]);
     expect(tenant.stats.byPath[SEARCH]).toMatchObject({ calls: 1, blocked: 1 });
     await qualys.close();
   });
@@ -82,15 +106,28 @@ describe("gateway limits", () => {
 
 describe("WAS limits", () => {
   it("none by default; when configured, headers with the VM spelling and 429s the client waits out", async () => {
-    tenant = await startTenant({ ...OPTIONS, webApps: 6, moduleLimits: { was: { rate: { limit: 2, windowSec: 0.3 } } } });
-    tenant.spend(FINDINGS, 2);
+    const time = frozenClock(60, 50);
+    tenant = await startTenant({ ...OPTIONS, clock: time.clock, webApps: 6, moduleLimits: { was: { rate: { limit: 20, windowSec: 60 } } } });
+    tenant.spend(FINDINGS, 20);
+    time.nearEnd();
     const blocks: string[] = [];
-    const qualys = clientOf(tenant, { hooks: { onRateLimit: (info) => blocks.push(info.code) } });
+    const qualys = clientOf(tenant, {
+      hooks: {
+        onRateLimit: (info) => {
+          blocks.push(info.code);
+          time.pass();
+        },
+      },
+    });
     const { got, error } = await drain(qualys.was.searchFindings.items({ body: { ServiceRequest: { preferences: { limitResults: 10 } } } }));
     expect(error).toBeUndefined();
     expect(got).toEqual(new TenantModel({ ...OPTIONS, webApps: 6 }).was.findings());
     expect(blocks).toEqual(["429"]);
     expect(tenant.stats.byPath[FINDINGS]!.blocked).toBe(1);
+    const basic = Buffer.from(`${tenant.credentials.username}:${tenant.credentials.password}`).toString("base64");
+    const answer = await fetch(`${tenant.url}${FINDINGS}`, { method: "POST", headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/json" }, body: "{}" });
+    expect([answer.headers.get("x-ratelimit-limit"), answer.headers.get("x-concurrency-limit-limit")]).toEqual(["20", "2"]);
+    await answer.text();
     await qualys.close();
   });
 });

@@ -7,7 +7,8 @@
 import { hostId, hostIdentity, type HostIdentity } from "./hosts.js";
 import { hostScanTimes, timeInStep } from "./host-scans.js";
 import { MTag, type ModuleSizes } from "./module-keys.js";
-import { CONTROL_SETTINGS, CRITICALITIES, INSTANCES, POLICY_TITLES, TAGS, technologyOf, type Family } from "./modules-catalog.js";
+import { POLICY_TITLES, TAGS, technologyOf, type Family } from "./modules-catalog.js";
+import { controlOf, evidenceOf, expectedValue } from "./pc-controls.js";
 import { hash, Rng, unit } from "./random.js";
 import type { TenantStep } from "./steps.js";
 import { DAY_MS, qualysDate } from "./time.js";
@@ -274,22 +275,6 @@ export class PcModel {
   }
 }
 
-function controlOf(family: Family, k: number): PcControl {
-  const settings = CONTROL_SETTINGS[family];
-  const setting = settings[k % settings.length]!;
-  const round = Math.floor(k / settings.length);
-  return {
-    id: (family === "Linux" ? 1000 : 3000) + k * 7 + 1,
-    statement: `Status of ${setting}${round ? ` (check ${round + 1})` : ""}`,
-    rationale: `A hardened value of ${setting} reduces the attack surface of the host.`,
-    remediation: `Set ${setting} to the value the policy expects, then re-evaluate the host.`,
-    reference: k % 3 === 0 ? `CIS ${1 + (k % 6)}.${1 + (k % 9)}.${1 + (k % 4)}` : "",
-    criticality: CRITICALITIES[k % CRITICALITIES.length]!,
-    custom: k % 11 === 10,
-    instances: k % 6 === 5 ? INSTANCES[family] : ["os"],
-  };
-}
-
 interface History {
   status: PostureStatus;
   previousStatus: PostureStatus | null;
@@ -322,15 +307,3 @@ function evaluate(seed: number, c: number, policyId: number, k: number, i: numbe
 }
 
 const date = (ms: number | undefined) => (ms === undefined ? "" : qualysDate(ms));
-
-function expectedValue(control: PcControl): string {
-  return `${control.statement.replace(/^Status of /, "")} = expected`;
-}
-
-function evidenceOf(control: PcControl, status: PostureStatus, extended: boolean): Record<string, unknown> {
-  return {
-    expected: expectedValue(control),
-    actual: status === "Passed" ? [expectedValue(control)] : status === "Failed" ? ["value differs from the policy"] : ["evaluation error: the check script failed"],
-    ...(extended ? { extendedEvidence: [{ source: control.instances[0] === "os" ? "os" : "database", value: status }] } : {}),
-  };
-}

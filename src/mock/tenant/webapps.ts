@@ -9,6 +9,7 @@ import type { KbVuln } from "./kb.js";
 import { timeInStep } from "./host-scans.js";
 import { MTag, type ModuleSizes } from "./module-keys.js";
 import { TAGS, WEB_PARAMS, WEB_PATHS, WEBAPP_NAMES } from "./modules-catalog.js";
+import { resultListOf } from "./was-payloads.js";
 import { hash, Rng, unit } from "./random.js";
 import type { TenantStep } from "./steps.js";
 import { DAY_MS, HOUR_MS, qualysDate, toSecond } from "./time.js";
@@ -132,9 +133,6 @@ export class WasModel {
     };
     if (!verbose) return record;
     const cvss = vuln?.cvss3Base ?? 5;
-    const payload = f.type === "INFORMATION_GATHERED" ? "" : `${param}=%3Cscript%3Ealert(${f.id})%3C%2Fscript%3E`;
-    const request = `GET ${path}?${payload} HTTP/1.1\r\nHost: app${app.index}.example.com\r\n`;
-    const response = `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>${payload}</html>`;
     return {
       ...record,
       ...(f.status ? { status: f.status } : {}),
@@ -144,29 +142,7 @@ export class WasModel {
       isIgnored: "false",
       cwe: { count: 1, list: [CWES[f.qid % CWES.length]!] },
       cvssV3: { base: cvss, temporal: Math.round(Math.max(0, cvss - 0.4) * 10) / 10, attackVector: "Network" },
-      resultList: {
-        count: 1,
-        list: [
-          {
-            Result: {
-              accessPath: { count: 1, list: [{ Url: `${base}/` }] },
-              payloads: {
-                count: 1,
-                list: [
-                  {
-                    PayloadInstance: {
-                      payload,
-                      request: { method: "GET", link: `${base}${path}?${payload}`, headers: Buffer.from(request).toString("base64"), body: "" },
-                      response: Buffer.from(response).toString("base64"),
-                      payloadResponce: { offset: response.indexOf(payload || "<html>"), length: Math.max(payload.length, 6) },
-                    },
-                  },
-                ],
-              },
-            },
-          },
-        ],
-      },
+      resultList: resultListOf(f, app.index, path, param),
       updatedDate: qualysDate(f.updated),
       ...(f.status === "FIXED" && f.fixed !== undefined ? { fixedDate: qualysDate(f.fixed) } : {}),
     };
