@@ -157,7 +157,8 @@ describe("faults on the new routes", () => {
 
   it("posture stalled after 3 records: a TimeoutError after the body's idle limit, with the 3 records", async () => {
     tenant = await startTenant({ ...OPTIONS, faults: failCalls({ kind: "stall", afterRecords: 3 }, [1], POSTURE) });
-    const qualys = clientOf(tenant, { bodyIdleTimeoutMs: 300 });
+    // Long enough that a loaded machine never leaves 2 s between the records before the stall.
+    const qualys = clientOf(tenant, { bodyIdleTimeoutMs: 2000 });
     const model = new TenantModel(OPTIONS);
     const body = expectedHostIds(model, { policyId: String(model.pc.policyDefs()[1]!.id) });
     const { got, error } = await drain(qualys.pcrs.postureInfo({ slices: body }));
