@@ -37,6 +37,7 @@ const tour: Step[] = [
   { say: "QFlow: run one", args: ["--format", "ndjson", "qflow", "run", WORKFLOW, "--input", '{"buckets":["demo-bucket"]}'] },
   { say: "CSAM: assets changed in the last 7 days, Windows or Linux, as CSV (lastSeenAssetId paging)", args: ["--format", "csv", "--columns", "assetId,assetName,address,operatingSystem.fullName,lastModifiedDate", "csam", "assets", "--since", "7d", "--filter", "operatingSystem.category1:IN:Windows,Linux"] },
   { say: "WAS: findings last detected since a date, as NDJSON (id GREATER lastId paging)", args: ["--format", "ndjson", "was", "findings", "--since", "2025-07-01", "--verbose"] },
+  { say: "PCRS: compliance posture — policy list, host ids, then posture decoded as it streams (gzip by default)", args: ["--format", "csv", "--columns", "hostId,policyId,controlId,instance,status,postureModifiedDate", "pcrs", "posture"] },
   { say: "SaaSDR: controls", args: ["--format", "csv", "--columns", "cid,criticality,connectorType,name", "sdr", "controls"] },
 ];
 
@@ -95,7 +96,7 @@ async function exportDemo(): Promise<number> {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
   const saved = { ...process.env };
   // The tenant speaks the real VM API on 127.0.0.1; the CLI finds it as it would find Qualys.
-  Object.assign(process.env, { QUALYS_USERNAME: tenant.credentials.username, QUALYS_PASSWORD: tenant.credentials.password, QUALYS_API_URL: tenant.url, QUALYS_GATEWAY_URL: tenant.url });
+  Object.assign(process.env, { QUALYS_USERNAME: tenant.credentials.username, QUALYS_PASSWORD: tenant.credentials.password, QUALYS_API_URL: tenant.url, QUALYS_GATEWAY_URL: tenant.gatewayUrl });
   const args = ["export", "--db", `sqlite:${db}`, "--concurrency", "4"];
   console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
   let code: number;

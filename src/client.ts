@@ -12,6 +12,7 @@ import { createCarClient, type CarClient } from "./generated/car/index.js";
 import { createCsamClient, type CsamClient } from "./generated/csam/index.js";
 import { createEtmClient, type EtmClient } from "./generated/etm/index.js";
 import type { generatedModules } from "./generated/modules.js";
+import { createPcrsClient } from "./generated/pcrs/index.js";
 import { createQflowClient, type QflowClient } from "./generated/qflow/index.js";
 import { createSaasdrClient, type SaasdrClient } from "./generated/saasdr/index.js";
 import { createVmClient, type VmClient, type VmClientOptions } from "./generated/vm/index.js";
@@ -19,6 +20,7 @@ import { createWasClient, type WasClient } from "./generated/was/index.js";
 import { createAuth, credentialsFromEnv, jwtExpiry, PasswordCredentials, toCredentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
 import { ConfigurationError } from "./runtime/errors/configuration-error.js";
 import { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
+import { pcrsModule, type PcrsModule } from "./runtime/pcrs/module.js";
 import { compose, fetchTransport } from "./runtime/pipeline.js";
 import { platformFromUsername, resolvePlatform, type PlatformInput, type PlatformUrls } from "./runtime/platforms.js";
 import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
@@ -108,6 +110,8 @@ export interface QualysClient {
   /** CSAM / Global AssetView asset inventory (gateway, JWT). */
   readonly csam: CsamClient;
   readonly etm: EtmModule;
+  /** PC Posture Streaming (gateway, JWT): policies, host ids, streamed posture records. */
+  readonly pcrs: PcrsModule;
   readonly qflow: QflowClient;
   readonly saasdr: SaasdrClient;
   readonly vm: VmClient;
@@ -202,6 +206,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
           throw redactor.error(err);
         }),
     }) as EtmModule,
+    pcrs: pcrsModule(createPcrsClient(runtime), (err) => redactor.error(err)),
     qflow: createQflowClient(runtime),
     saasdr: createSaasdrClient(runtime),
     vm: createVmClient(runtime, options.vm),

@@ -22,5 +22,6 @@ export { ReportTimeoutError } from "./runtime/errors/report-timeout-error.js";
 export { TimeoutError } from "./runtime/errors/timeout-error.js";
 export { TlsError } from "./runtime/errors/tls-error.js";
 export { XmlParseError } from "./runtime/errors/xml-parse-error.js";
+export { JsonStreamError, type JsonStreamProblem } from "./runtime/errors/json-stream-error.js";
 export { ExportDatabaseError } from "./runtime/errors/export-database-error.js";
 export { ExportIncompleteError, type FailedBatch } from "./runtime/errors/export-incomplete-error.js";

@@ -15,6 +15,9 @@ export { createRateLimitLayers, MemoryRateLimitStore, Scheduler, type RateLimitS
 export type { RetryInfo, RetryOptions } from "./runtime/retry.js";
 export type { RateLimitOptions } from "./runtime/rate-limit/index.js";
 export type { DeprecationWarningInfo } from "./runtime/runtime.js";
+export type { PcrsModule } from "./runtime/pcrs/module.js";
+export type { PostureRecord } from "./runtime/pcrs/posture-stream.js";
+export type { PcrsPolicy, PostureInfoInit, PosturePlan, PosturePlanOptions, PostureRecordsOptions, PostureSlice } from "./runtime/pcrs/sequence.js";
 export { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
 export { decodeXml, decodeXmlDocument } from "./runtime/xml/index.js";
 export { compose, fetchTransport } from "./runtime/pipeline.js";

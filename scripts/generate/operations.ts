@@ -22,6 +22,8 @@ interface OperationObject {
   "x-rate-limit-exempt"?: boolean;
   "x-accept"?: string;
   "x-response-status"?: Record<string, unknown>;
+  /** The 2xx body is handed over unread, whatever its media type, for a decoder that reads it as it arrives. */
+  "x-stream"?: boolean;
 }
 
 interface OpenApiDoc {
@@ -99,8 +101,9 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
   return out;
 }
 
-/** JSON bodies are parsed; text stays text; anything else (zip, XML, octet-stream) streams. */
+/** JSON bodies are parsed (unless `x-stream` says the runtime decodes them as they arrive); text stays text; anything else (zip, XML, octet-stream) streams. */
 function parseAsOf(op: OperationObject): "json" | "text" | "stream" {
+  if (op["x-stream"] === true) return "stream";
   const types = Object.entries(op.responses ?? {})
     .filter(([status]) => status.startsWith("2"))
     .flatMap(([, response]) => Object.keys(response.content ?? {}));

@@ -14,6 +14,7 @@ import { csamCommands } from "./commands/csam.js";
 import { etmCommands } from "./commands/etm.js";
 import { exportCommands } from "./commands/export.js";
 import { mcpCommand } from "./commands/mcp.js";
+import { pcrsCommands } from "./commands/pcrs.js";
 import { qflowCommands } from "./commands/qflow.js";
 import { reportCommand } from "./commands/report.js";
 import { sdrCommands } from "./commands/sdr.js";
@@ -90,7 +91,7 @@ function mockModulesFor(command: unknown): string[] | undefined {
 
 export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   const program = new Command("qualys")
-    .description("Everyday Qualys exports — hosts, detections, assets, web apps, scans, reports, findings, workflows — streamed as JSON, NDJSON or CSV.")
+    .description("Everyday Qualys exports — hosts, detections, assets, compliance posture, web apps, scans, reports, findings, workflows — streamed as JSON, NDJSON or CSV.")
     .version(version(), "-V, --version")
     .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "csv"]).default("json"))
     .option("--columns <list>", "CSV only: these columns, in this order (dotted names, e.g. host.id,qid)", list)
@@ -160,6 +161,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   carCommands(program, run);
   csamCommands(program, run);
   etmCommands(program, run);
+  pcrsCommands(program, run);
   qflowCommands(program, run);
   sdrCommands(program, run);
   wasCommands(program, run);

@@ -86,7 +86,7 @@ describe("the CLI package's manifest", () => {
     // Nothing native: SQLite is node:sqlite, or better-sqlite3 added by hand on Node 20.
     expect(Object.keys(brought)).not.toContain("better-sqlite3");
     // And the SDK's own dependencies are only the client's.
-    expect(Object.keys(rootPkg.dependencies).sort()).toEqual(["fflate", "openapi-fetch", "saxes", "undici"]);
+    expect(Object.keys(rootPkg.dependencies).sort()).toEqual(["@streamparser/json", "fflate", "openapi-fetch", "saxes", "undici"]);
   });
 });
 

@@ -53,6 +53,7 @@ describe("package", () => {
       "./car": "createCarClient",
       "./csam": "createCsamClient",
       "./etm": "createEtmClient",
+      "./pcrs": "createPcrsClient",
       "./qflow": "createQflowClient",
       "./saasdr": "createSaasdrClient",
       "./vm": "createVmClient",
@@ -91,7 +92,7 @@ describe("package", () => {
   });
 
   it("keeps per-module entry points free of the other modules (tree-shaking)", () => {
-    for (const module of ["car", "csam", "etm", "qflow", "saasdr", "vm", "was"]) {
+    for (const module of ["car", "csam", "etm", "pcrs", "qflow", "saasdr", "vm", "was"]) {
       const seen = new Set<string>();
       const visit = (file: string) => {
         if (seen.has(file)) return;

@@ -10,6 +10,7 @@ import { RateLimitError, QualysError } from "../../src/errors.js";
 import { startQualysMock } from "../../src/mock.js";
 import { createCsamClient, csamSinceFilter, type CsamClient } from "../../src/csam.js";
 import { createWasClient, wasSinceCriterion, type WasClient } from "../../src/was.js";
+import { createPcrsClient, JsonStreamError, postureRecordsOf, type PcrsClient, type PostureRecord } from "../../src/pcrs.js";
 import { RateLimitStoreError, redisStore } from "../../src/redis.js";
 import { buildReport, DatabaseError, writeReport, type Report } from "../../src/report.js";
 import type { DetectionHost } from "../../src/vm.js";
@@ -46,8 +47,25 @@ export async function usesTheClientAsDocumented(): Promise<void> {
     const qid: number | undefined = finding.qid;
     void qid;
   }
+  for await (const record of qualys.pcrs.postureRecords({ since: "2026-11-01", batchSize: 250, evidence: true })) {
+    const status: "Passed" | "Failed" | "Error" | undefined = record.status;
+    const id: string | number | undefined = record.id;
+    void status;
+    void id;
+  }
+  const plan = await qualys.pcrs.posturePlan({ policyIds: [4677689] });
+  for await (const record of qualys.pcrs.postureInfo({ slices: plan.slices.slice(0, 1), query: { compressionRequired: 0 } })) void record;
   const csam: CsamClient = createCsamClient(runtime);
   const was: WasClient = createWasClient(runtime);
+  const pcrs: PcrsClient = createPcrsClient(runtime);
+  try {
+    for await (const record of postureRecordsOf(await pcrs.getPostureInfo({ params: { query: {} }, body: [{ policyId: "1", hostIds: ["2"] }] }))) {
+      const r: PostureRecord = record;
+      void r;
+    }
+  } catch (err) {
+    if (err instanceof JsonStreamError) console.log(err.problem, err.records);
+  }
   void csam;
   void was;
   const check: GatewayCheck = await qualys.checkGateway();
@@ -133,6 +151,10 @@ export async function rejectsMisuse(): Promise<void> {
   void qualys.pm;
   // @ts-expect-error CSAM's pageSize is a number
   await qualys.csam.searchAssets({ params: { query: { pageSize: "lots" } } });
+  // @ts-expect-error PCRS's posture walk takes "evaluated" or "statusChanged"
+  qualys.pcrs.postureRecords({ sinceField: "modified" });
+  // @ts-expect-error PCRS flags are 0 or 1
+  await qualys.pcrs.getPostureInfo({ params: { query: { compressionRequired: 2 } }, body: [] });
 }
 
 export async function buildsTheReportAsDocumented(): Promise<void> {

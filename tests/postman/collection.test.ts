@@ -120,7 +120,7 @@ describe("newman against the Prism mocks", () => {
     expect(unexplained(`${own}error: something broke\n`)).toBe("error: something broke\n");
   });
 
-  const pick: Record<string, string> = { auth: "createToken", car: "listScriptTypes", csam: "countAssets", etm: "listReports", qflow: "listWorkflows", saasdr: "listControls", vm: "listScans", was: "countWebApps" };
+  const pick: Record<string, string> = { auth: "createToken", car: "listScriptTypes", csam: "countAssets", etm: "listReports", pcrs: "getPolicyList", qflow: "listWorkflows", saasdr: "listControls", vm: "listScans", was: "countWebApps" };
 
   it("runs one request of each module, the gateway ones with the JWT from the auth mock", () => {
     const urls = inject("prismUrls");

@@ -4,7 +4,7 @@ import type { DetectionHost, Host, Vuln } from "../../src/generated/vm/xml-types
 import type { KbVuln, Tenant, TenantDetection, TenantHost, TenantHostRecord } from "../../src/tenant.js";
 
 export function clientOf(tenant: Tenant, options: Partial<QualysClientOptions> = {}) {
-  return createQualysClient({ credentials: tenant.credentials, baseUrls: { vm: tenant.url }, ...options });
+  return createQualysClient({ credentials: tenant.credentials, baseUrls: { vm: tenant.url, gateway: tenant.gatewayUrl }, ...options });
 }
 
 const at = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));

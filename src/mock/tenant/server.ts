@@ -59,13 +59,15 @@ export interface ServerState {
   faults: FaultPlan | undefined;
   readonly sessions: Set<string>;
   readonly nth: Map<string, number>;
+  /** Other APIs on this server (WAS): true when the call was theirs and has been answered. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
 }
 
 export function newStats(): TenantStats {
   return { calls: 0, blocked: 0, faulted: 0, rejected: 0, bytes: 0, records: 0, detections: 0, maxRunning: 0, running: 0, byPath: {} };
 }
 
-function pathStats(stats: TenantStats, path: string): PathStats {
+export function pathStats(stats: TenantStats, path: string): PathStats {
   return (stats.byPath[path] ??= { calls: 0, blocked: 0, blockedRate: 0, blockedConcurrency: 0, maxRunning: 0, faulted: 0, bytes: 0, records: 0 });
 }
 
@@ -106,6 +108,7 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
   };
 
   const path = url.pathname;
+  if (state.extraRoutes && (await state.extraRoutes(req, res, url, Buffer.concat(chunks)))) return;
   const route = ROUTES.find((r) => r.pattern.test(path));
   if (!route && path !== SESSION_PATH) {
     state.stats.rejected += 1;

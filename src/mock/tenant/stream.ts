@@ -3,9 +3,19 @@
  * simulated server cost per record on timers (not CPU), and carries out reset/stall faults at
  * the record they name.
  */
-import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Fault } from "./faults.js";
+
+/** What RecordWriter writes into: the answer itself, or a sink in front of it (the gzip of a PCRS answer). */
+export interface RecordSink {
+  readonly destroyed: boolean;
+  /** `written`: called once the chunk has left for the wire (a reset waits for it). */
+  write(chunk: string, written?: () => void): boolean;
+  destroy(): void;
+  on(event: "drain" | "close", listener: () => void): unknown;
+  once(event: "close", listener: () => void): unknown;
+  off(event: "drain" | "close", listener: () => void): unknown;
+}
 
 export interface StreamStats {
   bytes: number;
@@ -21,7 +31,7 @@ export class RecordWriter {
   closed = false;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: RecordSink,
     private readonly stats: StreamStats,
     private readonly costPerRecordMs: number,
     private readonly fault: Fault | undefined,
