@@ -15,6 +15,8 @@ export { createRateLimitLayers, MemoryRateLimitStore, Scheduler, type RateLimitS
 export type { RetryInfo, RetryOptions } from "./runtime/retry.js";
 export type { RateLimitOptions } from "./runtime/rate-limit/index.js";
 export type { DeprecationWarningInfo } from "./runtime/runtime.js";
+export { apiVersionTable } from "./generated/versions.js";
+export { monthStart, versionStatus, type ApiVersionInfo, type ApiVersionRow, type VersionState, type VersionStatus } from "./runtime/api-versions.js";
 export { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
 export { decodeXml, decodeXmlDocument } from "./runtime/xml/index.js";
 export { compose, fetchTransport } from "./runtime/pipeline.js";

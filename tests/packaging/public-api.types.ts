@@ -120,7 +120,7 @@ export async function rejectsMisuse(): Promise<void> {
   // @ts-expect-error only the API versions the spec knows for the endpoint
   createQualysClient({ credentials: { token: "t" }, vm: { apiVersions: { listHostDetections: "9.9" } } });
   // @ts-expect-error per-call API versions are checked too
-  qualys.vm.listHostDetections({}, { apiVersion: "3.0" });
+  qualys.vm.listHostDetections({}, { apiVersion: "1.0" });
   // @ts-expect-error searchJobs needs a body with a sort
   await qualys.car.searchJobs();
   // @ts-expect-error unknown form parameter of an action
