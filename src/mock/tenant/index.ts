@@ -1,6 +1,8 @@
 /**
  * A synthetic Qualys VM subscription on 127.0.0.1: host list (records and ID_SET), host
- * detections (truncation pages with WARNING 1980), KnowledgeBase; Basic auth or a session;
+ * detections (truncation pages with WARNING 1980), KnowledgeBase, in the current API versions
+ * (HLD 5.0, host list 5.0, KB 4.0; retired versions refused as Qualys does after their
+ * End-of-Life, unless `retiredVersions: "serve"`); Basic auth or a session;
  * Qualys's per-path rate and concurrency limits with their headers and 409s; injectable faults;
  * a clock that moves (`advance`) so incremental exports have changes to fetch. The data is a
  * pure function of the options (see TenantModel and the select functions), so tests can check
@@ -17,6 +19,7 @@ import type { FaultPlan } from "./faults.js";
 import { PathLimiter, type PathLimits } from "./limits.js";
 import { TenantModel, type TenantDataOptions } from "./model.js";
 import { handle, newStats, type ServerState, type TenantStats } from "./server.js";
+import type { RetiredVersions } from "./routes.js";
 import type { AdvanceOptions, TenantStep } from "./steps.js";
 
 export interface TenantLimits {
@@ -24,7 +27,7 @@ export interface TenantLimits {
   readonly rate?: { readonly limit: number; readonly windowSec: number };
   /** Calls running at once, per API path. Default 2. */
   readonly concurrency?: number;
-  /** Other limits for particular paths (exact path, e.g. `/api/2.0/fo/knowledge_base/vuln/`). */
+  /** Other limits for particular paths (exact path, e.g. `/api/4.0/fo/knowledge_base/vuln/`). */
   readonly paths?: Readonly<Record<string, { readonly rate?: { readonly limit: number; readonly windowSec: number }; readonly concurrency?: number }>>;
 }
 
@@ -42,6 +45,12 @@ export interface TenantOptions extends TenantDataOptions {
   readonly clock?: () => number;
   /** Default 0: a free port. */
   readonly port?: number;
+  /**
+   * API versions past their End-of-Life on the tenant's clock (HLD 2.0–4.0, KB 2.0–3.0):
+   * "refuse" (default) answers them with HTTP 404 and an HTML page, as a retired route would;
+   * "serve" answers them in their old shape, for testing code that still calls them.
+   */
+  readonly retiredVersions?: RetiredVersions;
 }
 
 export interface Tenant {
@@ -77,6 +86,12 @@ function limitsOf(limits: TenantLimits | undefined): (path: string) => PathLimit
   };
 }
 
+function checkRetired(value: RetiredVersions | undefined): RetiredVersions {
+  if (value === undefined) return "refuse";
+  if (value !== "refuse" && value !== "serve") throw new RangeError(`tenant: retiredVersions must be "refuse" or "serve", not ${String(value)}`);
+  return value;
+}
+
 export async function startTenant(options: TenantOptions = {}): Promise<Tenant> {
   const model = new TenantModel(options);
   for (const [name, value] of [["costPerHostMs", options.costPerHostMs], ["latencyMs", options.latencyMs]] as const) {
@@ -91,6 +106,7 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
     stats: newStats(),
     latencyMs: options.latencyMs ?? 0,
     costPerHostMs: options.costPerHostMs ?? 0,
+    retiredVersions: checkRetired(options.retiredVersions),
     faults: options.faults,
     sessions: new Set(),
     nth: new Map(),
@@ -123,6 +139,8 @@ export type { TenantDetection, DetectionStatus, DetectionType, HostScans } from 
 export type { KbVuln, VulnType } from "./kb.js";
 export type { AdvanceOptions, TenantStep } from "./steps.js";
 export type { TenantStats, PathStats } from "./server.js";
+export type { RetiredVersions } from "./routes.js";
+export type { MitreMapping, AliCloudInstance } from "./current-fields.js";
 export { failCalls, type Fault, type FaultCall, type FaultPlan } from "./faults.js";
 export { PathLimiter, type PathLimits, type PathUsage, type Admission } from "./limits.js";
 export { expectedHostDetections, expectedHosts, expectedVulns, detectionQuery, hostListQuery, kbQuery, selectHostDetections, selectHosts, selectVulns } from "./select.js";
