@@ -63,7 +63,7 @@ export interface QualysClientOptions extends NetworkOptions {
   readonly platform?: PlatformInput;
   /** `{username, password}`, `{clientId, clientSecret}` or `{token}`. Default: from the environment. */
   readonly credentials?: CredentialsInput;
-  /** VM/PA/PC auth: "basic" (default with a password; stateless), "session" (logged out by close()) or "oidc" (the JWT). */
+  /** VM/PA/PC auth: "basic" (default with a password; stateless), "session" (logged out by close()) or "jwt" (the gateway JWT, also called "oidc"). */
   readonly vmAuth?: VmAuthMode;
   readonly baseUrls?: BaseUrls;
   /** Per-attempt timeout until response headers, ms. Default 120 s; 0 disables. */

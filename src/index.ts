@@ -9,7 +9,7 @@ export {
   type QualysClientHooks,
   type QualysClientOptions,
 } from "./client.js";
-export { createAuth, credentialsFromEnv, OAuthCredentials, PasswordCredentials, TokenCredentials, type Credentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
+export { createAuth, credentialsFromEnv, OAuthCredentials, PasswordCredentials, TokenCredentials, type Credentials, type CredentialsInput, type OAuthClientLevel, type VmAuthMode } from "./runtime/auth/index.js";
 export { PLATFORMS, platformFromUsername, resolvePlatform, type PlatformInput, type PlatformName } from "./runtime/platforms.js";
 export { createRateLimitLayers, MemoryRateLimitStore, Scheduler, type RateLimitStore, type RateLimitInfo } from "./runtime/rate-limit/index.js";
 export type { RetryInfo, RetryOptions } from "./runtime/retry.js";

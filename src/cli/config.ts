@@ -82,8 +82,8 @@ function readConfigFile(path: string, env: NodeJS.ProcessEnv): CliSettings {
       : ((s.platform ?? env.QUALYS_PLATFORM) as PlatformInput | undefined) ??
         (credentials instanceof PasswordCredentials ? platformFromUsername(credentials.username) : undefined);
   if (!platform) throw new ConfigurationError(`${path} names no platform: add "platform" (e.g. "US2") or "apiUrl" / "gatewayUrl".`);
-  if (s.vmAuth !== undefined && !["basic", "session", "oidc"].includes(s.vmAuth)) {
-    throw new ConfigurationError(`${path}: "vmAuth" must be "basic", "session" or "oidc".`);
+  if (s.vmAuth !== undefined && !["basic", "session", "jwt", "oidc"].includes(s.vmAuth)) {
+    throw new ConfigurationError(`${path}: "vmAuth" must be "basic", "session" or "jwt" (also "oidc").`);
   }
   return { credentials, platform, vmAuth: s.vmAuth as VmAuthMode | undefined };
 }

@@ -17,7 +17,7 @@ export interface ConnectOptions {
   /** Which mocks to start (default all); ignored when QUALYS_MOCK_URLS names running ones. */
   readonly mockModules?: readonly string[];
   readonly config?: string;
-  readonly vmAuth?: "basic" | "session" | "oidc";
+  readonly vmAuth?: "basic" | "session" | "jwt" | "oidc";
   readonly hooks?: QualysClientHooks;
   /** Share the rate limits with other processes through Redis at this URL. */
   readonly redisUrl?: string;

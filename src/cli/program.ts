@@ -42,7 +42,7 @@ interface Globals {
   columns?: string[];
   mock?: boolean;
   config?: string;
-  vmAuth?: "basic" | "session" | "oidc";
+  vmAuth?: "basic" | "session" | "jwt" | "oidc";
   redis?: string;
   proxy?: string;
   caFile?: string;
@@ -94,7 +94,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     .option("--columns <list>", "CSV only: these columns, in this order (dotted names, e.g. host.id,qid)", list)
     .option("--mock", "run against the bundled Prism mock of the specs (no Qualys account)")
     .option("--config <file>", "JSON file with credentials and platform")
-    .addOption(new Option("--vm-auth <mode>", "VM API auth (default basic with a password, oidc with a token)").choices(["basic", "session", "oidc"]))
+    .addOption(new Option("--vm-auth <mode>", "VM API auth: basic (default with a password), session, or jwt (the gateway token; default with a client or token; also called oidc)").choices(["basic", "session", "jwt", "oidc"]))
     .addOption(new Option("--redis <url>", "share the subscription's rate limits with other processes through Redis (redis://host:port)").env("QUALYS_REDIS_URL"))
     .option("--proxy <url>", "HTTP(S) proxy, http://[user:pass@]host:port (default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY)")
     .option("--ca-file <pem>", "extra CA certificates to trust (PEM file)")
