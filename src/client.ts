@@ -50,8 +50,10 @@ export interface QualysClientHooks {
   readonly onRateLimit?: (info: RateLimitInfo) => void;
   /** An idempotent call failed (network, 5xx, 408, timeout) and is sent again after a backoff. */
   readonly onRetry?: (info: RetryInfo) => void;
-  /** A deprecated operation was called (once per process and operation). Default: a process warning. */
+  /** A deprecated operation or an older API version was called (once per process and operation). Default: a process warning. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
+  /** The client changed what a call sends (a time filter past its limit moved up; once per process). Default: a process warning. */
+  readonly onWarning?: (warning: DeprecationWarningInfo) => void;
 }
 
 export interface QualysClientOptions extends NetworkOptions {
@@ -202,6 +204,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     baseUrl,
     timeoutMs: options.timeoutMs,
     onDeprecated: hooks.onDeprecated,
+    onWarning: hooks.onWarning,
     tracing,
   };
   const etm = createEtmClient(runtime);

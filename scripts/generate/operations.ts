@@ -22,9 +22,18 @@ interface OperationObject {
   "x-rate-limit-exempt"?: boolean;
   "x-accept"?: string;
   "x-response-status"?: Record<string, unknown>;
+  parameters?: ParameterObject[];
+}
+
+interface ParameterObject {
+  $ref?: string;
+  name?: string;
+  in?: string;
+  "x-max-age-days"?: number;
 }
 
 interface OpenApiDoc {
+  components?: { parameters?: Record<string, ParameterObject> };
   info?: { title?: string };
   security?: unknown[];
   "x-rate-limit-exempt"?: boolean;
@@ -79,6 +88,8 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
         });
       }
       if (op["x-pagination"]) meta.pagination = op["x-pagination"];
+      const maxAge = maxAgeOf(doc, [...((item as { parameters?: ParameterObject[] }).parameters ?? []), ...(op.parameters ?? [])], `${method.toUpperCase()} ${path}`);
+      if (maxAge.length) meta.maxAge = maxAge;
       const security = op.security ?? doc.security ?? [];
       if (security.length === 0) meta.skipAuth = true;
       if (op["x-rate-limit-exempt"] ?? doc["x-rate-limit-exempt"]) meta.exemptFromRateLimit = true;
@@ -95,6 +106,19 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
         unwrap: typeof unwrap === "string" ? unwrap : undefined,
       });
     }
+  }
+  return out;
+}
+
+/** Query parameters with `x-max-age-days`: how far back a time filter may reach (QFlow's 30 days). */
+function maxAgeOf(doc: OpenApiDoc, params: ParameterObject[], where: string): { in: "query"; name: string; days: number }[] {
+  const out: { in: "query"; name: string; days: number }[] = [];
+  for (const raw of params) {
+    const p = raw.$ref ? doc.components?.parameters?.[raw.$ref.replace("#/components/parameters/", "")] : raw;
+    const days = p?.["x-max-age-days"];
+    if (days === undefined) continue;
+    if (p!.in !== "query" || !p!.name || !(Number.isInteger(days) && days > 0)) throw new Error(`${where}: x-max-age-days needs a query parameter and a whole number of days > 0`);
+    out.push({ in: "query", name: p!.name, days });
   }
   return out;
 }

@@ -144,6 +144,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
         hooks: {
           onRateLimit: (info) => progress.rateLimitWait(info.waitMs),
           onDeprecated: (warning) => void io.stderr.write(`${warning.message}\n`),
+          onWarning: (warning) => void io.stderr.write(`${warning.message}\n`),
         },
       });
       state.redact = (text) => connection.client.redactor.text(text);

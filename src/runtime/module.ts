@@ -10,6 +10,7 @@ import { CONTEXT_KEY, contextOf } from "./context.js";
 import { pathVersion } from "./api-versions.js";
 import { warnDeprecatedOnce } from "./deprecation.js";
 import { ApiVersionError } from "./errors/api-version-error.js";
+import { clampToMaxAge } from "./max-age.js";
 import { HttpError } from "./errors/http-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import { tracedWalk } from "./observe/tracing.js";
@@ -106,10 +107,22 @@ export function defineModule(
             cause,
           })
         : undefined;
-    const call = (init: Record<string, unknown> = {}) =>
-      send(init).catch((err: unknown) => {
-        throw runtime.redact ? runtime.redact(err) : err;
-      });
+    const redacted = (err: unknown) => {
+      throw runtime.redact ? runtime.redact(err) : err;
+    };
+    /** One call as given: what each page of a walk sends. */
+    const raw = (init: Record<string, unknown> = {}) => send(init).catch(redacted);
+    /** Time filters past their limit are moved up once per call or walk, so every page of a walk asks for the same window. */
+    const limited = (init: Record<string, unknown> = {}) => clampToMaxAge(runtime, module, meta, init);
+    const call = (init: Record<string, unknown> = {}) => {
+      let adjusted: Record<string, unknown>;
+      try {
+        adjusted = limited(init);
+      } catch (err) {
+        return Promise.reject(err).catch(redacted);
+      }
+      return raw(adjusted);
+    };
     const send = async (init: Record<string, unknown> = {}) => {
       const { signal, timeoutMs, bodyIdleTimeoutMs, ...rest } = init as Init<unknown> & Record<string, unknown>;
       if (meta.deprecated) warnDeprecatedOnce(runtime, module, meta);
@@ -169,8 +182,8 @@ export function defineModule(
       const traced = (kind: string, walk: AsyncIterableIterator<unknown>) =>
         runtime.tracing === false ? walk : tracedWalk(`${module}.${meta.operationId}.${kind}`, { "qualys.module": module, "qualys.operation": meta.operationId, "qualys.paging": spec.style }, walk);
       Object.assign(call, {
-        pages: (init?: Record<string, unknown>) => traced("pages", pageIterator(spec, call, init ?? {})),
-        items: (init?: Record<string, unknown>) => traced("items", itemIterator(spec, call, init ?? {})),
+        pages: (init?: Record<string, unknown>) => traced("pages", pageIterator(spec, raw, limited(init))),
+        items: (init?: Record<string, unknown>) => traced("items", itemIterator(spec, raw, limited(init))),
       });
     }
     out[meta.operationId] = call;

@@ -115,7 +115,7 @@ describe("API-version settings of the CLI", () => {
     [["--api-versions", "launchScan=2.0", "vm", "kb"], /"launchScan" is not a VM action with API versions \(those are: listHosts, purgeHosts, listHostDetections, listScans, listReports, listVulns, listPolicies, exportPolicy, listActivityLog\)/],
     [["--api-versions", "listVulns", "vm", "kb"], /"listVulns" is not action=version/],
   ])("refuses %j as a usage error (exit 2) before anything is sent", async (args, said) => {
-    server = await startServer((_req, res) => res.end());
+    server = await startServer((_req, res) => void res.end());
     const r = await withEnv(localUser(server.url), () => cli(args));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(said);
