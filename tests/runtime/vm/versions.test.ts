@@ -14,6 +14,8 @@ import { InvalidResponseError } from "../../../src/runtime/errors/invalid-respon
 import { QualysApiError } from "../../../src/runtime/errors/qualys-api-error.js";
 import { compose, fetchTransport } from "../../../src/runtime/pipeline.js";
 import type { DeprecationWarningInfo } from "../../../src/runtime/runtime.js";
+import { undiciTransport } from "../../../src/runtime/transport/index.js";
+import { chunked, head, pieces, startRawServer, writeApart } from "../../servers/raw-http-server.js";
 import { detectionPage, startVmServer, type VmRoute } from "../../servers/vm-pages-server.js";
 import { drain } from "../../support/drain.js";
 
@@ -222,6 +224,26 @@ describe("a refused version is an ApiVersionError naming the version to use", ()
     expect(error).toBeInstanceOf(ApiVersionError);
     expect(error).toMatchObject({ version: "5.0", current: true, use: undefined, available: ["4.0", "3.0", "2.0"] });
     expect((error as Error).message).toContain("the platform may not offer it yet, or a proxy answered. To call an older version explicitly, pass apiVersion (4.0, 3.0, 2.0).");
+  });
+
+  it("reads the refusal wherever the TCP writes split it (raw socket, chunked, one byte per write, undici transport)", async () => {
+    const page = Buffer.from("<!DOCTYPE html><html><head><title>Gone for good</title></head><body>API 2.0 was retired.</body></html>");
+    for (const [status, size] of [[404, 1], [410, 3], [200, 5]] as const) {
+      const raw = await startRawServer((socket) =>
+        writeApart(socket, pieces(Buffer.concat([head(status, { "Content-Type": "text/html", "Transfer-Encoding": "chunked" }), chunked(page, { chunkSize: 7 })]), size)),
+      );
+      const transport = undiciTransport();
+      try {
+        const vm = createVmClient({ handler: compose([], transport), baseUrl: () => raw.url, onDeprecated: () => {} });
+        const { error } = await drain(vm.listHostDetections(undefined, { apiVersion: "2.0" }));
+        expect(error, `HTTP ${status}`).toBeInstanceOf(ApiVersionError);
+        expect((error as Error).message).toContain(`HTTP ${status}, an HTML page ("Gone for good")`);
+        expect(raw.requests.map((r) => r.path)).toEqual([HLD("2.0")]);
+      } finally {
+        await transport.close();
+        await raw.close();
+      }
+    }
   });
 
   const notVersions: [string, VmRoute, "latest" | "2.0", new (...a: never[]) => Error][] = [
