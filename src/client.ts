@@ -14,9 +14,10 @@ import { createEtmClient, type EtmClient } from "./generated/etm/index.js";
 import type { generatedModules } from "./generated/modules.js";
 import { createQflowClient, type QflowClient } from "./generated/qflow/index.js";
 import { createSaasdrClient, type SaasdrClient } from "./generated/saasdr/index.js";
-import { createVmClient, vmActions, type VmClient, type VmClientOptions } from "./generated/vm/index.js";
+import { setupOf, type ClientSetup } from "./client-setup.js";
+import { createVmClient, type VmClient, type VmClientOptions } from "./generated/vm/index.js";
 import { createWasClient, type WasClient } from "./generated/was/index.js";
-import { createAuth, credentialsFromEnv, jwtExpiry, OAuthCredentials, PasswordCredentials, toCredentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
+import { createAuth, credentialsFromEnv, jwtExpiry, PasswordCredentials, toCredentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
 import { ConfigurationError } from "./runtime/errors/configuration-error.js";
 import { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
 import { compose, fetchTransport } from "./runtime/pipeline.js";
@@ -104,17 +105,7 @@ export type EtmModule = EtmClient & {
   findingsReport<F = Record<string, unknown>>(request: FindingsReportRequest, options?: FindingsReportOptions): Promise<FindingsReport<F>>;
 };
 
-/** How a client is set up, with no secret in it: what `qualys doctor` reports. */
-export interface ClientSetup {
-  /** The VM API's auth: "basic", "session" or "jwt" (the gateway token as a bearer). */
-  readonly vmAuth: "basic" | "session" | "jwt";
-  /** Where the gateway JWT comes from: `/auth` (username and password), `/auth/oauth` or `/auth/oidc` (OAuth client), or a static token. */
-  readonly gatewayToken: "/auth" | "/auth/oauth" | "/auth/oidc" | "static token";
-  /** Every VM action with API versions → the version its calls go to unless a call names one. */
-  readonly vmApiVersions: Readonly<Record<string, string>>;
-  /** The part of vmApiVersions the client was given (`vm.apiVersions`); the rest is the current version. */
-  readonly configuredVmApiVersions: Readonly<Record<string, string>>;
-}
+export type { ClientSetup } from "./client-setup.js";
 
 export interface QualysClient {
   readonly auth: AuthClient;
@@ -248,18 +239,6 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
         }
       }
     },
-  };
-}
-
-function setupOf(vmAuth: "basic" | "session" | "oidc", credentials: ReturnType<typeof toCredentials>, vm: VmClientOptions | undefined): ClientSetup {
-  const configured = Object.fromEntries(Object.entries(vm?.apiVersions ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  const versions: Record<string, string> = {};
-  for (const [name, meta] of Object.entries(vmActions) as [string, { version?: string }][]) if (meta.version) versions[name] = configured[name] ?? meta.version;
-  return {
-    vmAuth: vmAuth === "oidc" ? "jwt" : vmAuth,
-    gatewayToken: credentials instanceof PasswordCredentials ? "/auth" : credentials instanceof OAuthCredentials ? credentials.tokenEndpoint : "static token",
-    vmApiVersions: versions,
-    configuredVmApiVersions: configured,
   };
 }
 
