@@ -4,6 +4,7 @@
  *   --hosts N  --detections N (average per host)  --kb N  --seed N  --port N
  *   --cost MS (server time per host)  --latency MS  --rate LIMIT/WINDOW_SEC  --concurrency N
  *   --advance-every SEC (move the clock one day that often, 10 % of hosts rescanned)
+ *   --serve-retired (answer API versions past their end of life in their old shape instead of 404)
  */
 import { parseArgs } from "node:util";
 import { startTenant } from "../src/tenant.js";
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "300/3600" },
     concurrency: { type: "string", default: "2" },
     "advance-every": { type: "string" },
+    "serve-retired": { type: "boolean", default: false },
   },
 });
 
@@ -48,6 +50,7 @@ try {
     costPerHostMs: number("cost", values.cost),
     latencyMs: number("latency", values.latency),
     limits: { rate: { limit: Number(rate[1]), windowSec: Number(rate[2]) }, concurrency: number("concurrency", values.concurrency) },
+    retiredVersions: values["serve-retired"] ? "serve" : "refuse",
   });
 } catch (err) {
   console.error(`tenant: ${(err as Error).message}`);
@@ -59,6 +62,7 @@ console.log(`Synthetic Qualys VM tenant: ${tenant.model.hostIds().length} hosts,
 console.log(`  URL       ${url}`);
 console.log(`  username  ${credentials.username}`);
 console.log(`  password  ${credentials.password}`);
+console.log(`  versions  HLD 5.0, host list 5.0, KB 4.0; retired ones (HLD 2.0–4.0, KB 2.0–3.0) ${values["serve-retired"] ? "served in their old shape" : "answer 404 (--serve-retired to serve them)"}`);
 console.log("Try:");
 console.log(`  QUALYS_API_URL=${url} QUALYS_USERNAME=${credentials.username} QUALYS_PASSWORD=${credentials.password} npm run -s qualys -- --format ndjson vm detections --show-qds | head -c 2000`);
 console.log("Ctrl-C stops it.");

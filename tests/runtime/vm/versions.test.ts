@@ -165,6 +165,17 @@ describe("older versions", () => {
     // An older version without a known date: said too, as such.
     await drain(vm.listScans(undefined, { apiVersion: "2.0" }));
     expect(warnings[2]!.message).toContain("vm.listScans calls Qualys API 2.0 (/api/2.0/fo/scan/), an older version, for which qualys-ts knows no end-of-support date. The current version, 3.0");
+    // Every moved endpoint, on its older version: the call goes there, and is named once.
+    await drain(vm.listReports(undefined, { apiVersion: "2.0" }));
+    await drain(vm.listHosts({ details: "None" }, { apiVersion: "2.0" }));
+    await drain(vm.listPolicies(undefined, { apiVersion: "2.0" }));
+    await drain(vm.listHostDetections(undefined, { apiVersion: "3.0" }));
+    expect(warnings.slice(3).map((w) => w.message)).toEqual([
+      expect.stringContaining("vm.listReports calls Qualys API 2.0 (/api/2.0/fo/report/), an older version, for which qualys-ts knows no end-of-support date. The current version, 3.0"),
+      expect.stringContaining("vm.listHosts calls Qualys API 2.0 (/api/2.0/fo/asset/host/), an older version"),
+      expect.stringContaining("vm.listPolicies calls Qualys API 2.0 (/api/2.0/fo/compliance/policy/), past its end of support (end of support 2025-12 (past)): it gets no fixes and will be retired. The current version, 3.0"),
+      expect.stringContaining("vm.listHostDetections calls Qualys API 3.0 (/api/3.0/fo/asset/host/vm/detection/), past its end of life"),
+    ]);
   });
 });
 
