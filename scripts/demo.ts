@@ -24,6 +24,7 @@ const WORKFLOW = "f516bcf4-f6fb-46ac-a54f-ddbcf2a2d24a"; // the mock's example w
 
 const tour: Step[] = [
   { say: "Are the credentials good? (a gateway JWT, then one VM call)", args: ["auth", "check"] },
+  { say: "Which API versions will it call? One line per endpoint (current by default), plus the auth checks", args: ["doctor"] },
   { say: "VM: every host with its detections, streamed as NDJSON", args: ["--format", "ndjson", "vm", "detections", "--show-qds", "--severities", "2-5"] },
   { say: "VM: the same as CSV, one row per detection, chosen columns", args: ["--format", "csv", "--columns", "host.id,host.ip,qid,severity,status,qds.value,lastFoundDatetime", "vm", "detections", "--show-qds"] },
   { say: "VM: scans as CSV (nested fields flattened: status.state)", args: ["--format", "csv", "vm", "scans", "list"] },

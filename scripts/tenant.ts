@@ -7,6 +7,7 @@
  *   --policies N  --controls N (per policy)  --without csam,was,pc (modules the subscription lacks)
  *   --cost MS (server time per host)  --latency MS  --rate LIMIT/WINDOW_SEC  --concurrency N
  *   --advance-every SEC (move the clock one day that often, 10 % of hosts rescanned)
+ *   --serve-retired (answer API versions past their end of life in their old shape instead of 404)
  */
 import { parseArgs } from "node:util";
 import { startTenant } from "../src/tenant.js";
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "300/3600" },
     concurrency: { type: "string", default: "2" },
     "advance-every": { type: "string" },
+    "serve-retired": { type: "boolean", default: false },
   },
 });
 
@@ -72,6 +74,7 @@ try {
     costPerHostMs: number("cost", values.cost),
     latencyMs: number("latency", values.latency),
     limits: { rate: { limit: Number(rate[1]), windowSec: Number(rate[2]) }, concurrency: number("concurrency", values.concurrency) },
+    retiredVersions: values["serve-retired"] ? "serve" : "refuse",
   });
 } catch (err) {
   console.error(`tenant: ${(err as Error).message}`);
@@ -85,6 +88,7 @@ console.log(`  API URL      ${url}   (VM, WAS)`);
 console.log(`  gateway URL  ${gatewayUrl}   (/auth, CSAM, PCRS)`);
 console.log(`  username     ${credentials.username}`);
 console.log(`  password     ${credentials.password}`);
+console.log(`  versions     HLD 5.0, host list 5.0, KB 4.0; retired ones (HLD 2.0–4.0, KB 2.0–3.0) ${values["serve-retired"] ? "served in their old shape" : "answer 404 (--serve-retired to serve them)"}`);
 const env = `QUALYS_API_URL=${url} QUALYS_GATEWAY_URL=${gatewayUrl} QUALYS_USERNAME=${credentials.username} QUALYS_PASSWORD=${credentials.password}`;
 console.log("Try:");
 console.log(`  ${env} npm run -s qualys -- --format ndjson vm detections --show-qds | head -c 2000`);

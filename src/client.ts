@@ -15,6 +15,7 @@ import type { generatedModules } from "./generated/modules.js";
 import { createPcrsClient } from "./generated/pcrs/index.js";
 import { createQflowClient, type QflowClient } from "./generated/qflow/index.js";
 import { createSaasdrClient, type SaasdrClient } from "./generated/saasdr/index.js";
+import { setupOf, type ClientSetup } from "./client-setup.js";
 import { createVmClient, type VmClient, type VmClientOptions } from "./generated/vm/index.js";
 import { createWasClient, type WasClient } from "./generated/was/index.js";
 import { createAuth, credentialsFromEnv, jwtExpiry, PasswordCredentials, toCredentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
@@ -52,8 +53,10 @@ export interface QualysClientHooks {
   readonly onRateLimit?: (info: RateLimitInfo) => void;
   /** An idempotent call failed (network, 5xx, 408, timeout) and is sent again after a backoff. */
   readonly onRetry?: (info: RetryInfo) => void;
-  /** A deprecated operation was called (once per process and operation). Default: a process warning. */
+  /** A deprecated operation or an older API version was called (once per process and operation). Default: a process warning. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
+  /** The client changed what a call sends (a time filter past its limit moved up; once per process). Default: a process warning. */
+  readonly onWarning?: (warning: DeprecationWarningInfo) => void;
 }
 
 export interface QualysClientOptions extends NetworkOptions {
@@ -65,7 +68,7 @@ export interface QualysClientOptions extends NetworkOptions {
   readonly platform?: PlatformInput;
   /** `{username, password}`, `{clientId, clientSecret}` or `{token}`. Default: from the environment. */
   readonly credentials?: CredentialsInput;
-  /** VM/PA/PC auth: "basic" (default with a password; stateless), "session" (logged out by close()) or "oidc" (the JWT). */
+  /** VM/PA/PC auth: "basic" (default with a password; stateless), "session" (logged out by close()) or "jwt" (the gateway JWT, also called "oidc"). */
   readonly vmAuth?: VmAuthMode;
   readonly baseUrls?: BaseUrls;
   /** Per-attempt timeout until response headers, ms. Default 120 s; 0 disables. */
@@ -104,6 +107,8 @@ export type EtmModule = EtmClient & {
   findingsReport<F = Record<string, unknown>>(request: FindingsReportRequest, options?: FindingsReportOptions): Promise<FindingsReport<F>>;
 };
 
+export type { ClientSetup } from "./client-setup.js";
+
 export interface QualysClient {
   readonly auth: AuthClient;
   readonly car: CarClient;
@@ -128,6 +133,8 @@ export interface QualysClient {
   checkGateway(options?: { signal?: AbortSignal }): Promise<GatewayCheck>;
   /** Replaces every secret of this client (in every encoding it was sent in) in a text or an error. */
   readonly redactor: Redactor;
+  /** Its auth modes and the API version of each VM action (no secret). */
+  readonly setup: ClientSetup;
   /** Logs out the VM session (if any), closes connections and lets go of a shared rate-limit store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -192,6 +199,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     baseUrl,
     timeoutMs: options.timeoutMs,
     onDeprecated: hooks.onDeprecated,
+    onWarning: hooks.onWarning,
     tracing,
   };
   const etm = createEtmClient(runtime);
@@ -213,6 +221,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     was: createWasClient(runtime),
     scheduler: limits.scheduler,
     redactor,
+    setup: setupOf(auth.vmAuth, toCredentials(credentials), options.vm),
     baseUrl,
     checkGateway: (opts) =>
       gatewayProbe(runtime, opts?.signal).catch((err: unknown) => {

@@ -1,5 +1,6 @@
 /** Every error the SDK throws; all extend QualysError. */
 export { QualysError } from "./runtime/errors/qualys-error.js";
+export { ApiVersionError } from "./runtime/errors/api-version-error.js";
 export { AuthenticationError } from "./runtime/errors/authentication-error.js";
 export { ConfigurationError } from "./runtime/errors/configuration-error.js";
 export { DatabaseError } from "./runtime/errors/database-error.js";

@@ -9,7 +9,7 @@ import { ALL_STATUSES } from "../../src/export/options.js";
 import { DETECTION_COLUMNS, detectionRows, type Row } from "../../src/export/rows.js";
 import { startTenant, type Tenant, type TenantOptions } from "../../src/tenant.js";
 
-export const HLD_PATH = "/api/2.0/fo/asset/host/vm/detection/";
+export const HLD_PATH = "/api/5.0/fo/asset/host/vm/detection/";
 
 export function tempDb(name = "export"): string {
   return join(mkdtempSync(join(tmpdir(), "qualys-export-")), `${name}.db`);

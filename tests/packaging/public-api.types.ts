@@ -4,9 +4,9 @@
  * `../../src/<entry>.js` import rewritten to `qualys-ts/<entry>`. Every `@ts-expect-error` must
  * really be an error, so misuse stays a compile error for users.
  */
-import { createQualysClient, type GatewayCheck, type QualysClient, type QualysClientOptions, type Runtime } from "../../src/index.js";
+import { apiVersionTable, createQualysClient, versionStatus, type ApiVersionRow, type GatewayCheck, type QualysClient, type QualysClientOptions, type Runtime } from "../../src/index.js";
 import { createCarClient, type CarClient } from "../../src/car.js";
-import { RateLimitError, QualysError } from "../../src/errors.js";
+import { ApiVersionError, RateLimitError, QualysError } from "../../src/errors.js";
 import { startQualysMock } from "../../src/mock.js";
 import { createCsamClient, csamSinceFilter, type CsamClient } from "../../src/csam.js";
 import { createWasClient, wasSinceCriterion, type WasClient } from "../../src/was.js";
@@ -25,6 +25,28 @@ export async function usesTheClientAsDocumented(): Promise<void> {
   for await (const job of client.car.searchJobs.items({ body: { sort: [{ id: "asc" }] } })) {
     const id: string | undefined = job.data.id;
     void id;
+  }
+  // API versions: the table, a status on a day, an older version per call, the error of a refused one.
+  const rows: readonly ApiVersionRow[] = apiVersionTable;
+  const state: string = versionStatus(rows[0]!.current, true, Date.now()).state;
+  const jwtClient = createQualysClient({ platform: "US2", credentials: { clientId: "c", clientSecret: "s", clientLevel: "user" }, vmAuth: "jwt", vm: { apiVersions: { listVulns: "3.0" } } });
+  const setup: "basic" | "session" | "jwt" = jwtClient.setup.vmAuth;
+  void state;
+  void setup;
+  try {
+    for await (const host of qualys.vm.listHostDetections({}, { apiVersion: "4.0" })) {
+      const cves: string[] | undefined = host.detectionList?.[0]?.cve;
+      const status: string | undefined = host.detectionList?.[0]?.truriskEliminationStatus;
+      void cves;
+      void status;
+    }
+  } catch (err) {
+    if (err instanceof ApiVersionError) {
+      const use: string | undefined = err.use;
+      const path: string = err.path;
+      void use;
+      void path;
+    }
   }
   for await (const host of qualys.vm.listHostDetections({ show_qds: 1, truncation_limit: 500 })) {
     const h: DetectionHost = host;
@@ -138,7 +160,7 @@ export async function rejectsMisuse(): Promise<void> {
   // @ts-expect-error only the API versions the spec knows for the endpoint
   createQualysClient({ credentials: { token: "t" }, vm: { apiVersions: { listHostDetections: "9.9" } } });
   // @ts-expect-error per-call API versions are checked too
-  qualys.vm.listHostDetections({}, { apiVersion: "3.0" });
+  qualys.vm.listHostDetections({}, { apiVersion: "1.0" });
   // @ts-expect-error searchJobs needs a body with a sort
   await qualys.car.searchJobs();
   // @ts-expect-error unknown form parameter of an action

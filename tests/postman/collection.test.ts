@@ -59,7 +59,7 @@ describe("the Postman collection", () => {
     const listScans = requestsIn(vm).find((i) => operationIdOf(i) === "listScans")!;
     expect(listScans.request.headers.get("X-Requested-With")).toBe("{{requestedWith}}");
     expect(listScans.request.method).toBe("POST");
-    expect(listScans.request.url.getPath()).toBe("/api/2.0/fo/scan/");
+    expect(listScans.request.url.getPath()).toBe("/api/3.0/fo/scan/");
     const form = listScans.request.body!.urlencoded!.all().filter((p) => !p.disabled);
     expect(form.map((p) => [p.key, p.value])).toEqual([["action", "list"]]);
   });

@@ -5,7 +5,7 @@
  */
 
 export interface FaultCall {
-  /** API path, e.g. `/api/2.0/fo/asset/host/vm/detection/`. */
+  /** API path, e.g. `/api/5.0/fo/asset/host/vm/detection/`. */
   readonly path: string;
   /** Query and form parameters together. */
   readonly params: URLSearchParams;

@@ -1,8 +1,9 @@
 /**
  * A synthetic Qualys subscription on 127.0.0.1. The API server (`url`): VM host list (records and
  * ID_SET), host detections (truncation pages with WARNING 1980), KnowledgeBase, Basic auth or a
- * session, and WAS (QPS REST 3.0 JSON: web apps, findings). The gateway (`gatewayUrl`): `/auth`
- * JWTs, CSAM assets and PCRS posture. Over the same hosts: CSAM assets that are VM hosts share
+ * session, in the current API versions (HLD 5.0, host list 5.0, KB 4.0; retired versions
+ * refused as Qualys does after their End-of-Life, unless `retiredVersions: "serve"`), and WAS
+ * (QPS REST 3.0 JSON: web apps, findings). The gateway (`gatewayUrl`): `/auth` JWTs, CSAM assets and PCRS posture. Over the same hosts: CSAM assets that are VM hosts share
  * their host id, WAS findings carry KB QIDs, PC posture covers the Windows and Linux hosts.
  * Qualys's limits with their headers (409 on VM, 429 on the gateway); injectable faults; a clock
  * that moves (`advance`) so incremental exports have changes to fetch. The data is a pure
@@ -22,6 +23,7 @@ import { TokenIssuer } from "./jwt.js";
 import { PathLimiter, type PathLimits } from "./limits.js";
 import { TenantModel, type TenantDataOptions } from "./model.js";
 import { handle, newStats, type ServerState, type TenantStats } from "./server.js";
+import type { RetiredVersions } from "./routes.js";
 import type { AdvanceOptions, TenantStep } from "./steps.js";
 
 export interface TenantLimits {
@@ -29,7 +31,7 @@ export interface TenantLimits {
   readonly rate?: { readonly limit: number; readonly windowSec: number };
   /** Calls running at once, per API path. Default 2. */
   readonly concurrency?: number;
-  /** Other limits for particular paths (exact path, e.g. `/api/2.0/fo/knowledge_base/vuln/`). */
+  /** Other limits for particular paths (exact path, e.g. `/api/4.0/fo/knowledge_base/vuln/`). */
   readonly paths?: Readonly<Record<string, { readonly rate?: { readonly limit: number; readonly windowSec: number }; readonly concurrency?: number }>>;
 }
 
@@ -70,6 +72,12 @@ export interface TenantOptions extends TenantDataOptions {
   readonly tokenLifetimeSec?: number;
   /** Send Content-Encoding: gzip with gzipped posture (whether Qualys does is unknown). Default false. */
   readonly postureContentEncoding?: boolean;
+  /**
+   * API versions past their End-of-Life on the tenant's clock (HLD 2.0–4.0, KB 2.0–3.0):
+   * "refuse" (default) answers them with HTTP 404 and an HTML page, as a retired route would;
+   * "serve" answers them in their old shape, for testing code that still calls them.
+   */
+  readonly retiredVersions?: RetiredVersions;
 }
 
 export interface Tenant {
@@ -130,6 +138,12 @@ async function listen(server: ReturnType<typeof createServer>, port: number): Pr
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+function checkRetired(value: RetiredVersions | undefined): RetiredVersions {
+  if (value === undefined) return "refuse";
+  if (value !== "refuse" && value !== "serve") throw new RangeError(`tenant: retiredVersions must be "refuse" or "serve", not ${String(value)}`);
+  return value;
+}
+
 export async function startTenant(options: TenantOptions = {}): Promise<Tenant> {
   const model = new TenantModel(options);
   for (const [name, value] of [["costPerHostMs", options.costPerHostMs], ["latencyMs", options.latencyMs]] as const) {
@@ -144,6 +158,7 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
     stats: newStats(),
     latencyMs: options.latencyMs ?? 0,
     costPerHostMs: options.costPerHostMs ?? 0,
+    retiredVersions: checkRetired(options.retiredVersions),
     faults: options.faults,
     sessions: new Set(),
     nth: new Map(),
@@ -201,6 +216,8 @@ export type { TenantDetection, DetectionStatus, DetectionType, HostScans } from 
 export type { KbVuln, VulnType } from "./kb.js";
 export type { AdvanceOptions, TenantStep } from "./steps.js";
 export type { TenantStats, PathStats } from "./server.js";
+export type { RetiredVersions } from "./routes.js";
+export type { MitreMapping, AliCloudInstance } from "./current-fields.js";
 export { failCalls, type Fault, type FaultCall, type FaultPlan } from "./faults.js";
 export { PathLimiter, type PathLimits, type PathUsage, type Admission } from "./limits.js";
 export { expectedHostDetections, expectedHosts, expectedVulns, detectionQuery, hostListQuery, kbQuery, selectHostDetections, selectHosts, selectVulns } from "./select.js";
