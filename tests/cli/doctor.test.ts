@@ -34,7 +34,10 @@ describe("the doctor's report", () => {
     expect(byName.csam).toMatchObject({ version: "2.0", call: "/rest/2.0/", auth: "jwt from /auth" });
     expect(byName.was).toMatchObject({ version: "3.0", auth: "basic" });
     expect(lines.every((l) => l.status === "ok")).toBe(true);
-    expect(lines.some((l) => /pcrs|vmrs|exception/.test(l.call))).toBe(false);
+    // PCRS is in the SDK now: its current calls, JWT like every gateway API.
+    expect(byName["pcrs.getPostureInfo"]).toMatchObject({ status: "ok", version: "5.0", auth: "jwt from /auth" });
+    expect(byName["pcrs.getPolicyList"]).toMatchObject({ status: "ok", version: "2.0" });
+    expect(lines.some((l) => /vmrs|exception/.test(l.call))).toBe(false);
     // One aligned line each.
     const text = formatDoctorLines(lines);
     expect(text).toHaveLength(lines.length);

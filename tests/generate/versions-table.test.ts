@@ -46,7 +46,7 @@ describe("no default is deprecated", () => {
     expect(versioned).toBeGreaterThanOrEqual(7);
     const current = (name: string) => apiVersionTable.find((r) => r.api.startsWith(name) || r.operation === name)?.current.version;
     expect([current("listHostDetections"), current("listVulns"), current("listHosts"), current("listScans"), current("listReports"), current("listActivityLog")]).toEqual(["5.0", "4.0", "5.0", "3.0", "3.0", "2.0"]);
-    expect([current("Compliance exceptions"), current("CSAM"), current("QPS"), current("WAS"), current("ETM"), current("PCRS posture info"), current("PCRS policy list")]).toEqual(["3.0", "2.0", "2.0", "3.0", "v1", "5.0", "2.0"]);
+    expect([current("Compliance exceptions"), current("CSAM"), current("QPS"), current("WAS"), current("ETM"), current("getPostureInfo"), current("getPolicyList"), current("resolveHostIds")]).toEqual(["3.0", "2.0", "2.0", "3.0", "v1", "5.0", "2.0", "5.0"]);
     expect(current("createScript")).toBe("v5");
     expect(current("updateScript")).toBe("v4");
   });

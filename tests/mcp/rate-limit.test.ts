@@ -2,6 +2,7 @@
  * Every tool call goes through the client's scheduler: a 409 (Qualys VM rate limit, code 1965)
  * or a 429 (gateway) that a wait can cure never reaches the model as a failed call.
  */
+import { vmActions } from "../../src/generated/vm/index.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTenant, type Tenant } from "../../src/tenant.js";
 import { startScriptedServer, type ScriptedServer } from "../servers/scripted-server.js";
@@ -17,7 +18,7 @@ afterEach(async () => {
   session = tenant = server = undefined;
 });
 
-const HOSTS = "/api/2.0/fo/asset/host/";
+const HOSTS = vmActions.listHosts.path;
 
 describe("rate limits behind tool calls", () => {
   it("a 409 (1965) from the VM API waits for the window and answers", async () => {

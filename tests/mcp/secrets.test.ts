@@ -2,6 +2,7 @@
  * No secret reaches the model: a server that echoes the credentials back, in a record or in an
  * error, has them replaced in the tool result; nor do they appear on the server's stderr.
  */
+import { vmActions } from "../../src/generated/vm/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, type ScriptedServer } from "../servers/scripted-server.js";
 import { startMcp, text, type McpSession } from "./support.js";
@@ -16,7 +17,7 @@ beforeAll(async () => {
     const form = new URLSearchParams(String(req.body));
     // Echoes what the client sent as Authorization, as a careless proxy or server might.
     const echoed = `${String(req.headers.authorization)} (${PASSWORD})`;
-    if (form.get("action") === "list" && req.path === "/api/2.0/fo/asset/host/") {
+    if (form.get("action") === "list" && req.path === vmActions.listHosts.path) {
       return {
         headers: { "Content-Type": "text/xml" },
         body: `<?xml version="1.0" encoding="UTF-8" ?><HOST_LIST_OUTPUT><RESPONSE><DATETIME>2026-01-01T00:00:00Z</DATETIME><HOST_LIST><HOST><ID>1</ID><IP>10.0.0.1</IP><COMMENTS>${echoed}</COMMENTS></HOST></HOST_LIST></RESPONSE></HOST_LIST_OUTPUT>`,
@@ -58,7 +59,7 @@ describe("secrets in tool results", () => {
 
   it("never reach the server's log", () => {
     expect(server.requests.length).toBeGreaterThanOrEqual(2);
-    expect(session.stderr()).toMatch(/POST \/api\/2\.0\/fo\/asset\/host\//);
+    expect(session.stderr()).toContain(`POST ${vmActions.listHosts.path}`);
     expect(session.stderr()).not.toContain(PASSWORD);
     expect(session.stderr()).not.toContain(BASIC);
   });
