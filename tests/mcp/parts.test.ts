@@ -146,6 +146,6 @@ describe("loading", () => {
       if (/from "@modelcontextprotocol\//.test(code) || /^import[^(]*from "[./]*mcp\//m.test(code)) offenders.push(rel);
     }
     expect(offenders).toEqual([]);
-    expect(readFileSync(join(src, "cli", "commands", "mcp.ts"), "utf8")).toMatch(/importOptional\("@modelcontextprotocol\/sdk", .*import\("\.\.\/\.\.\/mcp\/serve\.js"\)\)/);
+    expect(readFileSync(join(src, "cli", "commands", "mcp.ts"), "utf8")).toMatch(/importOptional\("@modelcontextprotocol\/server", .*import\("\.\.\/\.\.\/mcp\/serve\.js"\)\)/);
   });
 });

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { openDatabase } from "../../src/db/open.js";
@@ -112,7 +112,7 @@ describe("qualys mcp --mock --db", () => {
     const { tools } = await session.client.listTools();
     expect(tools.map((t) => t.name)).not.toContain("vm_purgeHosts");
     const call = session.call("vm_purgeHosts", { ids: "1", confirm: true });
-    await expect(call).rejects.toBeInstanceOf(McpError);
+    await expect(call).rejects.toBeInstanceOf(ProtocolError);
     await expect(call).rejects.toThrow(/changes data in Qualys: the server lists such tools only when started with --allow-writes/);
   });
 

@@ -36,7 +36,7 @@ export function mcpCommand(program: Command, run: Run, io: CliIo, version: strin
       for (const [name, value] of [["--max-chars", flags.maxChars], ["--max-rows", flags.maxRows], ["--sql-timeout", flags.sqlTimeout]] as const) {
         if (value < 1) command.error(`error: ${name} must be at least 1`, { exitCode: 2 });
       }
-      const { serveMcp } = await importOptional("@modelcontextprotocol/sdk", "the `qualys mcp` server", () => import("../../mcp/serve.js"));
+      const { serveMcp } = await importOptional("@modelcontextprotocol/server", "the `qualys mcp` server", () => import("../../mcp/serve.js"));
       const settings = {
         allowWrites: flags.allowWrites,
         modules: flags.modules,
