@@ -20,7 +20,8 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
-export async function startMcp(args: readonly string[], env: Record<string, string> = {}): Promise<McpSession> {
+/** `era: "modern"` connects on protocol revision 2026-07-28 (server/discover) only; by default the 2025 `initialize` handshake. */
+export async function startMcp(args: readonly string[], env: Record<string, string> = {}, options: { era?: "modern" } = {}): Promise<McpSession> {
   const clean = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith("QUALYS_") && e[1] !== undefined));
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -31,7 +32,7 @@ export async function startMcp(args: readonly string[], env: Record<string, stri
   });
   let stderr = "";
   transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const client = new Client({ name: "qualys-ts-tests", version: "0" });
+  const client = new Client({ name: "qualys-ts-tests", version: "0" }, options.era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {});
   try {
     await client.connect(transport);
   } catch (err) {
