@@ -14,7 +14,6 @@
  */
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult } from "@modelcontextprotocol/server";
 import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import type { Readable, Writable } from "node:stream";
 import type { QualysClient } from "../client.js";
 import { mcpTools } from "../generated/mcp-tools.js";
@@ -22,8 +21,8 @@ import { apiTools } from "./api-tools.js";
 import type { Args } from "./cursor.js";
 import { dbTools, type DbTools } from "./db/db-tools.js";
 import { reportResource } from "./db/report-resource.js";
-import { validationSchema } from "./schema-check.js";
-import type { ToolDefinition, ToolHandler } from "./tool-handler.js";
+import { argumentChecks } from "./schema-check.js";
+import type { ToolHandler } from "./tool-handler.js";
 
 export interface McpServeOptions {
   /** The connected client; none with `dbOnly`. */
@@ -130,23 +129,6 @@ class ClosingStdioTransport extends StdioServerTransport {
     await super.close();
     this.onClosed();
   }
-}
-
-/**
- * Each tool's argument check, compiled on its first call: the SDK's Ajv validator (JSON Schema
- * 2020-12, the dialect of the OpenAPI 3.1 specs the schemas come from) on the schema without formats.
- */
-function argumentChecks(): (tool: ToolDefinition) => (args: unknown) => { valid: boolean; errorMessage?: string } {
-  const validator = new AjvJsonSchemaValidator();
-  const compiled = new Map<string, (args: unknown) => { valid: boolean; errorMessage?: string }>();
-  return (tool) => {
-    let check = compiled.get(tool.name);
-    if (!check) {
-      check = validator.getValidator(validationSchema(tool.inputSchema) as never);
-      compiled.set(tool.name, check);
-    }
-    return check;
-  };
 }
 
 /** Why a tool of the table is not served, if it is one. */
