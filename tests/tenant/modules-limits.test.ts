@@ -150,7 +150,7 @@ describe("faults on the new routes", () => {
     const body = expectedHostIds(model, { policyId: String(model.pc.policyDefs()[0]!.id) });
     const { got, error } = await drain(qualys.pcrs.postureInfo({ slices: body }));
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error).toMatchObject({ phase: "body", records: 5 });
+    expect(error, `${(error as Error).message} got ${got.length}`).toMatchObject({ phase: "body", records: 5 });
     expect(got).toEqual(expectedPosture(model, body).slice(0, 5));
     await qualys.close();
   });

@@ -3,8 +3,7 @@
  * gateway then sets Content-Encoding is unknown (with it, the transport has already decoded the
  * bytes). So the bytes decide: gzip's magic (1f 8b) first means gunzip here, as it arrives.
  */
-import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { constants, createGunzip } from "node:zlib";
 
 export const isGzipStart = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
 
@@ -51,29 +50,82 @@ export async function* gunzipIfCompressed(source: AsyncIterable<Uint8Array>, onG
   }
 }
 
+/** Decompressed chunks waiting for the reader past this many: the gunzip pauses (and so the body read). */
+const QUEUE_LIMIT = 32;
+
+/**
+ * The gunzipped body, as it arrives. When the body itself breaks (a reset), the bytes that did
+ * arrive are decompressed and handed over first, then the fault: a record on the wire before the
+ * break is never lost to it (destroying the gunzip at once would drop what it still holds).
+ */
 async function* gunzipped(start: Uint8Array, rest: AsyncIterator<Uint8Array>, restDone: boolean): AsyncGenerator<Uint8Array, void, undefined> {
-  const input = Readable.from(
-    (async function* () {
-      yield start;
-      if (restDone) return;
-      for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-    })(),
-    { objectMode: false },
-  );
   const gunzip = createGunzip();
-  // A fault of the body itself (a reset, say) ends the gunzip with that very error.
-  input.on("error", (err) => gunzip.destroy(err));
-  input.pipe(gunzip);
-  let zlibFault = true;
-  input.once("error", () => (zlibFault = false));
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  gunzip.on("data", (chunk: Buffer) => {
+    queue.push(chunk);
+    if (queue.length >= QUEUE_LIMIT) gunzip.pause();
+    notify();
+  });
+  gunzip.on("end", () => {
+    ended = true;
+    notify();
+  });
+  gunzip.on("error", (err) => {
+    failure ??= { error: isZlibError(err) ? new GzipDecodeError((err as { code?: string }).code === "Z_BUF_ERROR", err) : err };
+    notify();
+  });
+  let stopped = false;
+  const write = async (chunk: Uint8Array) => {
+    if (gunzip.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        gunzip.off("drain", done);
+        gunzip.off("close", done);
+        resolve();
+      };
+      gunzip.on("drain", done);
+      gunzip.on("close", done);
+    });
+  };
+  const pump = (async () => {
+    try {
+      await write(start);
+      if (!restDone) for (let next = await rest.next(); !next.done && !stopped; next = await rest.next()) await write(next.value);
+      if (!stopped) gunzip.end();
+    } catch (err) {
+      // The body broke: what came before it still decodes, then the fault is the reader's.
+      if (gunzip.destroyed) return;
+      gunzip.flush(constants.Z_SYNC_FLUSH, () => {
+        failure ??= { error: err };
+        notify();
+      });
+    }
+  })();
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (err) {
-    if (zlibFault && isZlibError(err)) throw new GzipDecodeError((err as { code?: string }).code === "Z_BUF_ERROR", err);
-    throw err;
+    for (;;) {
+      const chunk = queue.shift();
+      if (chunk) {
+        if (queue.length < QUEUE_LIMIT / 2 && gunzip.isPaused()) gunzip.resume();
+        yield chunk;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
   } finally {
-    input.destroy();
+    stopped = true;
     gunzip.destroy();
+    if (!restDone) await rest.return?.().catch(() => undefined);
+    await pump;
   }
 }
 
