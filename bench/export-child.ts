@@ -5,6 +5,9 @@
  *
  *   single  <tenant url> <sqlite file>                  exportSubscription into SQLite, this Node's default driver
  *   worker  <tenant url> <postgres url> <redis url>     one of several processes on one PostgreSQL run, limits shared through Redis
+ *
+ * BENCH_EXPORT_SAMPLE_MS=500 prints the process's memory (V8 heap, buffers, anonymous and file
+ * RSS) every 500 ms on stderr, for finding where a peak comes from.
  */
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
