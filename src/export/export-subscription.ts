@@ -119,7 +119,8 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
   const store = typeof options.db === "object" ? options.db : await openStore(options.db);
   const ownStore = typeof options.db !== "object";
   const threads = options.decodeThreads ?? defaultWorkers();
-  const decoder = threads > 0 ? workerPoolDecoder(threads) : inProcessDecoder();
+  // Rows leave the decode threads as the store writes them: COPY text for PostgreSQL.
+  const decoder = threads > 0 ? workerPoolDecoder(threads, store.dialect === "postgres" ? "copy" : "v8") : inProcessDecoder();
   const worker = newWorker();
   let heartbeat: NodeJS.Timeout | undefined;
   let runId: number | undefined;

@@ -1,7 +1,8 @@
 /**
  * The export into PostgreSQL with pg (src/db/postgres.ts): a batch's rows are bulk-loaded with COPY
  * (pg-copy-streams) into temporary staging tables and merged with INSERT … ON CONFLICT in the same
- * transaction that marks the batch done. Any number of processes, on any machines, can share one
+ * transaction that marks the batch done; rows that cannot conflict (a batch's detections, after
+ * the batch deleted its hosts' ones) are copied straight into their table. Any number of processes, on any machines, can share one
  * run: batches are claimed with FOR UPDATE SKIP LOCKED under leases in database time, so clocks of
  * the machines never matter.
  */
@@ -15,7 +16,7 @@ import { DatabaseError } from "../runtime/errors/database-error.js";
 import { ExportDatabaseError } from "../runtime/errors/export-database-error.js";
 import { importOptional } from "../runtime/optional-import.js";
 import { batchOf, errorText, runOf } from "./batch-rows.js";
-import { copyText } from "./copy-text.js";
+import { copyChunks } from "./row-list.js";
 import { MIGRATIONS } from "./schema.js";
 import type { BadHost, BadHostRecord, BatchCommit, BatchPlan, BatchRecord, ExportStore, RunEnd, RunRecord, RunTotals, WorkerIdentity, WorkerRecord } from "./store.js";
 import { upsertSql, type TableOp } from "./table-ops.js";
@@ -238,9 +239,14 @@ export class PostgresStore implements ExportStore {
       return;
     }
     if (!op.rows.length) return;
+    if (op.distinct) {
+      // Nothing to merge (the batch deleted these keys, the rows are distinct): COPY straight in.
+      await pipeline(Readable.from(copyChunks(op.rows), { objectMode: false }), c.query(this.#copyFrom(`COPY ${op.table} (${op.columns.join(", ")}) FROM STDIN`)));
+      return;
+    }
     await this.#stage(c, op.table, created);
     const stream = c.query(this.#copyFrom(`COPY stage_${op.table} (${op.columns.join(", ")}) FROM STDIN`));
-    await pipeline(Readable.from(copyText(op.rows), { objectMode: false }), stream);
+    await pipeline(Readable.from(copyChunks(op.rows), { objectMode: false }), stream);
     // DISTINCT ON: PostgreSQL refuses to update one row twice in one statement.
     const distinct = op.onConflict.startsWith("DO UPDATE") ? `DISTINCT ON (${op.key.join(", ")}) ` : "";
     await c.query(upsertSql(op, `SELECT ${distinct}${op.columns.join(", ")} FROM stage_${op.table}`));

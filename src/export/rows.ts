@@ -5,6 +5,8 @@
  * functions: they run in the decode workers and in-process alike.
  */
 import type { DetectionHost, Host, Vuln } from "../generated/vm/index.js";
+import { setOwn } from "../runtime/xml/extra.js";
+import type { PackedRows } from "./row-list.js";
 
 export type Cell = string | number | null;
 export type Row = Cell[];
@@ -49,15 +51,51 @@ export interface RowChunk {
   records: number;
 }
 
+/** A RowChunk as a decode worker sends it: the detection rows, the bulk of it, packed (row-list.ts). */
+export type DecodedChunk = Omit<RowChunk, "detections" | "detectionCves"> & { detections: Row[] | PackedRows; detectionCves: Row[] | PackedRows };
+
 export function emptyChunk(): RowChunk {
   return { hosts: [], detections: [], detectionCves: [], kb: [], kbChildren: { kb_cves: [], kb_vendor_refs: [], kb_bugtraqs: [] }, records: 0 };
 }
 
-export function time(value: unknown): string | null {
-  if (value instanceof Date) {
-    const iso = value.toISOString();
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years toISOString writes with four digits. */
+const FIRST_MS = -62135596800000;
+const LAST_MS = 253402300799000;
+
+/**
+ * A Date as ISO-8601 UTC text, whole seconds without ".000" (as Qualys writes them). Six of these
+ * per detection: whole seconds from years 1 to 9999 are written by arithmetic (days to a civil
+ * date, H. Hinnant's algorithm), three times faster than toISOString; anything else by toISOString.
+ */
+function isoText(date: Date): string {
+  const ms = date.getTime();
+  if (!(ms >= FIRST_MS && ms <= LAST_MS) || ms % 1000 !== 0) {
+    const iso = date.toISOString(); // throws for an invalid date
     return iso.endsWith(".000Z") ? `${iso.slice(0, 19)}Z` : iso;
   }
+  const secs = ms / 1000;
+  const days = Math.floor(secs / 86400);
+  let rest = secs - days * 86400;
+  const hours = Math.floor(rest / 3600);
+  rest -= hours * 3600;
+  const minutes = Math.floor(rest / 60);
+  const seconds = rest - minutes * 60;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const d = TWO_DIGITS;
+  return `${d[Math.floor(year / 100)]}${d[year % 100]}-${d[month]}-${d[day]}T${d[hours]}:${d[minutes]}:${d[seconds]}Z`;
+}
+
+export function time(value: unknown): string | null {
+  if (value instanceof Date) return isoText(value);
   return typeof value === "string" && value ? value : null;
 }
 
@@ -68,11 +106,14 @@ const bool = (v: unknown): number | null => (v === true ? 1 : v === false ? 0 : 
 /** The record's fields not in `used`, as JSON (null when none are left). */
 function extraOf(record: object, used: ReadonlySet<string>, add?: Record<string, unknown>): string | null {
   let rest: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(record)) {
-    if (used.has(key) || value === undefined) continue;
-    (rest ??= {})[key] = value;
+  // for…in, not Object.entries: most records have nothing extra, and then nothing is allocated.
+  // Decoded records are plain objects: their enumerable keys are their own.
+  for (const key in record) {
+    const value = (record as Record<string, unknown>)[key];
+    if (value === undefined || used.has(key)) continue;
+    setOwn((rest ??= {}), key, value);
   }
-  if (add) for (const [key, value] of Object.entries(add)) if (value !== undefined) (rest ??= {})[key] = value;
+  if (add) for (const [key, value] of Object.entries(add)) if (value !== undefined) setOwn((rest ??= {}), key, value);
   // A replacer sees a Date after its toJSON has run: look at the holder's own value instead.
   return rest ? JSON.stringify(rest, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
@@ -133,13 +174,29 @@ function cveIds(v: unknown, out: Set<string> = new Set()): Set<string> {
   return out;
 }
 
+/**
+ * The detection rows of one host, and its detection CVE rows into `cves`. A detection key the
+ * answer repeats keeps its first row, as INSERT … ON CONFLICT DO NOTHING would, and its CVE rows
+ * not already there: the rows of one host never conflict with each other, so a store may append
+ * them as they are (table-ops.ts, `distinct`).
+ */
 export function detectionRows(host: DetectionHost, runId: number, cves?: Row[]): Row[] {
   const rows: Row[] = [];
-  for (const d of host.detectionList ?? []) {
-    const qds = d.qds as { value?: number; severity?: string } | undefined;
-    const qdsRest = qds && (qds.severity !== undefined || Object.keys(qds).some((k) => k !== "value")) ? { ...qds, value: undefined } : undefined;
+  const list = host.detectionList ?? [];
+  const firstCve = cves?.length ?? 0;
+  // Keys joined by NUL, which XML text cannot hold: two different keys never give one string.
+  const seen = list.length > 1 ? new Set<string>() : undefined;
+  for (const d of list) {
     const v5 = d as Record<string, unknown>;
     const key: Row = [host.id ?? null, d.qid ?? null, d.port ?? 0, d.protocol ?? "", d.fqdn ?? "", d.ssl ? 1 : 0];
+    const id = seen ? `${key[1]}\0${key[2]}\0${key[3]}\0${key[4]}\0${key[5]}` : "";
+    if (seen?.has(id)) {
+      if (cves && v5.cve !== undefined) for (const cve of cveIds(v5.cve)) if (!hasCve(cves, firstCve, key, cve)) cves.push([...key, cve]);
+      continue;
+    }
+    seen?.add(id);
+    const qds = d.qds as { value?: number; severity?: string } | undefined;
+    const qdsRest = qds && (qds.severity !== undefined || Object.keys(qds).some((k) => k !== "value")) ? { ...qds, value: undefined } : undefined;
     rows.push([
       ...key, d.uniqueVulnId ?? null, text(d.type), d.severity ?? null, text(d.status),
       time(d.firstFoundDatetime), time(d.lastFoundDatetime), time(d.lastTestDatetime), time(d.lastUpdateDatetime), time(d.lastFixedDatetime), time(d.lastProcessedDatetime),
@@ -151,6 +208,15 @@ export function detectionRows(host: DetectionHost, runId: number, cves?: Row[]):
     if (cves && v5.cve !== undefined) for (const cve of cveIds(v5.cve)) cves.push([...key, cve]);
   }
   return rows;
+}
+
+/** Whether this host's CVE rows (from `from` on) hold `cve` for the detection `key` (a repeated detection: rare). */
+function hasCve(cves: readonly Row[], from: number, key: Row, cve: string): boolean {
+  for (let i = from; i < cves.length; i++) {
+    const r = cves[i]!;
+    if (r[6] === cve && r[1] === key[1] && r[2] === key[2] && r[3] === key[3] && r[4] === key[4] && r[5] === key[5]) return true;
+  }
+  return false;
 }
 
 // cvss and cvssV3 keep their whole object in extra: only the base score has a column.

@@ -4,7 +4,7 @@
  * staging table and one INSERT … SELECT). Kinds describe their writes this way, so a new kind adds
  * tables, not store code. The conflict clauses are plain SQL valid on both engines (`excluded.x`).
  */
-import type { Row } from "./rows.js";
+import type { RowSource } from "./row-list.js";
 
 export type KeyType = "bigint" | "text";
 
@@ -16,7 +16,20 @@ export type TableOp =
    * repeated keys stays) or "DO UPDATE SET …"; rows repeating a key within one op are then merged
    * in order on SQLite and take one of them on PostgreSQL, so kinds do not send repeated keys.
    */
-  | { readonly op: "upsert"; readonly table: string; readonly columns: readonly string[]; readonly key: readonly string[]; readonly onConflict: string; readonly rows: readonly Row[] };
+  | {
+      readonly op: "upsert";
+      readonly table: string;
+      readonly columns: readonly string[];
+      readonly key: readonly string[];
+      readonly onConflict: string;
+      readonly rows: RowSource;
+      /**
+       * The kind vouches that no row has a key another row of the op has, nor one stored when the
+       * op runs (the batch deleted those keys before): the store may append the rows without the
+       * conflict check (PostgreSQL: COPY straight into the table). A conflict then fails the batch.
+       */
+      readonly distinct?: boolean;
+    };
 
 export const DO_NOTHING = "DO NOTHING";
 

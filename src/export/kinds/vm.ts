@@ -9,7 +9,8 @@ import type { KnowledgeBaseVulnListOutput } from "../../generated/vm/index.js";
 import { vmActions } from "../../generated/vm/index.js";
 import { expandIdSet, splitBatches, toRanges } from "../id-set.js";
 import { hostFilters } from "../options.js";
-import { DETECTION_COLUMNS, DETECTION_CVE_COLUMNS, emptyChunk, HOST_COLUMNS, KB_CHILD_COLUMNS, KB_COLUMNS, type KbChildTable, type RecordKind, type Row, type RowChunk } from "../rows.js";
+import { RowList, type RowSource } from "../row-list.js";
+import { DETECTION_COLUMNS, DETECTION_CVE_COLUMNS, HOST_COLUMNS, KB_CHILD_COLUMNS, KB_COLUMNS, type DecodedChunk, type KbChildTable, type RecordKind, type Row, type RowChunk } from "../rows.js";
 import { DO_NOTHING, replaceAll, type TableOp } from "../table-ops.js";
 import { countRanges, hostBatches, hostIdsOf, splitHostBatch } from "./host-batches.js";
 import type { BatchWrite, ExportKindDef, FetchContext } from "./kind.js";
@@ -43,14 +44,17 @@ function upsertHosts(rows: readonly Row[], runId: number, prefer: "new" | "store
   };
 }
 
+/** The rows of one batch: detections kept as they come (packed from decode workers) until written. */
+type BatchRows = Omit<RowChunk, "detections" | "detectionCves"> & { detections: RowList; detectionCves: RowList };
+
 /** Every page of one batch's answer, decoded into rows (by the run's decoder: worker threads or in-process). */
-async function collect(stream: AsyncIterable<unknown>): Promise<RowChunk> {
-  const all = emptyChunk();
-  for await (const part of stream as AsyncIterable<RowChunk>) {
+async function collect(stream: AsyncIterable<unknown>): Promise<BatchRows> {
+  const all: BatchRows = { hosts: [], detections: new RowList(), detectionCves: new RowList(), kb: [], kbChildren: { kb_cves: [], kb_vendor_refs: [], kb_bugtraqs: [] }, records: 0 };
+  for await (const part of stream as AsyncIterable<DecodedChunk>) {
     all.records += part.records;
     for (const r of part.hosts) all.hosts.push(r);
-    for (const r of part.detections) all.detections.push(r);
-    for (const r of part.detectionCves) all.detectionCves.push(r);
+    all.detections.add(part.detections);
+    all.detectionCves.add(part.detectionCves);
     for (const r of part.kb) all.kb.push(r);
     for (const t of Object.keys(part.kbChildren) as KbChildTable[]) for (const r of part.kbChildren[t]) all.kbChildren[t].push(r);
   }
@@ -79,16 +83,32 @@ export const hostsKind: ExportKindDef = {
   hostIdsOf,
 };
 
+/**
+ * Whether each host of the answer is one of the batch's and comes once: then, the batch's hosts'
+ * detections deleted first and each host's rows distinct (detectionRows), no detection row can
+ * conflict with another or a stored one.
+ */
+function hostsOnce(hostIds: readonly number[], hosts: readonly Row[]): boolean {
+  const batch = new Set(hostIds);
+  const seen = new Set<unknown>();
+  for (const h of hosts) {
+    if (!batch.has(h[0] as number) || seen.has(h[0])) return false;
+    seen.add(h[0]);
+  }
+  return true;
+}
+
 /** A detection batch's writes: its hosts' detections (and their CVEs) replaced, the hosts filled in. */
-export function detectionWriteOps(hostIds: readonly number[], hosts: readonly Row[], detections: readonly Row[], cves: readonly Row[], runId: number): TableOp[] {
+export function detectionWriteOps(hostIds: readonly number[], hosts: readonly Row[], detections: RowSource, cves: RowSource, runId: number): TableOp[] {
+  const distinct = hostsOnce(hostIds, hosts);
   return [
     // The batch's hosts' detections are replaced: what Qualys no longer lists is gone.
     { op: "delete", table: "detections", column: "host_id", type: "bigint", keys: hostIds },
     { op: "delete", table: "detection_cves", column: "host_id", type: "bigint", keys: hostIds },
     upsertHosts(hosts, runId, "stored"),
     // A conflict left can only be a key the answer repeated: the first one stays.
-    { op: "upsert", table: "detections", columns: DETECTION_COLUMNS, key: ["host_id", "qid", "port", "protocol", "fqdn", "ssl"], onConflict: DO_NOTHING, rows: detections },
-    { op: "upsert", table: "detection_cves", columns: DETECTION_CVE_COLUMNS, key: [...DETECTION_CVE_COLUMNS], onConflict: DO_NOTHING, rows: cves },
+    { op: "upsert", table: "detections", columns: DETECTION_COLUMNS, key: ["host_id", "qid", "port", "protocol", "fqdn", "ssl"], onConflict: DO_NOTHING, rows: detections, distinct },
+    { op: "upsert", table: "detection_cves", columns: DETECTION_CVE_COLUMNS, key: [...DETECTION_CVE_COLUMNS], onConflict: DO_NOTHING, rows: cves, distinct },
   ];
 }
 
