@@ -52,6 +52,13 @@ export interface ExportKindDef {
   readonly unit: string;
   /** Batch ids are host ids: a batch that keeps failing is split until the failing hosts stand alone. */
   readonly hostKeyed: boolean;
+  /** Cursor kinds: progress counts the rows written against the plan's count (`size`), not finished batches. */
+  readonly progressByRecords?: boolean;
+  /**
+   * The table a full run marks: rows its batches did not see get `removed_at` (`store.markUnseen`).
+   * Undefined when the run's filters narrowed what the kind lists (then nothing is marked).
+   */
+  removedTable?(options: ResolvedOptions): string | undefined;
   /** The rate-limit key of the API this kind calls, to tell whether the scheduler has learned its limits yet. */
   limitKey(client: QualysClient): string;
   /**
