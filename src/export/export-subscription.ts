@@ -14,8 +14,9 @@ import { inProcessDecoder, workerPoolDecoder, defaultWorkers } from "./decoders.
 import { fromRanges } from "./id-set.js";
 import { KIND_DEFS, kindDef } from "./kinds/index.js";
 import type { ExportKindDef, FetchContext } from "./kinds/kind.js";
+import { markUnseen } from "./mark-unseen.js";
 import { openStore } from "./open-store.js";
-import { hasHostFilters, KINDS, resolveOptions, type ExportFilters, type ExportKind, type ModuleFilters, type ResolvedOptions } from "./options.js";
+import { hasHostFilters, KINDS, resolveOptions, type ExportFilters, type ExportKind, type ModuleFilters } from "./options.js";
 import { deadHere, planOrJoin } from "./plan.js";
 import type { BadHost, BatchRecord, ExportStore } from "./store.js";
 import { newWorker } from "./worker-id.js";
@@ -23,11 +24,11 @@ import { newWorker } from "./worker-id.js";
 export interface ExportOptions {
   /** `sqlite:./qualys.db` (default), a file path, or `postgres://user:pass@host/db`; or an open store. */
   readonly db?: string | ExportStore;
-  /** What to export. Default every kind. */
+  /** What to export. Default every kind the subscription has: a module it lacks is left out (`summary.skipped`). */
   readonly what?: readonly ExportKind[];
-  /** Only what changed since then (Qualys vm_processed_after / last_modified_after). Default: the last successful run's start less an hour. */
+  /** Only what changed since then (VM vm_processed_after / last_modified_after; the CSAM and WAS date filters, see README). Default: the last successful run's start less an hour. */
   readonly since?: Date | string;
-  /** Everything, and mark hosts Qualys no longer lists as removed. Default when no run succeeded yet. */
+  /** Everything, and mark hosts, assets, web apps and findings Qualys no longer lists as removed. Default when no run succeeded yet. */
   readonly full?: boolean;
   /** Requests per API at once, at most, from this process; Qualys's advertised limit caps it further. Default 4. */
   readonly concurrency?: number;
@@ -237,22 +238,6 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
     if (runId !== undefined) await store.leaveRun(runId, worker.id).catch(() => {});
     if (ownStore) await store.close();
   }
-}
-
-/**
- * A full run's other tables: rows its batches did not see are marked removed — for each kind that
- * ran whole in this run (every batch done) and was not narrowed by filters.
- */
-async function markUnseen(store: ExportStore, batches: readonly BatchRecord[], kinds: readonly ExportKindDef[], options: ResolvedOptions, runId: number, at: string): Promise<Record<string, number>> {
-  const marked: Record<string, number> = {};
-  for (const def of kinds) {
-    const table = def.removedTable?.(options);
-    const own = batches.filter((b) => b.kind === def.name);
-    // A kind skipped (module unavailable) has no batches: it saw nothing, so it marks nothing.
-    if (!table || !own.length || own.some((b) => b.status !== "done")) continue;
-    marked[table] = await store.markUnseen(table, runId, at);
-  }
-  return marked;
 }
 
 /** Bad hosts of earlier runs that this run has now written: no longer bad. */

@@ -248,7 +248,7 @@ describe("npx qualys-ts-cli / npm install -g qualys-ts-cli (the CLI)", () => {
       const out = join(project, "report.html");
       const report = await qualys("report", "--db", db, "-o", out);
       expect(report.code).toBe(0);
-      expect(report.stderr).toMatch(/^qualys report: wrote .*report\.html \(7 sections, [\d,]+ open detections, /);
+      expect(report.stderr).toMatch(/^qualys report: wrote .*report\.html \(11 sections, [\d,]+ open detections, /);
       const sections = parseReport(readFileSync(out, "utf8"));
       const summary = sections.get("summary")!;
       expect(summary.rows[0]![summary.columns.indexOf("active_hosts")]).toBe("150");

@@ -60,7 +60,7 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
     .command("export")
     .description("export the subscription into SQLite or PostgreSQL: parallel, resumable, incremental, shared by workers on one PostgreSQL database")
     .option("--db <url>", `sqlite:<file> or postgres://user:pass@host/db (default: QUALYS_DB_URL, else ${DEFAULT_DB_URL})`)
-    .option("--what <list>", `comma list of ${KINDS.join(",")} (default: all)`, kinds)
+    .option("--what <list>", `comma list of ${KINDS.join(",")} (default: every kind the subscription has)`, kinds)
     .option("--since <date>", "only what changed since YYYY-MM-DD[THH:MM:SSZ] (default: the last successful run's start less 1 h)")
     .option("--full", "everything, and mark hosts, assets, web apps and findings Qualys no longer lists as removed")
     .option("--concurrency <n>", "requests per API at once from this process, at most (Qualys's limit caps it further)", int, DEFAULT_CONCURRENCY)
