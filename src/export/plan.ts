@@ -94,6 +94,11 @@ async function planRun(input: PlanInput, what: string, shape: string): Promise<J
     client, options, since, signal,
     badHosts: badHosts.filter((b) => b.kind === def.name),
     hostIds: () => (hostIds ??= listHostIds(client, options, since, signal)),
+    kindSince: async () => {
+      if (since === undefined || options.since !== undefined) return since;
+      const last = await store.lastSucceededWith(def.name);
+      return last ? qualysTime(new Date(Date.parse(last.startedAt) - margin)) : undefined;
+    },
   });
   // Kinds left out per module, so a module with several kinds gets one line.
   const unavailable = new Map<string, { kinds: string[]; message: string }>();

@@ -177,6 +177,31 @@ describe.each(SQLITE_DRIVERS)("CSAM and WAS into SQLite (%s)", (driver) => {
     expect(again.marked).toEqual({ assets: 0 });
   }, 240_000);
 
+  it("a kind no run has written yet is walked whole even in an incremental run (the first run after an upgrade)", async () => {
+    process.env.QUALYS_SQLITE_DRIVER = driver;
+    const t = await tenantWithClient({ hosts: 500, detectionsPerHost: 1, kbSize: 60, seed: 68, webApps: 6, findingsPerWebApp: 10 }, { gateway: true });
+    cleanup = t.close;
+    const db = tempDb("upgrade");
+    // What an older qualys-ts exported: the VM kinds alone.
+    await exportSubscription(t.client, { db, what: ["hosts", "detections", "kb"], batchSize: 100, ...fast });
+    t.tenant.advance({ days: 1, changeFraction: 0.1 });
+    const next = await exportSubscription(t.client, { db, batchSize: 100, ...fast });
+    expect(next.mode).toBe("incremental");
+    expect(next.hosts).toBeLessThan(500);
+    // The new kinds' batches ask for everything; the VM ones only for what changed.
+    expect(query(db, "SELECT kind, ids FROM export_batches WHERE run_id = 2 AND kind IN ('assets', 'webapps', 'findings') ORDER BY kind")).toEqual([
+      { kind: "assets", ids: JSON.stringify({ total: 550 }) },
+      { kind: "findings", ids: expect.not.stringContaining("since") },
+      { kind: "webapps", ids: JSON.stringify({ total: 6 }) },
+    ]);
+    expect(await tables(db)).toEqual(expectedTables(t.tenant.model));
+    // The run after walks only what changed since this one.
+    const third = await exportSubscription(t.client, { db, ...fast });
+    const [asked] = query<{ ids: string }>(db, "SELECT ids FROM export_batches WHERE run_id = 3 AND kind = 'assets'").map((r) => JSON.parse(r.ids) as { total: number; since: string });
+    expect(asked).toEqual({ total: expect.any(Number), since: third.since });
+    expect(asked!.total).toBeLessThan(550);
+  }, 120_000);
+
   it("a subscription without CSAM and WAS: a default run skips them with one line each and succeeds; naming one fails", async () => {
     process.env.QUALYS_SQLITE_DRIVER = driver;
     const t = await tenantWithClient({ hosts: 200, detectionsPerHost: 2, kbSize: 40, seed: 65, modules: { csam: false, was: false } }, { gateway: true });

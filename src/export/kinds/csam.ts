@@ -13,7 +13,7 @@ import { moreFlag } from "../../runtime/paging/flags.js";
 import type { Row } from "../rows.js";
 import type { BatchRecord } from "../store.js";
 import { DO_NOTHING, type TableOp } from "../table-ops.js";
-import { cursorSize, cursorWrites, moduleRefusal, planCount, requireUrl, type PageWrite } from "./cursor.js";
+import { cursorOf, cursorSize, cursorWrites, moduleRefusal, planCount, requireUrl, type PageWrite } from "./cursor.js";
 import type { ExportKindDef, FetchContext } from "./kind.js";
 
 /** CSAM's largest page. */
@@ -59,14 +59,15 @@ export const assetsKind: ExportKindDef = {
   limitKey: () => "gateway:csam.searchAssets",
   async plan(ctx) {
     requireUrl(ctx.client, "gateway", "csam");
-    const body = filterBody(ctx.options.assetFilters, ctx.since);
+    const since = await ctx.kindSince();
+    const body = filterBody(ctx.options.assetFilters, since);
     // The first call: a subscription without CSAM refuses it (403); its count drives the progress bar.
     const total = await planCount("csam", () => ctx.client.csam.countAssets({ ...(body ? { body } : {}), signal: ctx.signal } as never), (a) => (a as { count?: unknown } | undefined)?.count);
-    return [{ kind: "assets", firstId: 0, lastId: 0, ids: total === undefined ? {} : { total } }];
+    return [{ kind: "assets", firstId: 0, lastId: 0, ids: { ...(total === undefined ? {} : { total }), ...(since ? { since } : {}) } }];
   },
   size: cursorSize,
   fetch(ctx: FetchContext, batch: BatchRecord) {
-    const body = filterBody(ctx.options.assetFilters, ctx.since);
+    const body = filterBody(ctx.options.assetFilters, cursorOf(batch).since);
     // The cursor as text: sent as the digits it was received as.
     const query = { pageSize: ASSET_PAGE, ...(batch.cursor ? { lastSeenAssetId: batch.cursor } : {}) };
     const pages = ctx.client.csam.searchAssets.pages({ params: { query }, ...(body ? { body } : {}), signal: ctx.signal } as never);

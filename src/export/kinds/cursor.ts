@@ -20,8 +20,10 @@ import type { BatchWrite } from "./kind.js";
 export interface CursorBatch {
   /** Records the count call found (progress); absent when the count failed. */
   readonly total?: number;
-  /** The date field an incremental walk filters on (a kind may walk once per field). */
+  /** Incremental walks: records changed after this time (Qualys date-time text); absent: the whole listing. */
   readonly since?: string;
+  /** The date field the incremental walk filters on (a kind may walk once per field). */
+  readonly field?: string;
 }
 
 export const cursorOf = (batch: BatchPlan): CursorBatch => (batch.ids ?? {}) as CursorBatch;

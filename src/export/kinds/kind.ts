@@ -22,6 +22,13 @@ export interface PlanContext {
   readonly badHosts: readonly BadHostRecord[];
   /** Host ids of the subscription (one ID_SET for every VM kind that needs it). */
   hostIds(): Promise<number[]>;
+  /**
+   * The kind's own "changed since" in an incremental run: the given --since, else the start (less
+   * the margin) of the last successful run that wrote this kind; undefined in a full run and for a
+   * kind no run has written yet (it is walked whole: new to the export, or its module new to the
+   * subscription). Cursor kinds record it in their batch.
+   */
+  kindSince(): Promise<string | undefined>;
 }
 
 export interface FetchContext {

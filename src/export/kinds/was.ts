@@ -103,22 +103,23 @@ const LISTINGS = {
 async function plan(listing: Listing, ctx: PlanContext): Promise<BatchPlan[]> {
   requireUrl(ctx.client, "vm", "was");
   const { count } = LISTINGS[listing];
-  const walks = ctx.since ? SINCE_FIELDS[listing] : [undefined];
+  const since = await ctx.kindSince();
+  const walks = since ? SINCE_FIELDS[listing] : [undefined];
   const plans: BatchPlan[] = [];
   for (const [i, field] of walks.entries()) {
-    const list = criteria(listing, ctx, field && ctx.since ? { at: ctx.since, field } : undefined);
+    const list = criteria(listing, ctx, field && since ? { at: since, field } : undefined);
     const body = { ServiceRequest: list.length ? { filters: { Criteria: list } } : {} };
     // The first call: a subscription without WAS answers UNAUTHORIZED; the counts drive the progress bar.
     const total = await planCount("was", () => ctx.client.was[count]({ body, signal: ctx.signal } as never), (a) => (a as { ServiceResponse?: { count?: unknown } } | undefined)?.ServiceResponse?.count);
-    plans.push({ kind: listing, firstId: i, lastId: i, ids: { ...(total === undefined ? {} : { total }), ...(field ? { since: field } : {}) } });
+    plans.push({ kind: listing, firstId: i, lastId: i, ids: { ...(total === undefined ? {} : { total }), ...(field && since ? { since, field } : {}) } });
   }
   return plans;
 }
 
 function fetch(listing: Listing, ctx: FetchContext, batch: BatchRecord) {
   const { type, page, ops, search } = LISTINGS[listing];
-  const field = cursorOf(batch).since;
-  const body = request(page, criteria(listing, ctx, field && ctx.since ? { at: ctx.since, field } : undefined, batch.cursor));
+  const { since, field } = cursorOf(batch);
+  const body = request(page, criteria(listing, ctx, field && since ? { at: since, field } : undefined, batch.cursor));
   const pages = ctx.client.was[search].pages({ body, signal: ctx.signal } as never) as AsyncIterable<unknown>;
   return cursorWrites(guard(pages), (p): PageWrite => {
     const written = ops(records(p, type), ctx.runId);
