@@ -86,8 +86,8 @@ failures += await exportDemo();
 
 /**
  * The export: a synthetic subscription of a few thousand hosts (with Qualys's limits and a
- * little server time per host), `qualys export` into SQLite with its progress bar, then a real
- * question answered in SQL.
+ * little server time per host; its CSAM assets and WAS web apps and findings too), `qualys export`
+ * into SQLite with its progress bars, then real questions answered in SQL.
  */
 async function exportDemo(): Promise<number> {
   const tenant = await startTenant({ hosts: 3000, detectionsPerHost: 20, kbSize: 1500, seed: 42, now: Date.now(), costPerHostMs: 1, limits: { concurrency: 4 } });
@@ -99,7 +99,7 @@ async function exportDemo(): Promise<number> {
   // The tenant speaks the real VM API on 127.0.0.1; the CLI finds it as it would find Qualys.
   Object.assign(process.env, { QUALYS_USERNAME: tenant.credentials.username, QUALYS_PASSWORD: tenant.credentials.password, QUALYS_API_URL: tenant.url, QUALYS_GATEWAY_URL: tenant.gatewayUrl });
   const args = ["export", "--db", `sqlite:${db}`, "--concurrency", "4"];
-  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
+  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts with CSAM assets and WAS web apps, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
   let code: number;
   try {
     code = await main(args, { stdout: process.stdout, stderr: process.stderr });
@@ -120,6 +120,13 @@ async function exportDemo(): Promise<number> {
       console.log(`  severity ${r.severity}: ${r.open_detections.toLocaleString("en-US")} open on ${r.hosts.toLocaleString("en-US")} hosts`);
     }
     if (!top.length) return 1;
+    console.log("\n# CSAM assets per OS category, and how many are VM hosts (assets.host_id)");
+    const assets = sql.prepare("SELECT COALESCE(os_category, '(unknown)') AS category, COUNT(*) AS n, COUNT(host_id) AS vm FROM assets WHERE removed_at IS NULL GROUP BY 1 ORDER BY n DESC").all() as { category: string; n: number; vm: number }[];
+    for (const r of assets) console.log(`  ${r.category.padEnd(10)} ${String(r.n).padStart(5)} assets, ${String(r.vm).padStart(5)} VM hosts`);
+    console.log("\n# Open WAS findings by severity, with their KnowledgeBase title (was_findings.qid joins kb_vulns)");
+    const was = sql.prepare("SELECT f.severity, COUNT(*) AS n, MIN(k.title) AS example FROM open_was_findings f LEFT JOIN kb_vulns k ON k.qid = f.qid GROUP BY f.severity ORDER BY f.severity DESC").all() as { severity: number; n: number; example: string | null }[];
+    for (const r of was) console.log(`  severity ${r.severity}: ${String(r.n).padStart(4)} open, e.g. ${clip(r.example ?? "")}`);
+    if (!assets.length || !was.length) return 1;
   } finally {
     await sql.close();
   }

@@ -24,6 +24,8 @@ interface OperationObject {
   "x-response-status"?: Record<string, unknown>;
   /** The 2xx body is handed over unread, whatever its media type, for a decoder that reads it as it arrives. */
   "x-stream"?: boolean;
+  /** Integers past 2^53 in the JSON answer stay exact (decimal strings) instead of being rounded by JSON.parse. */
+  "x-exact-integers"?: boolean;
   parameters?: ParameterObject[];
 }
 
@@ -43,6 +45,7 @@ interface OpenApiDoc {
   "x-accept"?: string;
   /** Where a JSON answer says success or failure under HTTP 200 (`responseCode`…). */
   "x-response-status"?: Record<string, unknown>;
+  "x-exact-integers"?: boolean;
   paths?: Record<string, Partial<Record<(typeof METHODS)[number], OperationObject>>>;
 }
 
@@ -82,6 +85,7 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
       if (accept) meta.accept = accept;
       const responseStatus = op["x-response-status"] ?? doc["x-response-status"];
       if (responseStatus && parseAs === "json") meta.responseStatus = responseStatus;
+      if ((op["x-exact-integers"] ?? doc["x-exact-integers"]) && parseAs === "json") meta.exactIntegers = true;
       if (op.deprecated) {
         meta.deprecated = stripUndefined({
           endOfSupport: op["x-end-of-support"],

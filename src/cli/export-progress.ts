@@ -12,6 +12,9 @@ const UNITS: Readonly<Record<string, { readonly ids: string; readonly rows: stri
   hosts: { ids: "hosts", rows: "hosts" },
   detections: { ids: "hosts", rows: "detections" },
   kb: { ids: "QIDs", rows: "QIDs" },
+  assets: { ids: "assets", rows: "assets" },
+  webapps: { ids: "web apps", rows: "web apps" },
+  findings: { ids: "findings", rows: "findings" },
 };
 
 export class ExportBar {
@@ -73,13 +76,16 @@ export class ExportBar {
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** Rows of each kind, as the summary line names them. */
-const NOUNS: Readonly<Record<string, string>> = { hosts: "hosts", detections: "detections", kb: "QIDs" };
+const NOUNS: Readonly<Record<string, string>> = { hosts: "hosts", detections: "detections", kb: "QIDs", assets: "assets", webapps: "web apps", findings: "WAS findings" };
+/** What a table's rows are called when a full run marks them removed. */
+const MARKED: Readonly<Record<string, string>> = { assets: "assets", was_webapps: "web apps", was_findings: "WAS findings" };
 
 export function summaryLine(s: ExportSummary): string {
   const seconds = s.elapsedMs / 1000;
   const parts = [
     ...Object.entries(s.totals).map(([kind, count]) => `${n(count)} ${NOUNS[kind] ?? kind}`),
     ...(s.removed ? [`${n(s.removed)} hosts marked removed`] : []),
+    ...Object.entries(s.marked ?? {}).filter(([, count]) => count > 0).map(([table, count]) => `${n(count)} ${MARKED[table] ?? table} marked removed`),
     ...(s.retries ? [`${s.retries} retried batches`] : []),
     ...(s.badHosts.length ? [`${n(s.badHosts.length)} bad hosts`] : []),
   ];

@@ -14,8 +14,9 @@ import { inProcessDecoder, workerPoolDecoder, defaultWorkers } from "./decoders.
 import { fromRanges } from "./id-set.js";
 import { KIND_DEFS, kindDef } from "./kinds/index.js";
 import type { ExportKindDef, FetchContext } from "./kinds/kind.js";
+import { markUnseen } from "./mark-unseen.js";
 import { openStore } from "./open-store.js";
-import { hasHostFilters, KINDS, resolveOptions, type ExportFilters, type ExportKind } from "./options.js";
+import { hasHostFilters, KINDS, resolveOptions, type ExportFilters, type ExportKind, type ModuleFilters } from "./options.js";
 import { deadHere, planOrJoin } from "./plan.js";
 import type { BadHost, BatchRecord, ExportStore } from "./store.js";
 import { newWorker } from "./worker-id.js";
@@ -23,17 +24,19 @@ import { newWorker } from "./worker-id.js";
 export interface ExportOptions {
   /** `sqlite:./qualys.db` (default), a file path, or `postgres://user:pass@host/db`; or an open store. */
   readonly db?: string | ExportStore;
-  /** What to export. Default every kind. */
+  /** What to export. Default every kind the subscription has: a module it lacks is left out (`summary.skipped`). */
   readonly what?: readonly ExportKind[];
-  /** Only what changed since then (Qualys vm_processed_after / last_modified_after). Default: the last successful run's start less an hour. */
+  /** Only what changed since then (VM vm_processed_after / last_modified_after; the CSAM and WAS date filters, see README). Default: the last successful run's start less an hour. */
   readonly since?: Date | string;
-  /** Everything, and mark hosts Qualys no longer lists as removed. Default when no run succeeded yet. */
+  /** Everything, and mark hosts, assets, web apps and findings Qualys no longer lists as removed. Default when no run succeeded yet. */
   readonly full?: boolean;
   /** Requests per API at once, at most, from this process; Qualys's advertised limit caps it further. Default 4. */
   readonly concurrency?: number;
   /** Host ids per batch, 100–2000. Default 1000. */
   readonly batchSize?: number;
   readonly filters?: ExportFilters;
+  /** What the CSAM asset and WAS finding searches filter on (a full run then marks nothing of that kind removed). */
+  readonly moduleFilters?: ModuleFilters;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ExportProgress) => void;
   /** Decode threads; 0 decodes in the main thread. Default: one per core but one. */
@@ -90,6 +93,8 @@ export interface ExportSummary {
   readonly totals: Readonly<Record<string, number>>;
   /** Hosts marked removed (full runs only). */
   readonly removed: number;
+  /** Rows of other kinds' tables marked removed by a full run, per table (assets, was_webapps, was_findings…). */
+  readonly marked: Readonly<Record<string, number>>;
   /** Hosts Qualys could not serve (every answer holding them broke off or stalled), recorded in export_bad_hosts; everything else was written. */
   readonly badHosts: readonly (BadHost & { kind: string })[];
   /** Text with invalid UTF-8 replaced by U+FFFD while decoding (this worker). */
@@ -163,6 +168,8 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
         if (done) written++;
         progress.committed(kind, batch, records, done);
         report();
+        // A finished walk: its bar ends at the rows it wrote, whatever the plan's count said.
+        if (done && kindDef(kind).progressByRecords) void progress.refresh().then(report, () => {});
         // Other workers' batches too, now and then (a shared run's progress is the whole run's).
         if (store.shared) progress.refreshSoon(report);
       },
@@ -210,13 +217,15 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
       if (gone.length) await store.markRemoved(gone, finishedAt);
       removed = gone.length;
     }
+    const marked = run.mode === "full" ? await markUnseen(store, batches, runKinds, resolved, id, finishedAt) : {};
     await resolveServedBadHosts(store, batches, runKinds, id);
     await store.finishRun(id, { status: "succeeded", finishedAt, invalidUtf8 });
-    const totals = Object.fromEntries(runKinds.map((k) => [k.name, 0])) as Record<string, number>;
+    // Kinds left out (their module unavailable) have no total: the skipped lines say why.
+    const totals = Object.fromEntries(runKinds.filter((k) => !joined.skippedKinds.includes(k.name)).map((k) => [k.name, 0])) as Record<string, number>;
     for (const b of batches) if (b.status === "done") totals[b.kind] = (totals[b.kind] ?? 0) + b.records;
     return {
       runId: id, status: "succeeded", resumed: joined.resumed, joined: joined.joined, mode: run.mode, since: run.since,
-      hosts: totals.hosts ?? 0, detections: totals.detections ?? 0, kb: totals.kb ?? 0, totals, removed,
+      hosts: totals.hosts ?? 0, detections: totals.detections ?? 0, kb: totals.kb ?? 0, totals, removed, marked,
       badHosts: bad.map((b) => ({ kind: b.kind, hostId: b.hostId, error: b.error })), invalidUtf8, skipped: joined.skipped, retries, batchesWritten: written,
       elapsedMs: Date.now() - started, db: store.target,
     };
@@ -257,14 +266,16 @@ class RunProgress {
     for (const def of this.defs) next[def.name] = { batchesDone: 0, batches: 0, idsDone: 0, ids: 0, records: 0 };
     for (const b of await this.store.batches(this.runId)) {
       const k = (next[b.kind] ??= { batchesDone: 0, batches: 0, idsDone: 0, ids: 0, records: 0 });
-      const n = kindDef(b.kind).size(b);
+      const def = kindDef(b.kind);
+      const finished = b.status === "done" || b.status === "failed";
+      // Cursor kinds: the rows written so far count against the planned count (which a walk may pass).
+      const n = def.progressByRecords ? Math.max(def.size(b), b.records) : def.size(b);
       k.batches++;
       k.ids += n;
       k.records += b.records;
-      if (b.status === "done" || b.status === "failed") {
-        k.batchesDone++;
-        k.idsDone += n;
-      }
+      if (finished) k.batchesDone++;
+      if (finished) k.idsDone += n;
+      else if (def.progressByRecords) k.idsDone += b.records;
     }
     for (const key of Object.keys(this.kinds)) delete this.kinds[key];
     Object.assign(this.kinds, next);
@@ -273,9 +284,15 @@ class RunProgress {
   committed(kind: string, batch: BatchRecord, records: number, done: boolean): void {
     const k = (this.kinds[kind] ??= { batchesDone: 0, batches: 0, idsDone: 0, ids: 0, records: 0 });
     k.records += records;
-    if (done) {
+    const def = kindDef(kind);
+    if (def.progressByRecords) {
+      k.idsDone += records;
+      if (done) k.batchesDone++;
+      // A walk that found more than its count (records added since): the total grows with it.
+      if (k.idsDone > k.ids) k.ids = k.idsDone;
+    } else if (done) {
       k.batchesDone++;
-      k.idsDone += kindDef(kind).size(batch);
+      k.idsDone += def.size(batch);
     }
   }
 

@@ -14,7 +14,7 @@ import { ModuleUnavailableError } from "../runtime/errors/module-unavailable-err
 import { expandIdSet } from "./id-set.js";
 import type { ExportKindDef, PlanContext } from "./kinds/kind.js";
 import { mergeIds } from "./kinds/vm.js";
-import { DEFAULT_SINCE_MARGIN_MS, hostFilters, qualysTime, type ResolvedOptions } from "./options.js";
+import { DEFAULT_SINCE_MARGIN_MS, hostFilters, planShape, qualysTime, type ResolvedOptions } from "./options.js";
 import type { BatchPlan, ExportStore, RunRecord, WorkerIdentity, WorkerRecord } from "./store.js";
 import { processAlive } from "./worker-id.js";
 
@@ -24,8 +24,10 @@ export interface JoinedRun {
   readonly resumed: boolean;
   /** A run other live workers are on. */
   readonly joined: boolean;
-  /** Kinds left out of a new run because the subscription lacks their module (one line each). */
+  /** Kinds left out of a new run because the subscription lacks their module (one line per module). */
   readonly skipped: readonly string[];
+  /** Their names. */
+  readonly skippedKinds: readonly string[];
 }
 
 export interface PlanInput {
@@ -47,7 +49,7 @@ export function deadHere(w: WorkerRecord): boolean {
 export async function planOrJoin(input: PlanInput): Promise<JoinedRun> {
   const { store, options, worker, leaseMs } = input;
   return store.withPlanLock(async () => {
-    const shape = JSON.stringify({ filters: options.filters, batchSize: options.batchSize });
+    const shape = planShape(options);
     const what = options.what.join(",");
     const last = await store.lastRun();
     if (last && last.status !== "succeeded") {
@@ -64,7 +66,7 @@ export async function planOrJoin(input: PlanInput): Promise<JoinedRun> {
           await store.retryFailed(last.id);
         }
         await store.joinRun(last.id, worker, leaseMs);
-        return { run: { ...last, status: "running" }, resumed: !live.length, joined: live.length > 0, skipped: [] };
+        return { run: { ...last, status: "running" }, resumed: !live.length, joined: live.length > 0, skipped: [], skippedKinds: [] };
       }
       if (live.length) {
         throw new ConfigurationError(
@@ -92,24 +94,38 @@ async function planRun(input: PlanInput, what: string, shape: string): Promise<J
     client, options, since, signal,
     badHosts: badHosts.filter((b) => b.kind === def.name),
     hostIds: () => (hostIds ??= listHostIds(client, options, since, signal)),
+    kindSince: async () => {
+      if (since === undefined || options.since !== undefined) return since;
+      const last = await store.lastSucceededWith(def.name);
+      return last ? qualysTime(new Date(Date.parse(last.startedAt) - margin)) : undefined;
+    },
   });
-  const skipped: string[] = [];
+  // Kinds left out per module, so a module with several kinds gets one line.
+  const unavailable = new Map<string, { kinds: string[]; message: string }>();
   const planned = await Promise.all(
     kinds.map((def) =>
       def.plan(ctx(def)).catch((err: unknown) => {
         // A module the subscription lacks: left out of a run that did not name it (its kinds get no batches).
         if (!(err instanceof ModuleUnavailableError) || !options.whatDefaulted) throw err;
-        skipped.push(`${def.name}: ${err.message}`);
+        const entry = unavailable.get(err.module) ?? { kinds: [], message: err.message };
+        entry.kinds.push(def.name);
+        unavailable.set(err.module, entry);
         return [];
       }),
     ),
   );
   const plans: BatchPlan[] = planned.flat();
+  const order = (name: string) => kinds.findIndex((k) => k.name === name);
+  const skipped = [...unavailable.values()]
+    .map((u) => u.kinds.sort((a, b) => order(a) - order(b)) && u)
+    .sort((a, b) => order(a.kinds[0]!) - order(b.kinds[0]!))
+    .map((u) => `${u.kinds.join(", ")}: ${u.message}`);
 
   const id = await store.createRun({ startedAt, mode, since: since ?? null, what, options: shape });
   await store.addBatches(id, plans);
   await store.joinRun(id, worker, leaseMs);
-  return { run: { id, startedAt, status: "running", mode, since: since ?? null, what, options: shape }, resumed: false, joined: false, skipped };
+  const skippedKinds = [...unavailable.values()].flatMap((u) => u.kinds);
+  return { run: { id, startedAt, status: "running", mode, since: since ?? null, what, options: shape }, resumed: false, joined: false, skipped, skippedKinds };
 }
 
 async function listHostIds(client: QualysClient, options: ResolvedOptions, since: string | undefined, signal: AbortSignal): Promise<number[]> {

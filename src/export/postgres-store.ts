@@ -97,6 +97,12 @@ export class PostgresStore implements ExportStore {
     return this.#run("reading export_runs", async (c) => runOf((await c.query(`${RUN_SELECT} WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1`)).rows[0]));
   }
 
+  lastSucceededWith(kind: string): Promise<RunRecord | undefined> {
+    return this.#run("reading export_runs", async (c) =>
+      runOf((await c.query(`${RUN_SELECT} WHERE status = 'succeeded' AND EXISTS (SELECT 1 FROM export_batches b WHERE b.run_id = export_runs.id AND b.kind = $1 AND b.status = 'done') ORDER BY id DESC LIMIT 1`, [kind])).rows[0]),
+    );
+  }
+
   createRun(run: Omit<RunRecord, "id" | "status">): Promise<number> {
     return this.#run("creating the run", async (c) => {
       const r = await c.query("INSERT INTO export_runs (started_at, status, mode, since, what, options) VALUES ($1, 'running', $2, $3, $4, $5) RETURNING id", [

@@ -95,6 +95,12 @@ export class SqliteStore implements ExportStore {
     return this.#run("reading export_runs", () => runOf(this.#s("SELECT * FROM export_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1").get()));
   }
 
+  lastSucceededWith(kind: string): Promise<RunRecord | undefined> {
+    return this.#run("reading export_runs", () =>
+      runOf(this.#s("SELECT * FROM export_runs r WHERE status = 'succeeded' AND EXISTS (SELECT 1 FROM export_batches b WHERE b.run_id = r.id AND b.kind = ? AND b.status = 'done') ORDER BY id DESC LIMIT 1").get(kind)),
+    );
+  }
+
   createRun(run: Omit<RunRecord, "id" | "status">): Promise<number> {
     return this.#run("creating the run", () =>
       Number(this.#s("INSERT INTO export_runs (started_at, status, mode, since, what, options) VALUES (?, 'running', ?, ?, ?, ?)").run(run.startedAt, run.mode, run.since, run.what, run.options).lastInsertRowid),

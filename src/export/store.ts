@@ -111,6 +111,8 @@ export interface ExportStore {
 
   lastRun(): Promise<RunRecord | undefined>;
   lastSucceeded(): Promise<RunRecord | undefined>;
+  /** The last successful run that wrote `kind` (a done batch of it): where an incremental walk of the kind may start. */
+  lastSucceededWith(kind: BatchKind): Promise<RunRecord | undefined>;
   createRun(run: Omit<RunRecord, "id" | "status">): Promise<number>;
   /** A failed run taken up again (its failed batches are retried): running once more. */
   reopenRun(runId: number): Promise<void>;

@@ -16,6 +16,7 @@ import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import { tracedWalk } from "./observe/tracing.js";
 import { pageIterator, itemIterator } from "./paging/index.js";
 import { checkResponseStatus } from "./response-status.js";
+import { parseExactJson } from "./exact-json.js";
 import { readWhole } from "./transport/index.js";
 import type { Runtime } from "./runtime.js";
 import type { ApiFamily, CallContext, OperationMeta } from "./types.js";
@@ -148,7 +149,8 @@ export function defineModule(
           baseUrl: runtime.baseUrl(family, module),
           headers,
           signal,
-          parseAs: meta.parseAs ?? "json",
+          // Exact integers: read as text, parsed below so 64-bit ids keep every digit.
+          parseAs: meta.exactIntegers ? "text" : (meta.parseAs ?? "json"),
           [CONTEXT_KEY]: ctx,
         });
       } catch (err) {
@@ -159,7 +161,9 @@ export function defineModule(
         }
         throw err;
       }
-      const { data, error, response } = result;
+      const { error, response } = result;
+      let data = result.data;
+      if (response.ok && meta.exactIntegers) data = exactData(data, meta.operationId);
       if (response.ok) {
         if (meta.responseStatus) checkResponseStatus(meta.responseStatus, data, meta.operationId, response.status);
         return data;
@@ -189,4 +193,14 @@ export function defineModule(
     out[meta.operationId] = call;
   }
   return out;
+}
+
+/** An answer read as text for exact integers, parsed; an empty body is no data, as a 204 is. */
+function exactData(text: unknown, operationId: string): unknown {
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  try {
+    return parseExactJson(text);
+  } catch (err) {
+    throw new InvalidResponseError(`${operationId} answered with a body that is not the JSON its spec describes (${(err as Error).message.slice(0, 120)})`, operationId, err);
+  }
 }

@@ -66,14 +66,18 @@ describe("qualys export", () => {
     const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 3, kbSize: 40, seed: 2, costPerHostMs: 1 });
     cleanup = t.close;
     const db = tempDb("tty");
-    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"], { tty: true }));
+    const r = await withEnv(tenantUser(t.tenant.url, t.tenant.gatewayUrl), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"], { tty: true }));
     expect(r.code).toBe(0);
     // One bar per kind, each with its own count.
     expect(r.stderr).toMatch(/detections .*300\/300 hosts \| [\d,]+ detections/);
     expect(r.stderr).toMatch(/hosts +.*300\/300 hosts \| 300 hosts/);
     expect(r.stderr).toMatch(/kb +.*40\/40 QIDs \| 40 QIDs/);
-    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
-    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"]));
+    // The cursor kinds count their rows against the plan's count.
+    expect(r.stderr).toMatch(/assets +.*330\/330 assets \| 330 assets/);
+    expect(r.stderr).toMatch(/webapps +.*10\/10 web apps \| 10 web apps/);
+    expect(r.stderr).toMatch(/findings +.*(\d+)\/\1 findings \| \1 findings/);
+    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs, 330 assets, 10 web apps, [\d,]+ WAS findings in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
+    const plain = await withEnv(tenantUser(t.tenant.url, t.tenant.gatewayUrl), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"]));
     expect(plain.code).toBe(0);
     expect(plain.stderr).toBe("");
     expect(plain.stdout).toMatch(/^export run 2 \(incremental since /);
@@ -82,7 +86,7 @@ describe("qualys export", () => {
   it("killed with SIGKILL mid-run, the same command finishes the run; the database equals an uninterrupted run's", async () => {
     const t = await tenantWithClient({ hosts: 1200, detectionsPerHost: 4, kbSize: 100, seed: 31, limits: { concurrency: 2 }, costPerHostMs: 2 });
     cleanup = t.close;
-    const env = tenantUser(t.tenant.url);
+    const env = tenantUser(t.tenant.url, t.tenant.gatewayUrl);
     const killed = tempDb("killed");
     const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0"];
     // Killed once a random number of detection batches are committed.

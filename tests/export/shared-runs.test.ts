@@ -82,7 +82,7 @@ describe("one export run shared by several processes (PostgreSQL + Redis)", () =
     const t = await tenantWithClient({ hosts: 900, detectionsPerHost: 4, kbSize: 150, seed: 41, limits: { concurrency: 3 }, costPerHostMs: 2 });
     cleanup = t.close;
     const db = await server.createDatabase("shared_three");
-    const env = tenantUser(t.tenant.url);
+    const env = tenantUser(t.tenant.url, t.tenant.gatewayUrl);
     const gate = holdDetections(t);
     const running = [1, 2, 3].map(() => qualys(args(db), env).done);
     // However slowly the processes start, all three take part before the first detection is served.
@@ -113,7 +113,7 @@ describe("one export run shared by several processes (PostgreSQL + Redis)", () =
     const t = await tenantWithClient({ hosts: 1200, detectionsPerHost: 4, kbSize: 100, seed: 43, limits: { concurrency: 3 }, costPerHostMs: 1 });
     cleanup = t.close;
     const db = await server.createDatabase("shared_killed");
-    const env = tenantUser(t.tenant.url);
+    const env = tenantUser(t.tenant.url, t.tenant.gatewayUrl);
     const gate = holdDetections(t);
     const workers = [1, 2, 3].map(() => qualys(args(db), env));
     const victim = workers[0]!;
@@ -146,7 +146,7 @@ describe("one export run shared by several processes (PostgreSQL + Redis)", () =
     // Every detection answer holding the victim breaks off once it has started.
     t.tenant.setFaults((call) => call.path === HLD_PATH && holds(call.params.get("ids"), victim) && { kind: "reset", afterRecords: 1 });
     const db = await server.createDatabase("shared_poison");
-    const env = tenantUser(t.tenant.url);
+    const env = tenantUser(t.tenant.url, t.tenant.gatewayUrl);
     const results = await Promise.all([1, 2, 3].map(() => qualys([...args(db), "--what", "hosts,detections"], env).done));
     for (const r of results) {
       expect(r.code, r.stderr).toBe(3);

@@ -15,10 +15,11 @@ export function tempDb(name = "export"): string {
   return join(mkdtempSync(join(tmpdir(), "qualys-export-")), `${name}.db`);
 }
 
-export async function tenantWithClient(options: TenantOptions): Promise<{ tenant: Tenant; client: QualysClient; close(): Promise<void> }> {
+/** A tenant and a client on it: VM and WAS (the API server) only, unless `gateway` gives it the tenant's gateway too (CSAM, PCRS). */
+export async function tenantWithClient(options: TenantOptions, { gateway = false } = {}): Promise<{ tenant: Tenant; client: QualysClient; close(): Promise<void> }> {
   // The tenant's clock starts at the real time, so "since the last run" compares like with like.
   const tenant = await startTenant({ now: Date.now(), ...options });
-  const client = createQualysClient({ credentials: tenant.credentials, baseUrls: { vm: tenant.url }, rateLimit: { retry: { baseDelayMs: 10 } } });
+  const client = createQualysClient({ credentials: tenant.credentials, baseUrls: { vm: tenant.url, ...(gateway ? { gateway: tenant.gatewayUrl } : {}) }, rateLimit: { retry: { baseDelayMs: 10 } } });
   return { tenant, client, close: async () => { await client.close(); await tenant.close(); } };
 }
 

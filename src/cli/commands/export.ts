@@ -1,6 +1,8 @@
 /** `qualys export`: the whole subscription into SQLite or PostgreSQL (see src/export/). */
 import { InvalidArgumentError, type Command } from "commander";
 import { parseDatabaseUrl } from "../../db/url.js";
+import { parseCsamFilter, type CsamFilter } from "../../runtime/csam/filters.js";
+import { QualysError } from "../../runtime/errors/qualys-error.js";
 import { checkExportDbUrl, DEFAULT_DB_URL } from "../../export/open-store.js";
 import { BATCH_SIZE, DEFAULT_CONCURRENCY, KINDS, type ExportFilters, type ExportKind } from "../../export/options.js";
 import { int, type Run } from "../command.js";
@@ -26,6 +28,19 @@ interface ExportCliOptions {
   results: boolean;
   includeIgnored?: boolean;
   includeDisabled?: boolean;
+  assetFilter?: CsamFilter[];
+  findingStatus?: string;
+  findingSeverities?: string;
+}
+
+/** A repeatable `--asset-filter`, checked as it is parsed (a usage error otherwise). */
+function collectAssetFilter(value: string, previous: CsamFilter[] = []): CsamFilter[] {
+  try {
+    return [...previous, parseCsamFilter(value)];
+  } catch (err) {
+    if (err instanceof QualysError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
 }
 
 function kinds(value: string): ExportKind[] {
@@ -45,9 +60,9 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
     .command("export")
     .description("export the subscription into SQLite or PostgreSQL: parallel, resumable, incremental, shared by workers on one PostgreSQL database")
     .option("--db <url>", `sqlite:<file> or postgres://user:pass@host/db (default: QUALYS_DB_URL, else ${DEFAULT_DB_URL})`)
-    .option("--what <list>", `comma list of ${KINDS.join(",")} (default: all)`, kinds)
+    .option("--what <list>", `comma list of ${KINDS.join(",")} (default: every kind the subscription has)`, kinds)
     .option("--since <date>", "only what changed since YYYY-MM-DD[THH:MM:SSZ] (default: the last successful run's start less 1 h)")
-    .option("--full", "everything, and mark hosts Qualys no longer lists as removed")
+    .option("--full", "everything, and mark hosts, assets, web apps and findings Qualys no longer lists as removed")
     .option("--concurrency <n>", "requests per API at once from this process, at most (Qualys's limit caps it further)", int, DEFAULT_CONCURRENCY)
     .option("--batch-size <n>", `host ids per batch, ${BATCH_SIZE.min}-${BATCH_SIZE.max}`, int, BATCH_SIZE.default)
     .option("--workers <n>", "processes on this run, this one included (PostgreSQL only; other machines join by pointing at the same --db)", int, 1)
@@ -62,6 +77,9 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
     .option("--no-results", "leave out the scan results text (much smaller)")
     .option("--include-ignored", "include ignored detections")
     .option("--include-disabled", "include disabled detections")
+    .option("--asset-filter <FIELD:OPERATOR:VALUE>", "CSAM asset search filter, repeatable (ANDed), e.g. operatingSystem.category1:EQUALS:Windows", collectAssetFilter)
+    .option("--finding-status <list>", "WAS finding statuses, e.g. NEW,ACTIVE,REOPENED (default all)")
+    .option("--finding-severities <list>", "WAS finding severities, e.g. 4-5")
     .addHelpText(
       "after",
       `\nExit codes: 0 done; 1 failed (batches that failed are listed; run again to retry them); 2 usage;\n${EXIT_BAD_HOSTS} done except hosts Qualys could not serve (recorded in export_bad_hosts; the next run tries them first).`,
@@ -116,6 +134,7 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
             batchSize: o.batchSize,
             decodeThreads: o.decodeThreads,
             filters,
+            moduleFilters: { assets: o.assetFilter, findingStatus: o.findingStatus, findingSeverities: o.findingSeverities },
             signal,
             onProgress: (p) => bar.update(p),
           });

@@ -22,6 +22,13 @@ export interface PlanContext {
   readonly badHosts: readonly BadHostRecord[];
   /** Host ids of the subscription (one ID_SET for every VM kind that needs it). */
   hostIds(): Promise<number[]>;
+  /**
+   * The kind's own "changed since" in an incremental run: the given --since, else the start (less
+   * the margin) of the last successful run that wrote this kind; undefined in a full run and for a
+   * kind no run has written yet (it is walked whole: new to the export, or its module new to the
+   * subscription). Cursor kinds record it in their batch.
+   */
+  kindSince(): Promise<string | undefined>;
 }
 
 export interface FetchContext {
@@ -52,6 +59,13 @@ export interface ExportKindDef {
   readonly unit: string;
   /** Batch ids are host ids: a batch that keeps failing is split until the failing hosts stand alone. */
   readonly hostKeyed: boolean;
+  /** Cursor kinds: progress counts the rows written against the plan's count (`size`), not finished batches. */
+  readonly progressByRecords?: boolean;
+  /**
+   * The table a full run marks: rows its batches did not see get `removed_at` (`store.markUnseen`).
+   * Undefined when the run's filters narrowed what the kind lists (then nothing is marked).
+   */
+  removedTable?(options: ResolvedOptions): string | undefined;
   /** The rate-limit key of the API this kind calls, to tell whether the scheduler has learned its limits yet. */
   limitKey(client: QualysClient): string;
   /**

@@ -35,6 +35,8 @@ export const ASSET_SECTIONS = {
 } as const;
 
 const EXTRA_ASSET_BASE = 90_000_000;
+/** elastic's qualys_gav sample id: past Number.MAX_SAFE_INTEGER. */
+const BIG_SOFTWARE_ID = 8_464_359_598_295_418_000n;
 const HOST_ASSET_BASE = 20_000_000;
 
 interface Key {
@@ -230,8 +232,10 @@ export class CsamModel {
             updated = s.at;
           }
         }
+        const local = (family === "Windows" ? 0 : family === "Linux" ? 100_000 : 200_000) + i * 100 + version;
         return {
-          id: 1_000_000_000_000 + (family === "Windows" ? 0 : family === "Linux" ? 100_000 : 200_000) + i * 100 + version,
+          // Every third catalogue item has a 64-bit id past 2^53, as real CSAM software ids do: kept as its exact decimal text.
+          id: i % 3 === 0 ? String(BIG_SOFTWARE_ID + BigInt(local)) : 1_000_000_000_000 + local,
           fullName: `${item.name} ${item.versions[version]}`,
           softwareType: "Application",
           isIgnored: false,

@@ -9,6 +9,12 @@ import { ApiError, writeJsonList, type JsonCall, type JsonRoute } from "./json-c
 const MAX_PAGE = 300;
 const DEFAULT_PAGE = 100;
 
+/**
+ * An asset as CSAM sends it: 64-bit software ids, which the model keeps as decimal strings (a JS
+ * number cannot hold them), go out as bare JSON numbers.
+ */
+export const assetJson = (asset: unknown): string => JSON.stringify(asset).replace(/"id":"(\d{16,})"/g, '"id":$1');
+
 const failed = (message: string) => new ApiError(400, { responseCode: "FAILED", responseMessage: message });
 
 function bodyOf(call: JsonCall): unknown {
@@ -55,7 +61,7 @@ const search: JsonRoute = {
     }
     if (page.length === 0) return call.empty(204);
     const head = `{"responseMessage":"Valid API Access","count":${page.length},"responseCode":"SUCCESS","lastSeenAssetId":${page.at(-1)!.assetId},"hasMore":${more ? 1 : 0},"assetListData":{"asset":[`;
-    await writeJsonList(call.open(), head, page, "]}}");
+    await writeJsonList(call.open(), head, page, "]}}", assetJson);
   },
 };
 
@@ -82,7 +88,7 @@ const get: JsonRoute = {
     const asset = call.model.csam.asset(Number(id));
     if (!asset) return call.empty(204);
     const head = `{"responseMessage":"Valid API Access","count":1,"responseCode":"SUCCESS","hasMore":0,"assetListData":{"asset":[`;
-    await writeJsonList(call.open(), head, [shapeAsset(query, asset)], "]}}");
+    await writeJsonList(call.open(), head, [shapeAsset(query, asset)], "]}}", assetJson);
   },
 };
 

@@ -59,12 +59,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Writes `head`, the records (comma-separated, one write each), then `tail`. False when the call was cut (fault, client gone). */
-export async function writeJsonList(writer: RecordWriter, head: string, records: Iterable<unknown>, tail: string): Promise<boolean> {
+export async function writeJsonList(writer: RecordWriter, head: string, records: Iterable<unknown>, tail: string, stringify: (record: unknown) => string = JSON.stringify): Promise<boolean> {
   if (!(await writer.write(head))) return false;
   let first = true;
   for (const record of records) {
     if (!(await writer.beforeRecord())) return false;
-    if (!(await writer.record(`${first ? "" : ","}${JSON.stringify(record)}`))) return false;
+    if (!(await writer.record(`${first ? "" : ","}${stringify(record)}`))) return false;
     first = false;
   }
   if (!(await writer.beforeEnd())) return false;
