@@ -12,6 +12,7 @@ const UNITS: Readonly<Record<string, { readonly ids: string; readonly rows: stri
   hosts: { ids: "hosts", rows: "hosts" },
   detections: { ids: "hosts", rows: "detections" },
   kb: { ids: "QIDs", rows: "QIDs" },
+  posture: { ids: "hosts", rows: "postures" },
 };
 
 export class ExportBar {
@@ -73,7 +74,7 @@ export class ExportBar {
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** Rows of each kind, as the summary line names them. */
-const NOUNS: Readonly<Record<string, string>> = { hosts: "hosts", detections: "detections", kb: "QIDs" };
+const NOUNS: Readonly<Record<string, string>> = { hosts: "hosts", detections: "detections", kb: "QIDs", posture: "PC postures" };
 
 export function summaryLine(s: ExportSummary): string {
   const seconds = s.elapsedMs / 1000;

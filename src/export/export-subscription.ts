@@ -42,6 +42,10 @@ export interface ExportOptions {
   readonly attempts?: number;
   /** Backoff before attempt n+1, ms (default 1 s, doubling). */
   readonly backoffMs?: (attempt: number) => number;
+  /** Hosts per PC posture batch (one postureInfo call), 10–5000. Default 250. */
+  readonly postureBatchSize?: number;
+  /** PC posture with its evidence, into pc_posture_evidence (large). Default false. */
+  readonly postureEvidence?: boolean;
   /** Look-back before the last successful run's start for the default `since`, ms. Default 1 h. */
   readonly sinceMarginMs?: number;
   /** How long a worker's claim on a batch lasts without a heartbeat, ms; a killed worker's batches go to the others after it. Default 60 s. */
@@ -208,6 +212,11 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
       const gone = (await store.presentHostIds()).filter((h) => !listed.has(h));
       if (gone.length) await store.markRemoved(gone, finishedAt);
       removed = gone.length;
+    }
+    if (run.mode === "full") {
+      for (const def of runKinds.filter((k) => k.finishFull && batches.some((b) => b.kind === k.name))) {
+        await def.finishFull!({ store, runId: id, at: finishedAt, badHostIds: bad.filter((b) => b.kind === def.name).map((b) => b.hostId) });
+      }
     }
     await resolveServedBadHosts(store, batches, runKinds, id);
     await store.finishRun(id, { status: "succeeded", finishedAt, invalidUtf8 });

@@ -47,7 +47,9 @@ export function deadHere(w: WorkerRecord): boolean {
 export async function planOrJoin(input: PlanInput): Promise<JoinedRun> {
   const { store, options, worker, leaseMs } = input;
   return store.withPlanLock(async () => {
-    const shape = JSON.stringify({ filters: options.filters, batchSize: options.batchSize });
+    // Settings that change what a batch holds: a run is only joined or resumed with the same ones.
+    const posture = options.what.includes("posture") ? { posture: { batchSize: options.postureBatchSize, evidence: options.postureEvidence } } : {};
+    const shape = JSON.stringify({ filters: options.filters, batchSize: options.batchSize, ...posture });
     const what = options.what.join(",");
     const last = await store.lastRun();
     if (last && last.status !== "succeeded") {

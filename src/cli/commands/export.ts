@@ -2,7 +2,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { parseDatabaseUrl } from "../../db/url.js";
 import { checkExportDbUrl, DEFAULT_DB_URL } from "../../export/open-store.js";
-import { BATCH_SIZE, DEFAULT_CONCURRENCY, KINDS, type ExportFilters, type ExportKind } from "../../export/options.js";
+import { BATCH_SIZE, DEFAULT_CONCURRENCY, KINDS, POSTURE_BATCH_SIZE, type ExportFilters, type ExportKind } from "../../export/options.js";
 import { int, type Run } from "../command.js";
 import { ExitCodeError } from "../exit-code-error.js";
 import { ExportBar, summaryLine, badHostsLine } from "../export-progress.js";
@@ -26,6 +26,8 @@ interface ExportCliOptions {
   results: boolean;
   includeIgnored?: boolean;
   includeDisabled?: boolean;
+  postureBatchSize: number;
+  postureEvidence?: boolean;
 }
 
 function kinds(value: string): ExportKind[] {
@@ -62,6 +64,8 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
     .option("--no-results", "leave out the scan results text (much smaller)")
     .option("--include-ignored", "include ignored detections")
     .option("--include-disabled", "include disabled detections")
+    .option("--posture-batch-size <n>", `hosts per PC posture call, ${POSTURE_BATCH_SIZE.min}-${POSTURE_BATCH_SIZE.max}`, int, POSTURE_BATCH_SIZE.default)
+    .option("--posture-evidence", "PC posture with its evidence (pc_posture_evidence; large)")
     .addHelpText(
       "after",
       `\nExit codes: 0 done; 1 failed (batches that failed are listed; run again to retry them); 2 usage;\n${EXIT_BAD_HOSTS} done except hosts Qualys could not serve (recorded in export_bad_hosts; the next run tries them first).`,
@@ -77,6 +81,9 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
       }
       if (o.full && o.since) command.error("error: give --since or --full, not both", { exitCode: 2 });
       if (o.batchSize < BATCH_SIZE.min || o.batchSize > BATCH_SIZE.max) command.error(`error: --batch-size must be ${BATCH_SIZE.min}-${BATCH_SIZE.max}`, { exitCode: 2 });
+      if (o.postureBatchSize < POSTURE_BATCH_SIZE.min || o.postureBatchSize > POSTURE_BATCH_SIZE.max) {
+        command.error(`error: --posture-batch-size must be ${POSTURE_BATCH_SIZE.min}-${POSTURE_BATCH_SIZE.max}`, { exitCode: 2 });
+      }
       if (o.concurrency < 1) command.error("error: --concurrency must be at least 1", { exitCode: 2 });
       if (o.workers < 1 || o.workers > 64) command.error("error: --workers must be 1-64", { exitCode: 2 });
       if (o.workers > 1 && parseDatabaseUrl(url).dialect === "sqlite") {
@@ -116,6 +123,8 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
             batchSize: o.batchSize,
             decodeThreads: o.decodeThreads,
             filters,
+            postureBatchSize: o.postureBatchSize,
+            postureEvidence: o.postureEvidence,
             signal,
             onProgress: (p) => bar.update(p),
           });

@@ -1,8 +1,9 @@
 /** Every kind `qualys export` knows, in the order a run lists them. */
 import type { ExportKindDef } from "./kind.js";
+import { postureKind } from "./posture.js";
 import { detectionsKind, hostsKind, kbKind } from "./vm.js";
 
-export const KIND_DEFS: readonly ExportKindDef[] = [hostsKind, detectionsKind, kbKind];
+export const KIND_DEFS: readonly ExportKindDef[] = [hostsKind, detectionsKind, kbKind, postureKind];
 
 export function kindDef(name: string): ExportKindDef {
   const def = KIND_DEFS.find((k) => k.name === name);

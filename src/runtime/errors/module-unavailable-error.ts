@@ -10,8 +10,9 @@ export class ModuleUnavailableError extends QualysError {
   /** "csam", "was", "pcrs"… */
   readonly module: string;
 
-  constructor(module: string, detail: string, options?: ErrorOptions) {
-    super(`the subscription has no ${module.toUpperCase()} access (${detail})`, options);
+  /** `message` replaces the default text when the module cannot be reached for another reason (no URL configured for it). */
+  constructor(module: string, detail: string, options?: ErrorOptions & { readonly message?: string }) {
+    super(options?.message ?? `the subscription has no ${module.toUpperCase()} access (${detail})`, options);
     this.module = module;
   }
 }
