@@ -3,8 +3,11 @@
  * so limits bite without slowing the tests), the tables an export must hold computed straight
  * from the tenant's model, and the tables as a database holds them, in one form for both engines.
  */
+import { gzipSync } from "node:zlib";
 import { createQualysClient, type QualysClient } from "../../src/client.js";
 import { openDatabase } from "../../src/db/open.js";
+import { head } from "../servers/raw-http-server.js";
+import { rawGateway } from "../runtime/pcrs/support.js";
 import { startTenant, type PostureRow, type Tenant, type TenantModel, type TenantOptions } from "../../src/tenant.js";
 
 export const POSTURE_PATH = "/pcrs/5.0/posture/postureInfo";
@@ -133,3 +136,70 @@ export async function expectTablesEqual(url: string, expected: Record<PostureTab
   for (const table of POSTURE_TABLES) expect(got[table], table).toEqual(expected[table]);
   return got;
 }
+
+const POLICIES = JSON.stringify({
+  subscriptionId: 71412,
+  policyList: [
+    { id: 4677689, title: "CIS Ubuntu", status: "active", locked: 0, createdDate: "2024-03-04T10:11:12Z", lastEvaluatedDate: "", includeTags: [{ id: 7531, name: "Production" }], includeTagsScope: "ANY", riskScore: { value: 7 } },
+    { id: "4677690", title: "Old baseline", status: "inactive", locked: 1, modifiedDate: "yesterday" },
+  ],
+});
+const HOST_IDS = JSON.stringify([{ policyId: "4677689", subscriptionId: "71412", hostIds: ["1000001", "1000002", "1000003"] }]);
+// Written by hand: ids past 2^53 (and past 2^64) as JSON numbers, fields in shapes the columns do not take.
+const POSTURE = `[
+{"id":9007199254740993,"instance":"os","policyId":4677689,"controlId":1071,"technologyId":"381","technology":{"id":381,"name":"Ubuntu 22.x"},"criticality":{"label":"SERIOUS","value":3},"status":"Failed","previousStatus":null,"firstFailDate":"2026-11-20T10:00:00.000+0000","lastFailDate":"","postureModifiedDate":"not a date","hostId":"1000001","ip":"10.0.0.1","netBios":null,"networkId":0,"CloudMetaData":{"provider":"AWS"},"qdsScore":40},
+{"id":18446744073709551617,"instance":"oracle19:1521","policyId":"4677689","controlId":"1072","technologyId":381,"technology":"Ubuntu","criticality":{"label":"URGENT","value":"5","weight":2},"status":"Passed","hostId":1000002,"networkId":"not-a-number","evidence":{"actual":["x"]}},
+{"id":"23006235045","policyId":4677689,"controlId":1071,"technologyId":381,"status":"Error","hostId":1000003,"created":"2026-01-04 09:00:00"}
+]`;
+
+/**
+ * A PCRS gateway on a raw socket with the answers above: the policy list, host ids, and the
+ * posture gzipped without Content-Encoding, written in 17-byte pieces.
+ */
+export async function rawPcrs() {
+  const posture = gzipSync(POSTURE);
+  return rawGateway((socket, request) => {
+    const path = request.path.split("?")[0];
+    const json = (text: string) => socket.write(Buffer.concat([head(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) }), Buffer.from(text)]));
+    if (path === "/pcrs/2.0/posture/policy/list") json(POLICIES);
+    else if (path === "/pcrs/5.0/posture/hostids") json(HOST_IDS);
+    else if (path === POSTURE_PATH) {
+      socket.write(head(200, { "Content-Type": "application/octet-stream", "Content-Length": posture.length }));
+      for (let i = 0; i < posture.length; i += 17) socket.write(posture.subarray(i, i + 17));
+    } else socket.destroy();
+  });
+}
+
+const host = (host_id: number, fields: Rec = {}): Rec => ({
+  host_id, asset_id: null, ip: null, dns: null, netbios: null, os: null, os_cpe: null, domain_name: null, tracking_method: null, qg_hostid: null, network_id: null,
+  network_name: null, compliance_last_scan_date: null, customer_id: null, customer_uuid: null, extra: null, ...fields,
+});
+const noDates = { first_fail_date: null, last_fail_date: null, first_pass_date: null, last_pass_date: null, posture_modified_date: null, last_evaluated_date: null, created_date: null };
+const policy = (fields: Rec): Rec => ({
+  subscription_id: 71412, created_by: null, created_date: null, modified_by: null, modified_date: null, last_evaluated_date: null,
+  include_tags: null, include_tags_scope: null, exclude_tags: null, exclude_tags_scope: null, removed_at: null, extra: null, ...fields,
+});
+
+/** What an export of rawPcrs() holds, worked out by hand from its answers. */
+export const RAW_EXPECTED: Record<PostureTable, Rec[]> = {
+  pc_policies: [
+    policy({ policy_id: 4677689, title: "CIS Ubuntu", status: "active", locked: 0, created_date: "2024-03-04T10:11:12Z", include_tags: [{ id: 7531, name: "Production" }], include_tags_scope: "ANY", extra: { riskScore: { value: 7 } } }),
+    policy({ policy_id: 4677690, title: "Old baseline", status: "inactive", locked: 1, extra: { modifiedDate: "yesterday" } }),
+  ],
+  pc_controls: [
+    // The third record leaves the control's fields out: the first one's stay.
+    { policy_id: 4677689, control_id: 1071, technology_id: 381, policy_title: null, statement: null, rationale: null, remediation: null, reference: null, technology_name: "Ubuntu 22.x", criticality_label: "SERIOUS", criticality_value: 3, extra: null },
+    { policy_id: 4677689, control_id: 1072, technology_id: 381, policy_title: null, statement: null, rationale: null, remediation: null, reference: null, technology_name: null, criticality_label: "URGENT", criticality_value: 5, extra: { technology: "Ubuntu", criticality: { label: "URGENT", value: "5", weight: 2 } } },
+  ],
+  pc_hosts: [host(1000001, { ip: "10.0.0.1", network_id: 0 }), host(1000002, { extra: { networkId: "not-a-number" } }), host(1000003)],
+  pc_posture: [
+    {
+      host_id: 1000001, policy_id: 4677689, control_id: 1071, instance: "os", posture_id: "9007199254740993", technology_id: 381, status: "Failed", previous_status: null,
+      ...noDates, first_fail_date: "2026-11-20T10:00:00Z", cause_of_failure: null, extra: { postureModifiedDate: "not a date", CloudMetaData: { provider: "AWS" }, qdsScore: 40 },
+    },
+    { host_id: 1000002, policy_id: 4677689, control_id: 1072, instance: "oracle19:1521", posture_id: "18446744073709551617", technology_id: 381, status: "Passed", previous_status: null, ...noDates, cause_of_failure: null, extra: null },
+    { host_id: 1000003, policy_id: 4677689, control_id: 1071, instance: "", posture_id: "23006235045", technology_id: 381, status: "Error", previous_status: null, ...noDates, created_date: "2026-01-04T09:00:00Z", cause_of_failure: null, extra: null },
+  ],
+  // Evidence Qualys sent unasked is kept, in its own table.
+  pc_posture_evidence: [{ host_id: 1000002, policy_id: 4677689, control_id: 1072, instance: "oracle19:1521", evidence: { actual: ["x"] } }],
+};

@@ -57,11 +57,17 @@ export function exactId(v: unknown): number | string | undefined {
   return Number.isSafeInteger(n) ? n : v.trim().replace(/^0+(?=\d)/, "");
 }
 
-/** PCRS dates: `""` when it never happened (NULL); any parseable form as ISO-8601 UTC text. */
+/** `2026-11-20`, `2026-11-20T10:00:00Z`, `…T10:00:00.000+0000`, `2026-11-20 10:00:00` (no zone: UTC, as Qualys writes times). */
+const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** PCRS dates: `""` when it never happened (NULL); an ISO-8601 form as UTC text; anything else does not fit. */
 export function timeCell(v: unknown): string | null | undefined {
   if (v === "") return null;
   if (typeof v !== "string") return undefined;
-  const ms = Date.parse(v);
+  const m = ISO_LIKE.exec(v.trim());
+  if (!m) return undefined;
+  const zone = m[3] === undefined ? "Z" : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3];
+  const ms = Date.parse(m[2] === undefined ? `${m[1]}T00:00:00Z` : `${m[1]}T${m[2]}${zone}`);
   if (Number.isNaN(ms)) return undefined;
   const iso = new Date(ms).toISOString();
   return iso.endsWith(".000Z") ? `${iso.slice(0, 19)}Z` : iso;
@@ -123,8 +129,23 @@ function keyId(record: Record<string, unknown>, field: string): number | string 
 }
 
 /**
- * The rows of one batch's answers. A key sent twice keeps its last record (an upsert must not
- * repeat a key); the host and control fields repeated on every record keep the last values seen.
+ * Fields every record of a control (or host) repeats: a value sent wins over one left out, so a
+ * record that omits them does not blank what another sent. `extra` is the last column.
+ */
+function merge(rows: Map<string, Row>, key: string, cells: Row, misfits: Record<string, unknown>): void {
+  const known = rows.get(key);
+  if (!known) {
+    rows.set(key, [...cells, json(misfits)]);
+    return;
+  }
+  for (let i = 0; i < cells.length; i++) if (cells[i] !== null) known[i] = cells[i]!;
+  const extra = known[cells.length];
+  if (Object.keys(misfits).length) known[cells.length] = json({ ...(typeof extra === "string" ? (JSON.parse(extra) as Record<string, unknown>) : {}), ...misfits });
+}
+
+/**
+ * The rows of one batch's answers. A posture sent twice keeps its last record (an upsert must not
+ * repeat a key); the host and control fields repeated on every record are merged.
  */
 export class PostureRows {
   readonly posture = new Map<string, Row>();
@@ -158,11 +179,11 @@ export class PostureRows {
     const control = cells(record, CONTROL_FIELDS, controlMisfits);
     const technology = technologyOf(record.technology, technologyId, controlMisfits);
     const criticality = criticalityOf(record.criticality, controlMisfits);
-    this.controls.set(`${policyId}|${controlId}|${technologyId}`, [policyId, controlId, technologyId, ...control, technology, ...criticality, this.runId, json(controlMisfits)]);
+    merge(this.controls, `${policyId}|${controlId}|${technologyId}`, [policyId, controlId, technologyId, ...control, technology, ...criticality, this.runId], controlMisfits);
 
     const hostMisfits: Record<string, unknown> = {};
     const host = cells(record, HOST_FIELDS, hostMisfits);
-    this.hosts.set(String(hostId), [hostId, ...host, this.runId, json(hostMisfits)]);
+    merge(this.hosts, String(hostId), [hostId, ...host, this.runId], hostMisfits);
 
     if (record.evidence !== undefined) this.evidence.set(keyText, [...key, record.evidence === null ? null : JSON.stringify(record.evidence), this.runId]);
   }
