@@ -66,14 +66,16 @@ describe("qualys export", () => {
     const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 3, kbSize: 40, seed: 2, costPerHostMs: 1 });
     cleanup = t.close;
     const db = tempDb("tty");
-    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"], { tty: true }));
+    // The VM kinds by name: the posture kind has tests of its own (posture-cli.test.ts).
+    const vm = ["--what", "hosts,detections,kb"];
+    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0", ...vm], { tty: true }));
     expect(r.code).toBe(0);
     // One bar per kind, each with its own count.
     expect(r.stderr).toMatch(/detections .*300\/300 hosts \| [\d,]+ detections/);
     expect(r.stderr).toMatch(/hosts +.*300\/300 hosts \| 300 hosts/);
     expect(r.stderr).toMatch(/kb +.*40\/40 QIDs \| 40 QIDs/);
     expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
-    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"]));
+    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0", ...vm]));
     expect(plain.code).toBe(0);
     expect(plain.stderr).toBe("");
     expect(plain.stdout).toMatch(/^export run 2 \(incremental since /);
@@ -84,7 +86,7 @@ describe("qualys export", () => {
     cleanup = t.close;
     const env = tenantUser(t.tenant.url);
     const killed = tempDb("killed");
-    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0"];
+    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0", "--what", "hosts,detections,kb"];
     // Killed once a random number of detection batches are committed.
     const killAfter = 2 + Math.floor(Math.random() * 5);
     const run1 = qualys(args(killed), env);

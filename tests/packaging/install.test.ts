@@ -225,7 +225,7 @@ describe("npx qualys-ts-cli / npm install -g qualys-ts-cli (the CLI)", () => {
         QUALYS_USERNAME: tenant.credentials.username,
         QUALYS_PASSWORD: tenant.credentials.password,
         QUALYS_API_URL: tenant.url,
-        QUALYS_GATEWAY_URL: tenant.url,
+        QUALYS_GATEWAY_URL: tenant.gatewayUrl,
       } as NodeJS.ProcessEnv;
       const qualys = (...args: string[]) => run(join(project, "node_modules", ".bin", "qualys"), args, project, env);
       const db = `sqlite:${join(project, "qualys.db")}`;
@@ -243,7 +243,7 @@ describe("npx qualys-ts-cli / npm install -g qualys-ts-cli (the CLI)", () => {
       const exported = await qualys("export", "--db", db);
       expect(exported.stderr).toBe("");
       expect(exported.code).toBe(0);
-      expect(exported.stdout).toMatch(/^export run 1 \(full\): 150 hosts, [\d,]+ detections, 60 QIDs in /);
+      expect(exported.stdout).toMatch(/^export run 1 \(full\): 150 hosts, [\d,]+ detections, 60 QIDs, [\d,]+ PC postures in /);
 
       const out = join(project, "report.html");
       const report = await qualys("report", "--db", db, "-o", out);
