@@ -17,6 +17,10 @@ export interface RenderedSection {
   readonly rows: readonly Row[];
   /** The chart, when the section has one and rows to draw. */
   readonly svg?: string;
+  /** Said in place of the chart when there are no rows. */
+  readonly empty?: string;
+  /** Why the SQL was not run (a table or column this database lacks). */
+  readonly notRun?: string;
 }
 
 export interface PageInfo {
@@ -42,6 +46,11 @@ function cards(section: RenderedSection): string {
     .join("\n")}\n</div>`;
 }
 
+function noData(section: RenderedSection): string {
+  const text = section.empty ?? "No data to chart.";
+  return section.notRun ? `<p class="nodata" data-not-run="${escapeHtml(section.id)}">${escapeHtml(text)} Not run: ${escapeHtml(section.notRun)}.</p>` : `<p class="nodata">${escapeHtml(text)}</p>`;
+}
+
 function sqlDetails(section: RenderedSection, info: PageInfo): string {
   return `<details data-sql="${escapeHtml(section.id)}"><summary>SQL that produced these figures (${ENGINE[info.dialect]}; rerun with <code>${escapeHtml(RERUN[info.dialect])}</code>)</summary><pre><code>${escapeHtml(section.sql)}</code></pre></details>`;
 }
@@ -50,7 +59,7 @@ function renderSection(section: RenderedSection, info: PageInfo, headline: boole
   const body = headline
     ? cards(section)
     : [
-        section.svg ? `<figure data-chart="${escapeHtml(section.id)}">${section.svg}</figure>` : `<p class="nodata">No data to chart.</p>`,
+        section.svg ? `<figure data-chart="${escapeHtml(section.id)}">${section.svg}</figure>` : noData(section),
         `<div class="table-wrap${section.rows.length > 25 ? " scroll" : ""}">${renderTable(section.id, section.columns, section.rows)}</div>`,
       ].join("\n");
   return `<section id="${escapeHtml(section.id)}">\n<h2>${escapeHtml(section.title)}</h2>\n<p class="intro">${escapeHtml(section.intro)}</p>\n${body}\n${sqlDetails(section, info)}\n</section>`;

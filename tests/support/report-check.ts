@@ -4,7 +4,7 @@ import type { Database } from "../../src/db/database.js";
 import type { Report } from "../../src/report/build.js";
 import { cellValue, parseReport } from "./report-html.js";
 
-export const SECTION_IDS = ["summary", "by-severity", "top-qids", "ageing", "time-to-fix", "trend", "top-hosts"];
+export const SECTION_IDS = ["summary", "by-severity", "top-qids", "ageing", "time-to-fix", "trend", "top-hosts", "mitre-tactics", "detection-sources", "pc-pass-rate", "pc-failed-controls"];
 export const CHART_IDS = SECTION_IDS.slice(1);
 
 /**
@@ -48,7 +48,7 @@ export function expectFiguresMatchOracle(html: string, expected: Record<string, 
         const value = row[column];
         const where = `${id} row ${r} ${column}`;
         // Days to fix are shown rounded to 0.1; the oracle keeps every digit.
-        if (id === "time-to-fix" && column.endsWith("_days")) expect(Math.abs((shown as number) - (value as number)), where).toBeLessThanOrEqual(0.05 + 1e-9);
+        if ((id === "time-to-fix" && column.endsWith("_days")) || column === "pass_rate") expect(Math.abs((shown as number) - (value as number)), where).toBeLessThanOrEqual(0.05 + 1e-9);
         else if (typeof value === "number") expect(shown, where).toBe(value);
         else expect(section.rows[r]![c], where).toBe(value === null ? "—" : String(value));
       });
