@@ -86,8 +86,9 @@ failures += await exportDemo();
 
 /**
  * The export: a synthetic subscription of a few thousand hosts (with Qualys's limits and a
- * little server time per host), `qualys export` into SQLite with its progress bar, then a real
- * question answered in SQL.
+ * little server time per host), `qualys export` into SQLite with its progress bar — VM hosts,
+ * detections and KnowledgeBase, and PC posture from PCRS on the gateway — then real questions
+ * answered in SQL.
  */
 async function exportDemo(): Promise<number> {
   const tenant = await startTenant({ hosts: 3000, detectionsPerHost: 20, kbSize: 1500, seed: 42, now: Date.now(), costPerHostMs: 1, limits: { concurrency: 4 } });
@@ -99,7 +100,7 @@ async function exportDemo(): Promise<number> {
   // The tenant speaks the real VM API on 127.0.0.1; the CLI finds it as it would find Qualys.
   Object.assign(process.env, { QUALYS_USERNAME: tenant.credentials.username, QUALYS_PASSWORD: tenant.credentials.password, QUALYS_API_URL: tenant.url, QUALYS_GATEWAY_URL: tenant.gatewayUrl });
   const args = ["export", "--db", `sqlite:${db}`, "--concurrency", "4"];
-  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
+  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts, PC posture too, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
   let code: number;
   try {
     code = await main(args, { stdout: process.stdout, stderr: process.stderr });
@@ -118,7 +119,12 @@ async function exportDemo(): Promise<number> {
     for (const r of sql.prepare("SELECT severity, open_detections, hosts FROM open_by_severity ORDER BY severity DESC").all() as { severity: number; open_detections: number; hosts: number }[]) {
       console.log(`  severity ${r.severity}: ${r.open_detections.toLocaleString("en-US")} open on ${r.hosts.toLocaleString("en-US")} hosts`);
     }
-    if (!top.length) return 1;
+    console.log("\n# PC posture: pass rate per compliance policy (PCRS, pc_posture)");
+    const policies = sql
+      .prepare("SELECT p.policy_id, MAX(pol.title) AS title, COUNT(*) AS postures, ROUND(100.0 * SUM(CASE WHEN p.status = 'Passed' THEN 1 ELSE 0 END) / COUNT(*), 1) AS pass_rate FROM pc_posture p LEFT JOIN pc_policies pol ON pol.policy_id = p.policy_id GROUP BY p.policy_id ORDER BY pass_rate")
+      .all() as { policy_id: number; title: string; postures: number; pass_rate: number }[];
+    for (const r of policies) console.log(`  policy ${r.policy_id}  ${String(r.pass_rate).padStart(5)} % of ${r.postures.toLocaleString("en-US").padStart(6)} postures passed  ${clip(r.title ?? "")}`);
+    if (!top.length || !policies.length) return 1;
   } finally {
     sql.close();
   }
