@@ -60,10 +60,21 @@ export function exactId(v: unknown): number | string | undefined {
 /** `2026-11-20`, `2026-11-20T10:00:00Z`, `…T10:00:00.000+0000`, `2026-11-20 10:00:00` (no zone: UTC, as Qualys writes times). */
 const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** Normalised dates by their text: a host's records repeat the same few (scan and evaluation times). */
+const seenTimes = new Map<string, string | undefined>();
+
 /** PCRS dates: `""` when it never happened (NULL); an ISO-8601 form as UTC text; anything else does not fit. */
 export function timeCell(v: unknown): string | null | undefined {
   if (v === "") return null;
   if (typeof v !== "string") return undefined;
+  if (seenTimes.has(v)) return seenTimes.get(v);
+  if (seenTimes.size >= 50_000) seenTimes.clear();
+  const out = parseTime(v);
+  seenTimes.set(v, out);
+  return out;
+}
+
+function parseTime(v: string): string | undefined {
   const m = ISO_LIKE.exec(v.trim());
   if (!m) return undefined;
   const zone = m[3] === undefined ? "Z" : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3];
