@@ -65,6 +65,52 @@ describe("PC posture into PostgreSQL", () => {
     await expectTablesEqual(url, now, expect);
   }, 240_000);
 
+  it("a 429, a reset mid-gzip-stream, a 503 and a host whose answers always break off: the host recorded bad, every other posture exact", async () => {
+    const t = await tenantWithGateway({ hosts: 400, detectionsPerHost: 1, kbSize: 10, seed: 83 });
+    cleanup = t.close;
+    const pcHosts = t.tenant.model.pc.hostIdsOf(t.tenant.model.pc.policyDefs()[1]!.id);
+    const victim = pcHosts[Math.floor(pcHosts.length / 3)]!;
+    const holds = (body: string | undefined) => (JSON.parse(body ?? "[]") as { hostIds: string[] }[]).some((e) => e.hostIds.includes(String(victim)));
+    t.tenant.setFaults((call) => {
+      if (call.path !== POSTURE_PATH) return undefined;
+      if (holds(call.body)) return { kind: "reset", afterRecords: 2 };
+      return call.nth === 2 ? { kind: "status", status: 429, body: "" } : call.nth === 4 ? { kind: "reset", afterRecords: 5 } : call.nth === 6 ? { kind: "status", status: 503 } : undefined;
+    });
+    const url = await server.createDatabase("posture_faults");
+    const summary = await exportSubscription(t.client, { db: url, what: ["posture"], postureBatchSize: 20, concurrency: 3, ...fast });
+    expect(summary.badHosts).toEqual([{ kind: "posture", hostId: victim, error: expect.any(String) }]);
+    expect(t.tenant.stats.byPath[POSTURE_PATH]!.faulted).toBeGreaterThan(3);
+    const others = expectedTables(t.tenant.model, { hosts: (h) => h !== victim });
+    const got = await dbTables(url);
+    for (const table of ["pc_posture", "pc_hosts", "pc_policies"] as const) expect(got[table], table).toEqual(others[table]);
+    expect(await count(url, `SELECT COUNT(*) FROM export_bad_hosts WHERE host_id = ${victim} AND kind = 'posture'`)).toBe(1);
+
+    t.tenant.setFaults(undefined);
+    await exportSubscription(t.client, { db: url, what: ["posture"], postureBatchSize: 20, concurrency: 3, full: true, ...fast });
+    await expectTablesEqual(url, expectedTables(t.tenant.model), expect);
+  }, 240_000);
+
+  it("two workers on one run share its posture batches (controls written by both): one run, every table exact, nothing blocked", async () => {
+    const t = await tenantWithGateway({ hosts: 500, detectionsPerHost: 1, kbSize: 10, seed: 84, costPerHostMs: 1 });
+    cleanup = t.close;
+    const url = await server.createDatabase("posture_shared");
+    // Every posture call waits until both workers have joined: each then holds a batch of its own.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    t.tenant.setFaults((call) => call.path === POSTURE_PATH && { kind: "hold", until: gate });
+    const run = () => exportSubscription(t.client, { db: url, what: ["posture"], postureBatchSize: 10, concurrency: 2, pollMs: 50, ...fast });
+    const both = Promise.all([run(), run()]);
+    for (let i = 0; i < 2400 && (await count(url, "SELECT COUNT(*) FROM export_batches WHERE kind = 'posture' AND status = 'running'").catch(() => 0)) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    open();
+    const [a, b] = await both;
+    expect(a.runId).toBe(b.runId);
+    expect(a.batchesWritten).toBeGreaterThan(0);
+    expect(b.batchesWritten).toBeGreaterThan(0);
+    expect(await count(url, "SELECT COUNT(*) FROM export_runs")).toBe(1);
+    await expectTablesEqual(url, expectedTables(t.tenant.model), expect);
+    expect(t.tenant.stats.blocked).toBe(0);
+  }, 240_000);
+
   it("killed with SIGKILL mid-run, `qualys export` run again finishes the run: every posture table equals the tenant's", async () => {
     // Few calls per window: the run takes long enough to be killed in the middle.
     const t = await tenantWithGateway({ hosts: 500, detectionsPerHost: 1, kbSize: 10, seed: 82, moduleLimits: { pcrs: { rate: { limit: 3, windowSec: 1 }, concurrency: 2 } }, costPerHostMs: 1 });
