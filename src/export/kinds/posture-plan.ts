@@ -73,7 +73,7 @@ async function firstCall<T>(client: QualysClient, signal: AbortSignal, call: () 
 }
 
 /** Host ids per active policy (`lastScanDate` when given), in calls of up to 100 policies. */
-async function hostIdsOf(client: QualysClient, policyIds: readonly string[], lastScanDate: string | undefined, signal: AbortSignal): Promise<Map<string, Membership>> {
+async function listHostIds(client: QualysClient, policyIds: readonly string[], lastScanDate: string | undefined, signal: AbortSignal): Promise<Map<string, Membership>> {
   const out = new Map<string, Membership>();
   for (let i = 0; i < policyIds.length; i += POLICIES_PER_CALL) {
     const policyId = policyIds.slice(i, i + POLICIES_PER_CALL).join(",");
@@ -127,10 +127,12 @@ export async function planPosture(ctx: PlanContext): Promise<BatchPlan[]> {
   const list = await firstCall(client, signal, () => client.pcrs.getPolicyList({ params: { query: { requireTagInfo: 1 } }, signal }));
   const policyList = (list?.policyList ?? []) as Record<string, unknown>[];
   const active = policyList.filter((p) => p.status === undefined || p.status === null || p.status === "active").map((p) => String(p.id));
-  const listed = await hostIdsOf(client, active, since, signal);
+  const listed = await listHostIds(client, active, since, signal);
   // Bad hosts are fetched whole: in an incremental run, their policies from an unfiltered listing.
-  const whole = since && ctx.badHosts.length ? await hostIdsOf(client, active, undefined, signal) : listed;
-  const hosts = [...new Set([...listed.values()].flatMap((m) => [...m.hosts]))].sort((a, b) => a - b);
+  const whole = since && ctx.badHosts.length ? await listHostIds(client, active, undefined, signal) : listed;
+  const all = new Set<number>();
+  for (const m of listed.values()) for (const h of m.hosts) all.add(h);
+  const hosts = [...all].sort((a, b) => a - b);
   const [listedOf, wholeOf] = [byHost(listed), byHost(whole)];
   const plans = hostBatches("posture", hosts, ctx.options.postureBatchSize, ctx.options.postureBatchSize, ctx.badHosts).map((p): BatchPlan => {
     const ids = fromRanges(p.ids as string[]);
