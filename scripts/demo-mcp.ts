@@ -3,8 +3,8 @@
  * process spoken to over stdio by the SDK's client), its tools listed, and one tool called.
  */
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const clip = (line: string) => (line.length > 150 ? `${line.slice(0, 149)}…` : line);
 

@@ -7,8 +7,8 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import Database from "better-sqlite3";
 import { main } from "../src/cli/main.js";
+import { openDatabase } from "../src/db/open.js";
 import { startQualysMock } from "../src/mock/index.js";
 import { startTenant } from "../src/tenant.js";
 import { mcpDemo } from "./demo-mcp.js";
@@ -110,13 +110,14 @@ async function exportDemo(): Promise<number> {
   }
   console.log(`  → exit ${code}; ${tenant.stats.calls} API calls, ${tenant.stats.blocked} blocked`);
   if (code !== 0) return 1;
-  const sql = new Database(db, { readonly: true });
+  // Whichever SQLite this Node has: node:sqlite from 22.13 on, else better-sqlite3.
+  const sql = await openDatabase(`sqlite:${db}`, { readonly: true });
   try {
     console.log("\n# Which vulnerabilities are open on the most hosts? (SQL on the export)");
-    const top = sql.prepare("SELECT qid, severity, hosts, title FROM open_by_qid ORDER BY hosts DESC, qid LIMIT 5").all() as { qid: number; severity: number; hosts: number; title: string }[];
+    const top = await sql.all<{ qid: number; severity: number; hosts: number; title: string }>("SELECT qid, severity, hosts, title FROM open_by_qid ORDER BY hosts DESC, qid LIMIT 5");
     for (const r of top) console.log(`  QID ${String(r.qid).padEnd(6)} sev ${r.severity}  ${String(r.hosts).padStart(5)} hosts  ${clip(r.title ?? "")}`);
     console.log("\n# Open detections by severity");
-    for (const r of sql.prepare("SELECT severity, open_detections, hosts FROM open_by_severity ORDER BY severity DESC").all() as { severity: number; open_detections: number; hosts: number }[]) {
+    for (const r of await sql.all<{ severity: number; open_detections: number; hosts: number }>("SELECT severity, open_detections, hosts FROM open_by_severity ORDER BY severity DESC")) {
       console.log(`  severity ${r.severity}: ${r.open_detections.toLocaleString("en-US")} open on ${r.hosts.toLocaleString("en-US")} hosts`);
     }
     console.log("\n# PC posture: pass rate per compliance policy (PCRS, pc_posture)");
@@ -126,7 +127,7 @@ async function exportDemo(): Promise<number> {
     for (const r of policies) console.log(`  policy ${r.policy_id}  ${String(r.pass_rate).padStart(5)} % of ${r.postures.toLocaleString("en-US").padStart(6)} postures passed  ${clip(r.title ?? "")}`);
     if (!top.length || !policies.length) return 1;
   } finally {
-    sql.close();
+    await sql.close();
   }
   // The report built on the export: one static HTML file, charts and the SQL behind each figure.
   const out = join(dir, "report.html");

@@ -9,6 +9,7 @@ import { ConfigurationError } from "../runtime/errors/configuration-error.js";
 import { callAction } from "./action-call.js";
 import { resumeArgs, type Args } from "./cursor.js";
 import { callOperation } from "./operation-call.js";
+import { recordDecoder } from "./record-stream.js";
 import type { ToolHandler } from "./tool-handler.js";
 import type { McpToolSpec } from "./tool-spec.js";
 
@@ -29,6 +30,16 @@ export function selectTools(options: Pick<ApiToolOptions, "allowWrites" | "modul
   return table.filter((t) => (options.allowWrites || t.read) && (!options.modules || options.modules.includes(t.module)));
 }
 
+const STREAM_NOTE = "Answers the records that fit one answer, with `cursor` for the ones after them (none at the end).";
+
+/** What tools/list shows of a tool: a record stream also says it pages, and takes the `cursor` its answers give. */
+function listed(tool: McpToolSpec): { description: string; inputSchema: McpToolSpec["inputSchema"] } {
+  if (!recordDecoder(tool.name)) return { description: tool.description, inputSchema: tool.inputSchema };
+  const properties = tool.inputSchema.properties as Record<string, unknown>;
+  const cursor = { type: "string", description: "Opaque cursor from the previous answer: pass it (alone, or with the same other arguments) to get the records after the ones shown." };
+  return { description: `${tool.description}\n\n${STREAM_NOTE}`, inputSchema: { ...tool.inputSchema, properties: { ...properties, cursor } } };
+}
+
 export class RefusedError extends Error {
   override readonly name = "RefusedError";
 }
@@ -43,8 +54,7 @@ export function apiTools(client: QualysClient, options: ApiToolOptions): ToolHan
     definition: {
       name: tool.name,
       title: tool.title,
-      description: tool.description,
-      inputSchema: tool.inputSchema,
+      ...listed(tool),
       annotations: { title: tool.title, readOnlyHint: tool.read, destructiveHint: !tool.read, idempotentHint: tool.read, openWorldHint: true },
     },
     refuses: (args: Args) =>

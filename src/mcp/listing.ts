@@ -20,6 +20,8 @@ export interface Page {
   readonly notes?: readonly string[];
   /** False when a cursor cannot ask for this page again (an action that does not page). Default true. */
   readonly resumable?: boolean;
+  /** True when the page was read only as far as the answer holds (a record stream): how many records it has is not known. */
+  readonly unread?: boolean;
   /** Shown after the records: what else the page said (a VM list's rest-of-document). */
   readonly extra?: Readonly<Record<string, unknown>>;
 }
@@ -61,7 +63,11 @@ export function listingAnswer(tool: string, start: Args, page: Page, limit: numb
     notes.push(`the first ${fit} records shown (answer size limit); this listing does not page: narrow the request to see the others`);
   } else if (fit < items.length) {
     cursor = encodeCursor(tool, { start, next: page.pageArgs, skip: skipped + fit });
-    notes.push(`${fit} of this page's ${items.length} remaining records shown (answer size limit); the cursor continues with the rest of this page`);
+    notes.push(
+      page.unread
+        ? `${fit} records shown (answer size limit; the rest of the answer was not read); the cursor continues with the records after them`
+        : `${fit} of this page's ${items.length} remaining records shown (answer size limit); the cursor continues with the rest of this page`,
+    );
   } else if (page.nextArgs) {
     cursor = encodeCursor(tool, { start, next: page.nextArgs, skip: 0 });
   }

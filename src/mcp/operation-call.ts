@@ -3,6 +3,7 @@
  * shared scheduler, retries, redaction). A paged operation answers one page: the runtime's own
  * walk (src/runtime/paging, driven by the spec's `x-pagination`) is started and stopped at the
  * moment it asks for the second page, so the cursor holds exactly the request it would have sent.
+ * A streamed record answer (`x-stream`) answers the records that fit (record-stream.ts).
  */
 import type { QualysClient } from "../client.js";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
@@ -16,6 +17,7 @@ import type { PaginationSpec } from "../runtime/types.js";
 import type { Args, Cursor } from "./cursor.js";
 import { listingAnswer } from "./listing.js";
 import { answerOf, readDownload, type Answer } from "./answer.js";
+import { recordDecoder, streamedRecords } from "./record-stream.js";
 import type { OperationToolSpec } from "./tool-spec.js";
 
 type Init = Record<string, unknown>;
@@ -117,6 +119,10 @@ export async function callOperation(client: QualysClient, tool: OperationToolSpe
   const fetcher = fetcherOf(client, tool);
   if (tool.paging) return onePage(tool as OperationToolSpec & { paging: PaginationSpec }, fetcher, start, resume, args, settings);
   const data = await fetcher({ ...initOf(tool, args), signal: settings.signal });
-  if (tool.output === "stream") return readDownload(data as ReadableStream<Uint8Array>, undefined, settings.limit);
+  if (tool.output === "stream") {
+    const decode = recordDecoder(tool.name);
+    const body = data as ReadableStream<Uint8Array> | undefined;
+    return decode ? streamedRecords(decode, body, { tool: tool.name, operation: tool.operation, start, args, resume, limit: settings.limit }) : readDownload(body ?? null, undefined, settings.limit);
+  }
   return answerOf(data, settings.limit);
 }

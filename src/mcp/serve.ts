@@ -1,15 +1,19 @@
 /**
- * `qualys mcp`: a Model Context Protocol server over stdio (the official TypeScript SDK) serving
- * the generated API tools and, with a database, the SQL tools and the HTML report. Loaded only by
- * the CLI command, through a dynamic import: the SDK is needed by nothing else.
+ * `qualys mcp`: a Model Context Protocol server over stdio (the official TypeScript SDK's server
+ * package, v2) serving the generated API tools and, with a database, the SQL tools and the HTML
+ * report. Loaded only by the CLI command, through a dynamic import: the SDK is needed by nothing else.
+ *
+ * The SDK's low-level `Server` is used rather than `McpServer`: the tools come from a generated
+ * table with JSON Schemas, and a call is refused (an unconfirmed write) or resumed from a cursor
+ * before its arguments are checked, which `registerTool`'s own parsing would do first.
+ * `serveStdio` serves both protocol eras: 2025 clients (`initialize`) and 2026-07-28 clients
+ * (`server/discover`), each connection on a server built by `serverFor`.
  *
  * Every answer and error goes through the client's redactor before it leaves: no credential
  * can reach the model. Every API call goes through the client, so through its one scheduler.
  */
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema, ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult } from "@modelcontextprotocol/server";
+import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Readable, Writable } from "node:stream";
 import type { QualysClient } from "../client.js";
 import { mcpTools } from "../generated/mcp-tools.js";
@@ -17,7 +21,7 @@ import { apiTools } from "./api-tools.js";
 import type { Args } from "./cursor.js";
 import { dbTools, type DbTools } from "./db/db-tools.js";
 import { reportResource } from "./db/report-resource.js";
-import { validationSchema } from "./schema-check.js";
+import { argumentChecks } from "./schema-check.js";
 import type { ToolHandler } from "./tool-handler.js";
 
 export interface McpServeOptions {
@@ -55,55 +59,52 @@ export async function serveMcp(options: McpServeOptions): Promise<void> {
   }
   const report = options.db ? reportResource(options.db) : undefined;
   const byName = new Map(handlers.map((h) => [h.definition.name, h]));
-  const validator = new AjvJsonSchemaValidator();
-  const validators = new Map<string, (args: unknown) => { valid: boolean; errorMessage?: string }>();
   const redact = (text: string) => options.client?.redactor.text(text) ?? text;
+  const checks = argumentChecks();
 
-  const server = new Server({ name: "qualys-ts", version: options.version }, { capabilities: { tools: {}, ...(report ? { resources: {} } : {}) }, instructions: INSTRUCTIONS });
-
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: handlers.map((h) => ({ ...h.definition, inputSchema: h.definition.inputSchema as { type: "object" } })) }));
-
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const handler = byName.get(request.params.name);
-    if (!handler) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}${hidden(request.params.name, options)}`);
-    const args = (request.params.arguments ?? {}) as Args;
+  /** One tool call as the model reads it: refused, invalid, answered or failed, never a thrown error. */
+  async function callTool(handler: ToolHandler, args: Args, signal: AbortSignal): Promise<CallToolResult> {
     try {
       const refusal = handler.refuses?.(args);
       if (refusal) return failure(refusal);
       if (handler.validates?.(args) ?? true) {
-        let validate = validators.get(handler.definition.name);
-        if (!validate) {
-          validate = validator.getValidator(validationSchema(handler.definition.inputSchema) as never);
-          validators.set(handler.definition.name, validate);
-        }
-        const checked = validate(args);
+        const checked = checks(handler.definition)(args);
         if (!checked.valid) return failure(`invalid arguments for ${handler.definition.name}: ${checked.errorMessage ?? "they do not match its input schema"}`);
       }
-      const answer = await handler.call(args, extra.signal);
+      const answer = await handler.call(args, signal);
       return { content: [{ type: "text", text: redact(answer.text) }, ...(answer.note ? [{ type: "text" as const, text: redact(answer.note) }] : [])] };
     } catch (err) {
       return failure(redact(describe(err)));
     }
-  });
-
-  if (report) {
-    server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [report.resource] }));
-    server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
-      if (request.params.uri !== report.resource.uri) throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${request.params.uri}`);
-      return { contents: [{ uri: report.resource.uri, mimeType: report.resource.mimeType, text: await report.read() }] };
-    });
   }
 
-  const stdin = options.stdin ?? process.stdin;
-  const transport = new StdioServerTransport(stdin, options.stdout ?? process.stdout);
-  const closed = new Promise<void>((resolve) => {
-    server.onclose = () => resolve();
-    stdin.once("end", () => void server.close());
-    stdin.once("close", () => void server.close());
-    options.signal?.addEventListener("abort", () => void server.close(), { once: true });
-  });
+  /** A server for one connection (serveStdio builds one per era probe too); the tools and the database are shared. */
+  function serverFor(): Server {
+    const server = new Server({ name: "qualys-ts", version: options.version }, { capabilities: { tools: {}, ...(report ? { resources: {} } : {}) }, instructions: INSTRUCTIONS });
+    server.setRequestHandler("tools/list", () => ({ tools: handlers.map((h) => ({ ...h.definition, inputSchema: h.definition.inputSchema as { type: "object" } })) }));
+    server.setRequestHandler("tools/call", (request, ctx) => {
+      const handler = byName.get(request.params.name);
+      if (!handler) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${request.params.name}${hidden(request.params.name, options)}`);
+      return callTool(handler, (request.params.arguments ?? {}) as Args, ctx.mcpReq.signal);
+    });
+    if (report) {
+      server.setRequestHandler("resources/list", () => ({ resources: [report.resource] }));
+      server.setRequestHandler("resources/read", async (request) => {
+        if (request.params.uri !== report.resource.uri) throw new ResourceNotFoundError(request.params.uri, `Unknown resource: ${request.params.uri}`);
+        return { contents: [{ uri: report.resource.uri, mimeType: report.resource.mimeType, text: await report.read() }] };
+      });
+    }
+    return server;
+  }
+
+  let ended!: () => void;
+  const closed = new Promise<void>((resolve) => (ended = resolve));
+  // The transport closes when stdin ends, when stdout fails, or when the server is closed.
+  const transport = new ClosingStdioTransport(options.stdin ?? process.stdin, options.stdout ?? process.stdout, () => ended());
   try {
-    await server.connect(transport);
+    const connection = serveStdio(serverFor, { transport, onerror: (err) => options.stderr.write(`qualys mcp: ${redact(err.message)}\n`) });
+    if (options.signal?.aborted) void connection.close();
+    options.signal?.addEventListener("abort", () => void connection.close(), { once: true });
     const modules = [...new Set(handlers.filter((h) => !h.definition.name.startsWith("db_")).map((h) => h.definition.name.split("_")[0]))];
     options.stderr.write(
       `qualys mcp: serving ${handlers.length} tools over stdio (${options.allowWrites ? "reads and writes, writes need confirm: true" : "reads only"}; modules: ${modules.join(", ") || "none"}${db ? `; database ${db.dialect}` : ""})\n`,
@@ -111,6 +112,22 @@ export async function serveMcp(options: McpServeOptions): Promise<void> {
     await closed;
   } finally {
     await db?.close();
+  }
+}
+
+/** The stdio transport, saying when it has closed: serveStdio owns its `onclose`. */
+class ClosingStdioTransport extends StdioServerTransport {
+  constructor(
+    stdin: Readable,
+    stdout: Writable,
+    private readonly onClosed: () => void,
+  ) {
+    super(stdin, stdout);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    this.onClosed();
   }
 }
 

@@ -7,10 +7,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTenant, type Tenant } from "../../src/tenant.js";
 import { cli, withEnv } from "./support.js";
+import { openSync } from "../support/sqlite-drivers.js";
 
 let tenant: Tenant | undefined;
 afterEach(async () => {
@@ -30,7 +30,7 @@ describe("the CLI on a server that refuses retired versions", () => {
     const db = join(mkdtempSync(join(tmpdir(), "qualys-versions-")), "export.db");
     const exported = await withEnv(tenantUser(t), () => cli(["export", "--db", `sqlite:${db}`, "--concurrency", "2"]));
     expect(exported.code, exported.stderr).toBe(0);
-    const sql = new Database(db, { readonly: true });
+    const sql = openSync(db, { readonly: true });
     const counts = sql.prepare("SELECT (SELECT COUNT(*) FROM hosts) AS hosts, (SELECT COUNT(*) FROM detections) AS detections, (SELECT COUNT(*) FROM kb_vulns) AS kb, (SELECT COUNT(*) FROM pc_posture) AS posture").get() as Record<string, number>;
     sql.close();
     expect(counts).toMatchObject({ hosts: 120, kb: 150 });

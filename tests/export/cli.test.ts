@@ -7,10 +7,10 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli } from "../cli/support.js";
 import { dbDetections, qualys, query, tempDb, tenantUser, tenantWithClient } from "./support.js";
+import { openSync } from "../support/sqlite-drivers.js";
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -41,7 +41,7 @@ describe("qualys export", () => {
 
   it("a locked SQLite file fails with exit 1, saying so, and nothing is written", async () => {
     const path = tempDb("locked");
-    const holder = new Database(path);
+    const holder = openSync(path);
     holder.exec("CREATE TABLE other (x INTEGER)");
     holder.exec("BEGIN EXCLUSIVE");
     try {

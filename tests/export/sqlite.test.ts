@@ -4,11 +4,11 @@
  * failing batch is retried (503, a reset mid-body) or reported by id range and finished on the
  * next run, and an incremental run after the tenant moves on picks up the changes.
  */
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { createQualysClient } from "../../src/client.js";
 import { ExportDatabaseError, exportSubscription, ExportIncompleteError, SCHEMA_VERSION } from "../../src/export.js";
 import { dbDetections, HLD_PATH, holds, query, tempDb, tenantWithClient, walkDetections } from "./support.js";
+import { openSync } from "../support/sqlite-drivers.js";
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -119,7 +119,7 @@ describe("export into SQLite", () => {
 
   it("refuses a database written by a newer schema, before calling Qualys", async () => {
     const path = tempDb("newer");
-    const db = new Database(path);
+    const db = openSync(path);
     db.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL); INSERT INTO schema_version VALUES (99, 'future', '2030-01-01T00:00:00Z')");
     db.close();
     const client = createQualysClient({ credentials: { username: "u", password: "p" }, baseUrls: { vm: "http://127.0.0.1:1" } });

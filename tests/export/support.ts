@@ -3,11 +3,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { createQualysClient, type QualysClient } from "../../src/client.js";
 import { ALL_STATUSES } from "../../src/export/options.js";
 import { DETECTION_COLUMNS, detectionRows, type Row } from "../../src/export/rows.js";
 import { startTenant, type Tenant, type TenantOptions } from "../../src/tenant.js";
+import { openSync } from "../support/sqlite-drivers.js";
 
 export const HLD_PATH = "/api/5.0/fo/asset/host/vm/detection/";
 
@@ -36,19 +36,20 @@ const RUN = DETECTION_COLUMNS.indexOf("run_id");
 const withoutRun = (row: Row): Row => row.filter((_, i) => i !== RUN);
 
 export function dbDetections(path: string): Row[] {
-  const db = new Database(path, { readonly: true });
+  const db = openSync(path, { readonly: true });
   try {
-    const rows = db.prepare(`SELECT ${DETECTION_COLUMNS.join(", ")} FROM detections`).raw().all() as Row[];
+    const rows = db.prepare(`SELECT ${DETECTION_COLUMNS.join(", ")} FROM detections`).all<Record<string, unknown>>().map((r) => Object.values(r) as Row);
     return sortRows(rows.map(withoutRun));
   } finally {
     db.close();
   }
 }
 
-export function query<T = Record<string, unknown>>(path: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path, { readonly: true });
+export function query<T = Record<string, unknown>>(path: string, sql: string, ...params: (string | number | null)[]): T[] {
+  const db = openSync(path, { readonly: true });
   try {
-    return db.prepare(sql).all(...params) as T[];
+    // Plain objects (node:sqlite hands out null-prototype rows), so results compare as written.
+    return db.prepare(sql).all<Record<string, unknown>>(...params).map((r) => ({ ...r }) as T);
   } finally {
     db.close();
   }

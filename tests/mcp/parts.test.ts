@@ -9,7 +9,7 @@ import { CursorError, decodeCursor, encodeCursor, resumeArgs } from "../../src/m
 import { checkStatement, limited, SqlStatementError } from "../../src/mcp/db/statement.js";
 import { fitJson } from "../../src/mcp/json-fit.js";
 import { listingAnswer } from "../../src/mcp/listing.js";
-import { validationSchema } from "../../src/mcp/schema-check.js";
+import { argumentChecks, validationSchema } from "../../src/mcp/schema-check.js";
 
 describe("checkStatement", () => {
   it("takes one statement, with its trailing semicolons and comments dropped", () => {
@@ -126,6 +126,18 @@ describe("the generated tool table", () => {
     expect(mcpTools.some((t) => t.module === "auth" || t.name === "vm_sessionLogin")).toBe(false);
   });
 
+  it("compiles every tool's input schema in the server's validator, and names what is wrong", () => {
+    const checks = argumentChecks();
+    for (const tool of mcpTools) expect(() => checks(tool), tool.name).not.toThrow();
+    const hosts = checks(mcpTools.find((t) => t.name === "vm_listHosts")!);
+    expect(hosts({ truncation_limit: 10 })).toMatchObject({ valid: true });
+    expect(hosts({ truncation_limit: "many" }).errorMessage).toMatch(/truncation_limit must be integer/);
+    // int64 is no JSON Schema format: left out of the check, the value is Qualys's to judge.
+    const posture = checks(mcpTools.find((t) => t.name === "pcrs_getPostureInfo")!);
+    expect(posture({ body: [{ policyId: 4677689, hostIds: ["1", 2] }] })).toMatchObject({ valid: true });
+    expect(posture({ body: [{ policyId: "x", hostIds: [] }] }).valid).toBe(false);
+  });
+
   it("checks arguments without format keywords, and keeps a parameter named format", () => {
     const schema = { type: "object", properties: { format: { type: "string", format: "date" }, when: { type: "string", format: "int64" } }, required: ["format"] };
     expect(validationSchema(schema)).toEqual({ type: "object", properties: { format: { type: "string" }, when: { type: "string" } }, required: ["format"] });
@@ -146,6 +158,6 @@ describe("loading", () => {
       if (/from "@modelcontextprotocol\//.test(code) || /^import[^(]*from "[./]*mcp\//m.test(code)) offenders.push(rel);
     }
     expect(offenders).toEqual([]);
-    expect(readFileSync(join(src, "cli", "commands", "mcp.ts"), "utf8")).toMatch(/importOptional\("@modelcontextprotocol\/sdk", .*import\("\.\.\/\.\.\/mcp\/serve\.js"\)\)/);
+    expect(readFileSync(join(src, "cli", "commands", "mcp.ts"), "utf8")).toMatch(/importOptional\("@modelcontextprotocol\/server", .*import\("\.\.\/\.\.\/mcp\/serve\.js"\)\)/);
   });
 });

@@ -6,9 +6,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client, type CallToolResult } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 export const root = join(import.meta.dirname, "..", "..");
 
@@ -21,7 +20,8 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
-export async function startMcp(args: readonly string[], env: Record<string, string> = {}): Promise<McpSession> {
+/** `era: "modern"` connects on protocol revision 2026-07-28 (server/discover) only; by default the 2025 `initialize` handshake. */
+export async function startMcp(args: readonly string[], env: Record<string, string> = {}, options: { era?: "modern" } = {}): Promise<McpSession> {
   const clean = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith("QUALYS_") && e[1] !== undefined));
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -32,7 +32,7 @@ export async function startMcp(args: readonly string[], env: Record<string, stri
   });
   let stderr = "";
   transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const client = new Client({ name: "qualys-ts-tests", version: "0" });
+  const client = new Client({ name: "qualys-ts-tests", version: "0" }, options.era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {});
   try {
     await client.connect(transport);
   } catch (err) {

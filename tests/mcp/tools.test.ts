@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { openDatabase } from "../../src/db/open.js";
@@ -67,6 +67,8 @@ describe("qualys mcp --mock --db", () => {
     const { tools } = await session.client.listTools();
     const reads = specOperations().filter((o) => o.read).map((o) => o.name);
     expect(reads.length).toBeGreaterThan(40);
+    // Every spec of redocly.yaml: PCRS's reads (its posture POSTs are x-idempotent) among them.
+    for (const name of ["pcrs_getPolicyList", "pcrs_resolveHostIds", "pcrs_getPostureInfo"]) expect(reads, name).toContain(name);
     expect(tools.map((t) => t.name).sort()).toEqual([...reads, ...DB_TOOLS].sort());
     for (const tool of tools) {
       expect(tool.inputSchema.type).toBe("object");
@@ -112,7 +114,7 @@ describe("qualys mcp --mock --db", () => {
     const { tools } = await session.client.listTools();
     expect(tools.map((t) => t.name)).not.toContain("vm_purgeHosts");
     const call = session.call("vm_purgeHosts", { ids: "1", confirm: true });
-    await expect(call).rejects.toBeInstanceOf(McpError);
+    await expect(call).rejects.toBeInstanceOf(ProtocolError);
     await expect(call).rejects.toThrow(/changes data in Qualys: the server lists such tools only when started with --allow-writes/);
   });
 
@@ -184,5 +186,25 @@ describe("qualys mcp --modules", () => {
 
   it("refuses an unknown module at start", async () => {
     await expect(startMcp(["--mock", "--modules", "car,nope"], { QUALYS_MOCK_URLS: JSON.stringify(inject("prismUrls")) })).rejects.toThrow(/unknown module nope \(known: .*car.*vm/);
+  }, 60_000);
+});
+
+describe("protocol eras", () => {
+  it("serves a 2026-07-28 client (server/discover, no initialize) the same tools and answers", async () => {
+    const s = await startMcp(["--mock", "--modules", "car,was"], { QUALYS_MOCK_URLS: JSON.stringify(inject("prismUrls")) }, { era: "modern" });
+    try {
+      expect(s.client.getProtocolEra()).toBe("modern");
+      const { tools } = await s.client.listTools();
+      const reads = specOperations().filter((o) => o.read && (o.name.startsWith("car_") || o.name.startsWith("was_"))).map((o) => o.name);
+      expect(tools.map((t) => t.name).sort()).toEqual(reads.sort());
+      const page = json<{ items: unknown[]; count: number }>(await s.call("was_searchFindings", { body: { ServiceRequest: { preferences: { limitResults: 10 } } } }));
+      expect(page.count).toBe(page.items.length);
+      expect(page.count).toBeGreaterThan(0);
+      const refused = await s.call("was_searchFindings", { body: "not an object" });
+      expect(text(refused)).toMatch(/invalid arguments for was_searchFindings: /);
+      await expect(s.call("vm_listHosts", {})).rejects.toThrow(/Unknown tool: vm_listHosts \(module vm is not among the served modules\)/);
+    } finally {
+      await s.close();
+    }
   }, 60_000);
 });

@@ -11,6 +11,8 @@
  * measured here do not move with the registry (move the date on when a pin needs a newer package).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +25,7 @@ import { bin, filesBelow, installedPackages, npm, pack, root, stagePackage, user
 const RESOLVE_BEFORE = "2026-12-08T00:00:00Z";
 /** What `npm install qualys-ts` may bring: the client and its four dependencies, with room to grow. */
 const SDK_BUDGET = { bytes: 10 * 1024 * 1024, packages: 12 };
-/** The CLI adds commander, csv-stringify, cli-progress, yaml, vega + vega-lite (most of it), pg, ioredis. */
+/** The CLI adds commander, csv-stringify, cli-progress, yaml, vega + vega-lite (most of it), pg, ioredis; not the MCP server (40 MB with it). */
 const CLI_BUDGET = { bytes: 35 * 1024 * 1024, packages: 150 };
 
 const rootPkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
@@ -86,6 +88,9 @@ describe("the CLI package's manifest", () => {
     }
     // Nothing native: SQLite is node:sqlite, or better-sqlite3 added by hand on Node 20.
     expect(Object.keys(brought)).not.toContain("better-sqlite3");
+    // Nor the MCP server (the CLI's install would be 40 MB with it): `qualys mcp` names it, and it is installed beside the CLI.
+    expect(Object.keys(brought)).not.toContain("@modelcontextprotocol/server");
+    expect(rootPkg.peerDependenciesMeta["@modelcontextprotocol/server"]?.optional).toBe(true);
     // And the SDK's own dependencies are only the client's.
     expect(Object.keys(rootPkg.dependencies).sort()).toEqual(["@streamparser/json", "fflate", "openapi-fetch", "saxes", "undici"]);
   });
@@ -259,6 +264,53 @@ describe("npx qualys-ts-cli / npm install -g qualys-ts-cli (the CLI)", () => {
       await tenant.close();
     }
   }, 180_000);
+
+  it("`qualys mcp` says in one line what to install: the CLI does not bring the MCP server", async () => {
+    const out = await run(join(project, "node_modules", ".bin", "qualys"), ["mcp", "--db-only", "--db", "sqlite::memory:"], project, userEnv());
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe("");
+    expect(out.stderr).toMatch(/^qualys: `qualys mcp` needs the package "@modelcontextprotocol\/server", which is not installed: npm install @modelcontextprotocol\/server \(with a global qualys-ts-cli: npm install -g @modelcontextprotocol\/server; with npx: npx -y -p qualys-ts-cli -p @modelcontextprotocol\/server qualys mcp\)\n$/);
+  });
+});
+
+describe("qualys-ts-cli with @modelcontextprotocol/server beside it (qualys mcp)", () => {
+  let project = "";
+  beforeAll(() => {
+    project = installInto("cli-mcp", [tarballs.sdk, tarballs.cli, `@modelcontextprotocol/server@${rootPkg.devDependencies["@modelcontextprotocol/server"]}`]);
+  }, 180_000);
+
+  it("adds the server, its protocol core and zod, and nothing native", () => {
+    const m = measure("CLI + MCP server install", project);
+    expect(m.scripts).toEqual([]);
+    expect(m.addons).toEqual([]);
+    expect(m.packages.map((p) => p.name)).toEqual(expect.arrayContaining(["@modelcontextprotocol/server", "@modelcontextprotocol/core", "zod"]));
+  });
+
+  it("serves the tools over stdio to an MCP client, answering from a subscription", async () => {
+    const tenant = await startTenant({ hosts: 20, detectionsPerHost: 2, kbSize: 20, seed: 8 });
+    const env = {
+      ...Object.fromEntries(Object.entries(userEnv()).filter((e): e is [string, string] => !e[0].startsWith("QUALYS_") && e[1] !== undefined)),
+      XDG_CONFIG_HOME: mkdtempSync(join(work, "home-")),
+      QUALYS_USERNAME: tenant.credentials.username,
+      QUALYS_PASSWORD: tenant.credentials.password,
+      QUALYS_API_URL: tenant.url,
+      QUALYS_GATEWAY_URL: tenant.gatewayUrl,
+    };
+    const client = new Client({ name: "install-test", version: "0" });
+    try {
+      await client.connect(new StdioClientTransport({ command: join(project, "node_modules", ".bin", "qualys"), args: ["mcp", "--modules", "vm"], cwd: project, env, stderr: "ignore" }));
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain("vm_listHosts");
+      const result = await client.callTool({ name: "vm_listHosts", arguments: {} });
+      expect(result.isError).toBeFalsy();
+      const page = JSON.parse((result.content as { text: string }[])[0]!.text) as { items: unknown[]; last?: boolean };
+      expect(page.items).toHaveLength(20);
+      expect(page.last).toBe(true);
+    } finally {
+      await client.close();
+      await tenant.close();
+    }
+  }, 120_000);
 });
 
 /**

@@ -1,9 +1,11 @@
 /**
  * `qualys mcp`: a Model Context Protocol server over stdio for AI assistants — every operation of
  * the specs as a tool (reads only unless --allow-writes), and with --db the export database.
- * The server and its SDK load only when this command runs.
+ * The server and its SDK (@modelcontextprotocol/server, an optional package that qualys-ts-cli
+ * does not bring) load only when this command runs.
  */
 import type { Command } from "commander";
+import { MissingDependencyError } from "../../runtime/errors/missing-dependency-error.js";
 import { importOptional } from "../../runtime/optional-import.js";
 import { int, type Run } from "../command.js";
 import type { CliIo } from "../program.js";
@@ -36,7 +38,11 @@ export function mcpCommand(program: Command, run: Run, io: CliIo, version: strin
       for (const [name, value] of [["--max-chars", flags.maxChars], ["--max-rows", flags.maxRows], ["--sql-timeout", flags.sqlTimeout]] as const) {
         if (value < 1) command.error(`error: ${name} must be at least 1`, { exitCode: 2 });
       }
-      const { serveMcp } = await importOptional("@modelcontextprotocol/sdk", "the `qualys mcp` server", () => import("../../mcp/serve.js"));
+      // Not brought by qualys-ts-cli (the CLI's install budget): installed beside it, globally or with npx.
+      const { serveMcp } = await importOptional("@modelcontextprotocol/server", "`qualys mcp`", () => import("../../mcp/serve.js")).catch((err: unknown) => {
+        if (err instanceof MissingDependencyError) err.message += ` (with a global qualys-ts-cli: npm install -g ${err.packageName}; with npx: npx -y -p qualys-ts-cli -p ${err.packageName} qualys mcp)`;
+        throw err;
+      });
       const settings = {
         allowWrites: flags.allowWrites,
         modules: flags.modules,

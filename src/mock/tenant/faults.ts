@@ -1,3 +1,5 @@
+import type { ServerResponse } from "node:http";
+
 /**
  * Faults a test can inject into chosen calls: an HTTP error page (the 503 HTML a load balancer
  * sends), a connection reset (before the answer or after N records of it), or a stall (the
@@ -36,4 +38,18 @@ export const SERVICE_UNAVAILABLE_HTML =
 export function failCalls(fault: Fault, nth: readonly number[], path?: string): FaultPlan {
   const wanted = new Set(nth);
   return (call) => (path === undefined || call.path === path) && wanted.has(path === undefined ? call.nthOverall : call.nth) && fault;
+}
+
+/** Carries out a fault that replaces the whole answer (an error page, a reset before it); true when the answer is done. */
+export function answerEarlyFault(fault: Fault | undefined, res: ServerResponse, headers: Readonly<Record<string, string>>): boolean {
+  if (fault?.kind === "status") {
+    res.writeHead(fault.status ?? 503, { "Content-Type": fault.contentType ?? "text/html", ...headers });
+    res.end(fault.body ?? SERVICE_UNAVAILABLE_HTML);
+    return true;
+  }
+  if (fault?.kind === "reset" && fault.afterRecords === undefined) {
+    res.destroy();
+    return true;
+  }
+  return false;
 }

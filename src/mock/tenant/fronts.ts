@@ -6,9 +6,9 @@
  * would: CSAM 403 (licence / API access, v1 appendix), PCRS 401 (as the gateway answers ETM
  * without a licence: the client's token refresh then gives up), WAS HTTP 200 UNAUTHORIZED.
  */
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CSAM_ROUTES } from "./csam-routes.js";
+import { basicUser, sameSecret } from "./credentials.js";
 import { runJsonCall, sendJson, type JsonRoute } from "./json-call.js";
 import type { TokenIssuer } from "./jwt.js";
 import type { PathLimiter } from "./limits.js";
@@ -27,11 +27,6 @@ export interface FrontContext {
   readonly postureContentEncoding: boolean;
 }
 
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -62,7 +57,7 @@ export function gatewayListener(ctx: FrontContext): (req: IncomingMessage, res: 
     if (path === "/auth") {
       if (req.method !== "POST") return reject(res, 405, { status: 405, error: "Method Not Allowed", message: "POST /auth" });
       const form = new URLSearchParams(body.toString("utf8"));
-      if (!same(form.get("username") ?? "", state.username) || !same(form.get("password") ?? "", state.password)) {
+      if (!sameSecret(form.get("username") ?? "", state.username) || !sameSecret(form.get("password") ?? "", state.password)) {
         return reject(res, 401, { status: 401, error: "Unauthorized", message: "Bad credentials" });
       }
       const allowed = ["VM", ...(ctx.modules.csam ? ["CSAM"] : []), ...(ctx.modules.pc ? ["PC"] : []), ...(ctx.modules.was ? ["WAS"] : [])];
@@ -86,14 +81,6 @@ export function gatewayListener(ctx: FrontContext): (req: IncomingMessage, res: 
   };
 }
 
-function basicUser(header: string | undefined): { username: string; password: string } | undefined {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? "");
-  if (!m) return undefined;
-  const text = Buffer.from(m[1]!, "base64").toString("utf8");
-  const colon = text.indexOf(":");
-  return colon < 0 ? undefined : { username: text.slice(0, colon), password: text.slice(colon + 1) };
-}
-
 /** WAS on the API server: true when the path was WAS's (and has been answered). */
 export function wasFront(ctx: FrontContext): (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<boolean> {
   const routes = WAS_ROUTES.map((route) => ({ route, module: "was" as const }));
@@ -103,7 +90,7 @@ export function wasFront(ctx: FrontContext): (req: IncomingMessage, res: ServerR
     if (!path.startsWith(WAS_PREFIX)) return false;
     const user = basicUser(req.headers.authorization);
     const session = /(?:^|;\s*)QualysSession=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
-    const authorised = user ? same(user.username, state.username) && same(user.password, state.password) : session !== undefined && state.sessions.has(session);
+    const authorised = user ? sameSecret(user.username, state.username) && sameSecret(user.password, state.password) : session !== undefined && state.sessions.has(session);
     if (!authorised) {
       state.stats.rejected += 1;
       sendJson(res, 401, serviceError("INVALID_CREDENTIALS", "Authentication failed"));

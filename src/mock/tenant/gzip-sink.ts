@@ -13,15 +13,19 @@ export class GzipSink extends EventEmitter implements RecordSink {
   private readonly gzip: Gzip;
   private closed = false;
   private ending = false;
+  /** Settles once the last compressed chunk written to the response has left for the socket. */
+  private sent: Promise<void> = Promise.resolve();
 
   constructor(private readonly res: ServerResponse) {
     super();
     this.gzip = createGzip();
     this.gzip.on("data", (chunk: Buffer) => {
-      if (!res.write(chunk)) {
-        this.gzip.pause();
-        res.once("drain", () => this.gzip.resume());
-      }
+      this.sent = new Promise<void>((resolve) => {
+        if (!res.write(chunk, () => resolve())) {
+          this.gzip.pause();
+          res.once("drain", () => this.gzip.resume());
+        }
+      });
     });
     this.gzip.on("drain", () => this.emit("drain"));
     this.gzip.on("error", () => this.close());
@@ -55,12 +59,21 @@ export class GzipSink extends EventEmitter implements RecordSink {
     });
   }
 
-  /** A reset: the records written so far go out (the flush comes after them), then the connection drops. */
+  /**
+   * A reset: the records written so far go out (the flush comes after them), then the connection
+   * drops — only once the response has handed the last compressed bytes to the socket: destroying
+   * it earlier would discard what sits in its buffer (16 KiB on Node 20, 64 KiB from 22).
+   */
   destroy(): void {
     if (this.closed) return;
     this.gzip.flush(constants.Z_SYNC_FLUSH, () => {
-      this.res.destroy();
-      this.close();
+      // The flush's output reaches "data" listeners after this callback on some lines: let it arrive.
+      setImmediate(() => {
+        void Promise.race([this.sent, new Promise<void>((resolve) => this.res.once("close", () => resolve()))]).then(() => {
+          this.res.destroy();
+          this.close();
+        });
+      });
     });
   }
 

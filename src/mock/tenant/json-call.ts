@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SERVICE_UNAVAILABLE_HTML } from "./faults.js";
+import { answerEarlyFault } from "./faults.js";
 import { GzipSink } from "./gzip-sink.js";
 import type { PathLimiter } from "./limits.js";
 import type { TenantModel } from "./model.js";
@@ -107,15 +107,7 @@ export async function runJsonCall(context: JsonCallContext, route: JsonRoute, ma
     state.stats.faulted += 1;
     ps.faulted += 1;
   }
-  if (fault?.kind === "status") {
-    res.writeHead(fault.status ?? 503, { "Content-Type": fault.contentType ?? "text/html", ...limitHeaders });
-    res.end(fault.body ?? SERVICE_UNAVAILABLE_HTML);
-    return;
-  }
-  if (fault?.kind === "reset" && fault.afterRecords === undefined) {
-    res.destroy();
-    return;
-  }
+  if (answerEarlyFault(fault, res, limitHeaders)) return;
 
   const counted = { bytes: 0, records: 0 };
   let sink: GzipSink | undefined;

@@ -4,10 +4,11 @@
  * (X-Requested-With plus Basic auth or a session cookie), applies the per-path limits, injects
  * faults, then hands the call to its endpoint.
  */
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SERVICE_UNAVAILABLE_HTML, type FaultPlan } from "./faults.js";
+import { basicUser, sameSecret } from "./credentials.js";
+import { answerEarlyFault, type FaultPlan } from "./faults.js";
 import { blockedText, type PathLimiter } from "./limits.js";
 import type { TenantModel } from "./model.js";
 import { ParamError } from "./params.js";
@@ -71,20 +72,6 @@ export function pathStats(stats: TenantStats, path: string): PathStats {
 }
 
 const XML = { "Content-Type": "text/xml;charset=UTF-8" };
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function basicUser(header: string | undefined): { username: string; password: string } | undefined {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? "");
-  if (!m) return undefined;
-  const text = Buffer.from(m[1]!, "base64").toString("utf8");
-  const colon = text.indexOf(":");
-  return colon < 0 ? undefined : { username: text.slice(0, colon), password: text.slice(colon + 1) };
-}
 
 function sessionOf(req: IncomingMessage): string | undefined {
   return /(?:^|;\s*)QualysSession=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
@@ -164,15 +151,7 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
     state.stats.faulted += 1;
     ps.faulted += 1;
   }
-  if (fault?.kind === "status") {
-    res.writeHead(fault.status ?? 503, { "Content-Type": fault.contentType ?? "text/html", ...admission.headers });
-    res.end(fault.body ?? SERVICE_UNAVAILABLE_HTML);
-    return;
-  }
-  if (fault?.kind === "reset" && fault.afterRecords === undefined) {
-    res.destroy();
-    return;
-  }
+  if (answerEarlyFault(fault, res, admission.headers)) return;
 
   const counted = { bytes: 0, records: 0 };
   try {
