@@ -121,9 +121,9 @@ async function exportDemo(): Promise<number> {
       console.log(`  severity ${r.severity}: ${r.open_detections.toLocaleString("en-US")} open on ${r.hosts.toLocaleString("en-US")} hosts`);
     }
     console.log("\n# PC posture: pass rate per compliance policy (PCRS, pc_posture)");
-    const policies = sql
-      .prepare("SELECT p.policy_id, MAX(pol.title) AS title, COUNT(*) AS postures, ROUND(100.0 * SUM(CASE WHEN p.status = 'Passed' THEN 1 ELSE 0 END) / COUNT(*), 1) AS pass_rate FROM pc_posture p LEFT JOIN pc_policies pol ON pol.policy_id = p.policy_id GROUP BY p.policy_id ORDER BY pass_rate")
-      .all() as { policy_id: number; title: string; postures: number; pass_rate: number }[];
+    const policies = await sql.all<{ policy_id: number; title: string; postures: number; pass_rate: number }>(
+      "SELECT p.policy_id, MAX(pol.title) AS title, COUNT(*) AS postures, ROUND(100.0 * SUM(CASE WHEN p.status = 'Passed' THEN 1 ELSE 0 END) / COUNT(*), 1) AS pass_rate FROM pc_posture p LEFT JOIN pc_policies pol ON pol.policy_id = p.policy_id GROUP BY p.policy_id ORDER BY pass_rate",
+    );
     for (const r of policies) console.log(`  policy ${r.policy_id}  ${String(r.pass_rate).padStart(5)} % of ${r.postures.toLocaleString("en-US").padStart(6)} postures passed  ${clip(r.title ?? "")}`);
     if (!top.length || !policies.length) return 1;
   } finally {
