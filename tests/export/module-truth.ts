@@ -4,8 +4,12 @@
  * database of either engine in one neutral form: times as ISO text, booleans 0/1, `extra` parsed,
  * run bookkeeping left out.
  */
+import { expect } from "vitest";
+import type { QualysClient } from "../../src/client.js";
 import type { Database } from "../../src/db/database.js";
+import { openDatabase } from "../../src/db/open.js";
 import type { TenantModel } from "../../src/tenant.js";
+import { walkDetections } from "./support.js";
 
 type Json = Record<string, any>;
 export type Tables = Record<string, Json[]>;
@@ -125,3 +129,24 @@ export async function readTables(db: Database, options: { present?: boolean } = 
 
 /** Row counts per table, for messages. */
 export const counts = (t: Tables) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.length]));
+
+/**
+ * A database holding every kind of a run equals the tenant in all four modules: VM hosts and
+ * detections (as many as the tenant holds), the KnowledgeBase, and every CSAM and WAS table row
+ * for row (PC posture has its own, posture-support.ts). Works on SQLite and PostgreSQL alike.
+ */
+export async function expectVmAndModulesEqual(url: string, model: TenantModel, client: QualysClient): Promise<void> {
+  const db = await openDatabase(url, { readonly: true });
+  try {
+    const want = expectedTables(model);
+    const got = await readTables(db);
+    expect(counts(got)).toEqual(counts(want));
+    expect(got).toEqual(want);
+    const n = async (sql: string) => Number(Object.values((await db.all(sql))[0]!)[0]);
+    expect(await n("SELECT COUNT(*) FROM hosts")).toBe(model.hostIds().length);
+    expect(await n("SELECT COUNT(*) FROM detections")).toBe((await walkDetections(client)).length);
+    expect(await n("SELECT COUNT(*) FROM kb_vulns")).toBe(model.kbSize());
+  } finally {
+    await db.close();
+  }
+}

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { cli, withEnv } from "../cli/support.js";
+import { expectVmAndModulesEqual } from "./module-truth.js";
 import { expectedTables, expectTablesEqual, gatewayUser, tenantWithGateway } from "./posture-support.js";
 import { qualys, query, tempDb } from "./support.js";
 
@@ -40,6 +41,8 @@ describe("qualys export with PC posture", () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^export run 1 \(full, resumed\): 500 hosts, [\d,]+ detections, 20 QIDs, [\d,]+ PC postures, 550 assets, 10 web apps, [\d,]+ WAS findings in /);
     await expectTablesEqual(`sqlite:${db}`, expectedTables(t.tenant.model), expect);
+    // All four modules, not only the one killed in the middle.
+    await expectVmAndModulesEqual(`sqlite:${db}`, t.tenant.model, t.client);
     expect(query(db, "SELECT status FROM export_runs")).toEqual([{ status: "succeeded" }]);
     expect(t.tenant.stats.blocked).toBe(0);
   }, 240_000);

@@ -9,6 +9,7 @@ import { createQualysClient } from "../../src/client.js";
 import { openDatabase } from "../../src/db/open.js";
 import { exportSubscription } from "../../src/export.js";
 import { startPostgres, type PostgresServer } from "../support/postgres.js";
+import { expectVmAndModulesEqual } from "./module-truth.js";
 import { dbTables, expectedTables, expectTablesEqual, gatewayUser, POSTURE_PATH, rawPcrs, RAW_EXPECTED, tenantWithGateway, type Rec } from "./posture-support.js";
 import { qualys } from "./support.js";
 
@@ -46,6 +47,7 @@ describe("PC posture into PostgreSQL", () => {
     const expected = expectedTables(t.tenant.model, { evidence: true });
     expect(first.totals.posture).toBe(expected.pc_posture.length);
     await expectTablesEqual(url, expected, expect);
+    await expectVmAndModulesEqual(url, t.tenant.model, t.client);
     expect(t.tenant.stats.blocked).toBe(0);
     expect(t.tenant.stats.byPath[POSTURE_PATH]!.maxRunning).toBeGreaterThan(1);
 
@@ -116,7 +118,8 @@ describe("PC posture into PostgreSQL", () => {
     const t = await tenantWithGateway({ hosts: 500, detectionsPerHost: 1, kbSize: 10, seed: 82, moduleLimits: { pcrs: { rate: { limit: 3, windowSec: 1 }, concurrency: 2 } }, costPerHostMs: 1 });
     cleanup = t.close;
     const url = await server.createDatabase("posture_killed");
-    const args = ["export", "--db", url, "--what", "posture", "--posture-batch-size", "10", "--concurrency", "2", "--decode-threads", "0"];
+    // Every kind, killed while posture is under way.
+    const args = ["export", "--db", url, "--posture-batch-size", "10", "--concurrency", "2", "--decode-threads", "0"];
     const run1 = qualys(args, gatewayUser(t.tenant));
     let killed = false;
     const timer = setInterval(() => {
@@ -137,8 +140,9 @@ describe("PC posture into PostgreSQL", () => {
     const second = await qualys(args, gatewayUser(t.tenant)).done;
     expect(second.stderr).toBe("");
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^export run 1 \(full, resumed\): [\d,]+ PC postures in /);
+    expect(second.stdout).toMatch(/^export run 1 \(full, resumed\): 500 hosts, [\d,]+ detections, 10 QIDs, [\d,]+ PC postures, 550 assets, 10 web apps, [\d,]+ WAS findings in /);
     await expectTablesEqual(url, expectedTables(t.tenant.model), expect);
+    await expectVmAndModulesEqual(url, t.tenant.model, t.client);
     expect(t.tenant.stats.blocked).toBe(0);
   }, 240_000);
 

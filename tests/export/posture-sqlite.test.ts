@@ -12,6 +12,7 @@ import { exportSubscription, type ExportOptions, type ExportProgress } from "../
 import { SqliteStore } from "../../src/export/sqlite-store.js";
 import { SQLITE_DRIVERS } from "../support/sqlite-drivers.js";
 import { expectedTables, expectTablesEqual, dbTables, POSTURE_PATH, POSTURE_TABLES, tenantWithGateway, type Rec } from "./posture-support.js";
+import { expectVmAndModulesEqual } from "./module-truth.js";
 import { query, tempDb } from "./support.js";
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -51,6 +52,7 @@ describe.each(SQLITE_DRIVERS)("PC posture into SQLite (%s)", (driver) => {
     // Every kind of the subscription, in one run.
     expect(query(path, "SELECT COUNT(*) AS n FROM hosts")).toEqual([{ n: 400 }]);
     expect(query(path, "SELECT what FROM export_runs")).toEqual([{ what: "hosts,detections,kb,posture,assets,webapps,findings" }]);
+    await expectVmAndModulesEqual(`sqlite:${path}`, t.tenant.model, t.client);
     // One policy batch and host batches of at most 15 hosts, one postureInfo call each.
     const batches = query<{ n: number; hosts: number }>(path, "SELECT COUNT(*) AS n FROM export_batches WHERE kind = 'posture' AND first_id > 0");
     const posture = t.tenant.stats.byPath[POSTURE_PATH]!;
