@@ -10,7 +10,7 @@
  */
 import { SaxesParser } from "saxes";
 import { XmlParseError, type XmlPosition } from "../errors/xml-parse-error.js";
-import { DocumentBuilder, type BuilderHooks, type Tag } from "./builder.js";
+import { DocumentBuilder, type BuilderHooks } from "./builder.js";
 import { ERROR_DOCUMENTS } from "./builtin.js";
 import type { XmlElement, XmlRoot } from "./descriptor.js";
 import { apiErrorOf, summaryOf } from "./error-documents.js";
@@ -135,7 +135,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
   const builder = new DocumentBuilder(hooks, collect, limits);
   parser.on("opentag", (tag) => {
     events++;
-    builder.open(tag as Tag);
+    builder.open(tag.name, tag.attributes as Record<string, string>);
   });
   parser.on("closetag", () => {
     events++;
