@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { descriptors } from "../generated/vm/index.js";
 import { QualysError } from "../runtime/errors/qualys-error.js";
 import type { PageDecoder } from "../runtime/vm/module.js";
-import { decodeXml, type XmlDecodeStream } from "../runtime/xml/decode.js";
+import { decodeXml, type XmlDecodeStream, type XmlDecodeSummary } from "../runtime/xml/decode.js";
 import type { XmlRoot } from "../runtime/xml/descriptor.js";
 import { addRecord, emptyChunk, type RecordKind, type RowChunk } from "./rows.js";
 import { CHUNK_RECORDS, type FromWorker, type ToWorker } from "./worker-protocol.js";
@@ -26,6 +26,7 @@ export function inProcessDecoder(): RowDecoder {
       const stream = decodeXml(body, root, options);
       return {
         document: stream.document,
+        summary: stream.summary,
         async *[Symbol.asyncIterator]() {
           let chunk = emptyChunk();
           for await (const record of stream) {
@@ -137,6 +138,8 @@ export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
     const worker = pick();
     const job = nextJob++;
     const chunks: RowChunk[] = [];
+    // The worker's counters, filled in when it is done with the answer.
+    const summary: { -readonly [K in keyof XmlDecodeSummary]: XmlDecodeSummary[K] } = { encoding: undefined, invalidSequences: 0, bytes: 0, warnings: [] };
     let finished = false;
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
@@ -172,11 +175,13 @@ export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
           chunks.push(message.chunk);
           notify();
         } else if (message.type === "done") {
+          Object.assign(summary, message.summary);
           finished = true;
           worker.jobs.delete(job);
           resolveDoc(message.document);
           notify();
         } else {
+          if (message.summary) Object.assign(summary, message.summary);
           fail(new WorkerDecodeError(message.error.name, message.error.message, message.error.props));
         }
       },
@@ -216,6 +221,7 @@ export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
 
     return {
       document,
+      summary,
       async *[Symbol.asyncIterator]() {
         try {
           for (;;) {

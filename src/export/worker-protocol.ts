@@ -1,4 +1,5 @@
 /** Messages between the export's main thread and its decode workers. */
+import type { XmlDecodeSummary } from "../runtime/xml/decode.js";
 import type { RecordKind, RowChunk } from "./rows.js";
 
 /** Records per posted row chunk: big enough to amortise a message, small enough to keep memory flat. */
@@ -13,5 +14,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ack"; job: number; bytes: number }
   | { type: "rows"; job: number; chunk: RowChunk }
-  | { type: "done"; job: number; document: unknown }
-  | { type: "error"; job: number; error: { name: string; message: string; props: Record<string, unknown> } };
+  | { type: "done"; job: number; document: unknown; summary: XmlDecodeSummary }
+  | { type: "error"; job: number; error: { name: string; message: string; props: Record<string, unknown> }; summary?: XmlDecodeSummary };

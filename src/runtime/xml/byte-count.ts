@@ -21,6 +21,12 @@ export class ByteCounter {
   private readonly utf16: boolean;
   /** Invalid byte sequences replaced with U+FFFD so far. */
   replaced = 0;
+  /**
+   * The body bytes of the last decoded text when it is UTF-8 and holds a U+FFFD (else undefined):
+   * a replacement stands for 1 to 3 bytes, not the 3 of its own encoding, so an offset inside
+   * that text is found by walking these bytes (utf8BytesOf), only when an error asks for it.
+   */
+  shown: Uint8Array | undefined;
 
   /**
    * @param bom Bytes of the byte order mark the body starts with: the decoder drops it, and
@@ -39,7 +45,12 @@ export class ByteCounter {
   decoded(part: Uint8Array, text: string): number {
     const start = this.fed;
     this.fed += part.length;
-    if (text.indexOf("\uFFFD") >= 0) this.replaced += replacementsIn(text) - this.literals(part, start);
+    this.shown = undefined;
+    if (text.indexOf("\uFFFD") >= 0) {
+      this.replaced += replacementsIn(text) - this.literals(part, start);
+      // The byte order mark is not part of the text (the piece's `skipped` counts it).
+      if (this.utf8) this.shown = Buffer.concat([this.held(), part]).subarray(start === 0 ? this.bom : 0);
+    }
     let bytes: number;
     if (this.utf8) {
       const before = this.pending;
@@ -57,6 +68,7 @@ export class ByteCounter {
   /** The end of the stream: what the decoder's final flush gave (an unfinished character: U+FFFD). */
   flushed(text: string): number {
     this.replaced += replacementsIn(text);
+    this.shown = this.utf8 && text !== "" ? Uint8Array.from(this.held()) : undefined;
     const bytes = this.utf8 ? this.pending : this.utf16 ? 2 * text.length : text.length;
     this.pending = 0;
     return bytes;
@@ -78,6 +90,11 @@ export class ByteCounter {
     const bytes = Buffer.from(part.buffer, part.byteOffset, part.length);
     for (let at = bytes.indexOf(literal); at >= 0; at = bytes.indexOf(literal, at + 1)) if (counts(start + at)) count++;
     return count;
+  }
+
+  /** The UTF-8 bytes held back at the end of what was fed so far. */
+  private held(): Uint8Array {
+    return this.last.subarray(this.last.length - this.pending);
   }
 
   private remember(part: Uint8Array): void {
@@ -123,4 +140,50 @@ export function utf8Pending(part: Uint8Array, earlier: Uint8Array): number {
     return k === 1 || secondInRange(b, at(k - 1)) ? k : 0;
   }
   return 0;
+}
+
+/**
+ * Bytes at the start of `bytes` (UTF-8, starting at a character) that decode to the first `units`
+ * UTF-16 units, following the Encoding Standard's UTF-8 decoder: an invalid sequence is one
+ * U+FFFD for the bytes up to the one that broke it, which is then read again.
+ */
+export function utf8BytesOf(bytes: Uint8Array, units: number): number {
+  let out = 0;
+  let needed = 0;
+  let seen = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let i = 0; i < bytes.length; i++) {
+    if (needed === 0 && out >= units) return i;
+    const b = bytes[i]!;
+    if (needed === 0) {
+      if (b <= 0x7f) out++;
+      else if (b >= 0xc2 && b <= 0xdf) needed = 1;
+      else if (b >= 0xe0 && b <= 0xef) {
+        if (b === 0xe0) lower = 0xa0;
+        if (b === 0xed) upper = 0x9f;
+        needed = 2;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        if (b === 0xf0) lower = 0x90;
+        if (b === 0xf4) upper = 0x8f;
+        needed = 3;
+      } else out++;
+      continue;
+    }
+    if (b < lower || b > upper) {
+      needed = seen = 0;
+      lower = 0x80;
+      upper = 0xbf;
+      out++;
+      i--;
+      continue;
+    }
+    lower = 0x80;
+    upper = 0xbf;
+    if (++seen === needed) {
+      out += needed === 3 ? 2 : 1;
+      needed = seen = 0;
+    }
+  }
+  return bytes.length;
 }

@@ -15,8 +15,10 @@ import { ERROR_DOCUMENTS } from "./builtin.js";
 import type { XmlElement, XmlRoot } from "./descriptor.js";
 import { apiErrorOf, summaryOf } from "./error-documents.js";
 import { textPieces, type Piece, type XmlSource } from "./source.js";
+import { newSummary, reportWarnings, type MutableSummary, type XmlDecodeSummary, type XmlDecodeWarning } from "./warnings.js";
 
 export type { XmlSource } from "./source.js";
+export type { XmlDecodeSummary, XmlDecodeWarning } from "./warnings.js";
 
 /** Default for `maxTextBytes`: far above the largest RESULTS seen (~1 MB), far below memory trouble. */
 export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024 * 1024;
@@ -44,6 +46,13 @@ export interface DecodeOptions {
   readonly charset?: string;
   /** Stops reading (and cancels the source) with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Told once the answer has been read when it held something worth a warning (bytes not valid
+   * in its encoding, decoded as U+FFFD). Without it, the first such answer of the process is
+   * reported as a process warning (code QUALYS_XML_INVALID_ENCODING); every answer counts them
+   * on its stream's `summary` either way.
+   */
+  readonly onWarning?: (warning: XmlDecodeWarning) => void;
 }
 
 /** Records of a document, one by one; iterate once. */
@@ -54,6 +63,8 @@ export interface XmlDecodeStream<R, D> extends AsyncIterable<R> {
    * the stream, and rejects with an AbortError when the reader stops early. Iterate to drive it.
    */
   readonly document: Promise<D>;
+  /** Counters of this answer (invalid byte sequences…): live while reading, final once `document` has settled. */
+  readonly summary: XmlDecodeSummary;
 }
 
 /** Former name of XmlDecodeStream. */
@@ -80,7 +91,7 @@ function limitsOf(options: DecodeOptions): { maxTextBytes: number; maxDepth: num
   return { maxTextBytes, maxDepth };
 }
 
-async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options: DecodeOptions, collect: boolean, settle: Settle): AsyncGenerator<unknown> {
+async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options: DecodeOptions, collect: boolean, settle: Settle, summary: MutableSummary): AsyncGenerator<unknown> {
   const limits = limitsOf(options);
   const { maxTextBytes } = limits;
   const httpStatus = options.httpStatus;
@@ -171,6 +182,9 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       const next: IteratorResult<Piece> = await pieces.next();
       if (next.done) break;
       const p = next.value;
+      summary.encoding = p.encoding;
+      summary.invalidSequences += p.replaced;
+      summary.bytes += p.bytes;
       if (head.length < HEAD) head += p.text.slice(0, HEAD - head.length);
       if (failure !== undefined) {
         // Failed before the root: read a little further only to tell HTML or non-XML apart.
@@ -223,8 +237,10 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       throw new XmlParseError(`Expected <${root.name}> but Qualys answered with <${rootName}>${said ? ` (${said})` : ""}`, { httpStatus });
     }
     settled = true;
+    reportWarnings(summary, options);
     settle.resolve(doc);
   } catch (err) {
+    if (!settled) reportWarnings(summary, options);
     settled = true;
     settle.reject(err);
     throw err;
@@ -267,13 +283,15 @@ function settlePromise<D>(): { promise: Promise<D>; settle: Settle } {
 export function decodeXml<R = unknown, D = unknown>(source: XmlSource, root: XmlRoot<R, D> | XmlRoot, options: DecodeOptions = {}): XmlDecodeStream<R, D> {
   limitsOf(options);
   const { promise, settle } = settlePromise<D>();
+  const summary = newSummary();
   let used = false;
   return {
     document: promise,
+    summary,
     [Symbol.asyncIterator]() {
       if (used) throw new Error("an XML record stream can be read only once");
       used = true;
-      return run(source, root as XmlRoot, options, false, settle) as AsyncGenerator<R>;
+      return run(source, root as XmlRoot, options, false, settle, summary) as AsyncGenerator<R>;
     },
   };
 }
@@ -281,6 +299,6 @@ export function decodeXml<R = unknown, D = unknown>(source: XmlSource, root: Xml
 /** Decodes a whole (small) document, records included in their lists. Same errors as decodeXml. */
 export async function decodeXmlDocument<D = unknown>(source: XmlSource, root: XmlRoot<unknown, D> | XmlRoot, options: DecodeOptions = {}): Promise<D> {
   const { promise, settle } = settlePromise<D>();
-  for await (const _ of run(source, root as XmlRoot, options, true, settle)) void _;
+  for await (const _ of run(source, root as XmlRoot, options, true, settle, newSummary())) void _;
   return promise;
 }

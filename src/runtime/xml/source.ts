@@ -12,7 +12,7 @@
  */
 import { NetworkError } from "../errors/network-error.js";
 import { XmlParseError } from "../errors/xml-parse-error.js";
-import { ByteCounter } from "./byte-count.js";
+import { ByteCounter, utf8BytesOf } from "./byte-count.js";
 import { detectEncoding, type BodyEncoding } from "./encoding.js";
 
 export type XmlSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ReadableStream<Uint8Array> | string | Uint8Array;
@@ -30,6 +30,8 @@ export interface Piece {
   readonly skipped: number;
   /** Invalid byte sequences of the body that `text` shows as U+FFFD. */
   readonly replaced: number;
+  /** The encoding the bytes were decoded from (WHATWG name); undefined for text given as text. */
+  readonly encoding: string | undefined;
 }
 
 const utf8Length = (text: string) => Buffer.byteLength(text);
@@ -92,7 +94,9 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
   // Bytes of pieces not handed out (all held back by the decoder) go with the next one.
   let unsent = 0;
   const piece = (text: string, bytes: number): Piece => {
-    const p = { text, bytes: unsent + bytes, byteLength: encoding!.byteLength, skipped, replaced: counter!.replaced - replaced };
+    const shown = counter!.shown;
+    const byteLength = shown === undefined ? encoding!.byteLength : (part: string) => utf8BytesOf(shown, part.length);
+    const p = { text, bytes: unsent + bytes, byteLength, skipped, replaced: counter!.replaced - replaced, encoding: encoding!.name };
     skipped = 0;
     unsent = 0;
     replaced = counter!.replaced;
@@ -136,7 +140,7 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
           const last = chunk.charCodeAt(end - 1);
           if (end < chunk.length && last >= 0xd800 && last <= 0xdbff) end++;
           const text = chunk.slice(i, end);
-          yield { text, bytes: Buffer.byteLength(text), byteLength: utf8Length, skipped: 0, replaced: 0 };
+          yield { text, bytes: Buffer.byteLength(text), byteLength: utf8Length, skipped: 0, replaced: 0, encoding: undefined };
           i = end;
         }
       } else {
