@@ -20,7 +20,7 @@ import { startSimulator } from "../tests/servers/qualys-simulator.js";
 import { startRedis, type RedisServer } from "../tests/support/redis-server.js";
 import { startWorker } from "../tests/support/workers.js";
 
-const PATH = "/api/2.0/fo/asset/host/";
+const PATH = "/api/5.0/fo/asset/host/";
 
 export interface SharedBenchSetup {
   readonly limit: number;

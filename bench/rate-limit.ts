@@ -21,7 +21,7 @@ const W = 2;
 const C = 2;
 const LATENCY = 20;
 const CALLS = 3 * Q;
-const PATH = "/api/2.0/fo/asset/host/";
+const PATH = "/api/5.0/fo/asset/host/";
 
 async function run(kind: "scheduler" | "naive") {
   const sim = await startSimulator({ limit: Q, windowSec: W, concurrency: C, latencyMs: LATENCY });

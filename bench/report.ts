@@ -38,7 +38,7 @@ const BUDGET = { ms: 10_000, rss: 300 * 1e6 };
 type ContenderName = "scan" | "queries" | "report";
 const DATA = { qids: 5000, runs: 52, asOf: AS_OF, seed: 42, resultsChars: 300 };
 
-interface Measurement {
+export interface Measurement {
   ms: number;
   /** CPU time (user + system) of the work: what wall time would be on an idle machine. */
   cpuMs: number;
@@ -110,7 +110,7 @@ const contenders: Record<ContenderName, (url: string, dir: string) => Promise<nu
   },
 };
 
-function measure(name: ContenderName, url: string, dir: string): Measurement {
+export function measure(name: ContenderName, url: string, dir: string): Measurement {
   const started = performance.now();
   const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, name, url, dir], { encoding: "utf8", maxBuffer: MiB });
   if (run.status !== 0) throw new Error(`report bench: contender ${name} failed (exit ${run.status}):\n${run.stderr}`);

@@ -11,7 +11,7 @@ import { createQualysClient } from "../src/client.js";
 import { startTenant, type Tenant } from "../src/tenant.js";
 
 const HOSTS = Number(process.env.BENCH_TENANT_HOSTS ?? 20_000);
-const HLD = "/api/2.0/fo/asset/host/vm/detection/";
+const HLD = "/api/5.0/fo/asset/host/vm/detection/";
 
 async function rawWalk(tenant: Tenant): Promise<number> {
   const auth = Buffer.from(`${tenant.credentials.username}:${tenant.credentials.password}`).toString("base64");

@@ -7,10 +7,11 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import Database from "better-sqlite3";
 import { main } from "../src/cli/main.js";
+import { openDatabase } from "../src/db/open.js";
 import { startQualysMock } from "../src/mock/index.js";
 import { startTenant } from "../src/tenant.js";
+import { mcpDemo } from "./demo-mcp.js";
 
 interface Step {
   readonly say: string;
@@ -23,6 +24,7 @@ const WORKFLOW = "f516bcf4-f6fb-46ac-a54f-ddbcf2a2d24a"; // the mock's example w
 
 const tour: Step[] = [
   { say: "Are the credentials good? (a gateway JWT, then one VM call)", args: ["auth", "check"] },
+  { say: "Which API versions will it call? One line per endpoint (current by default), plus the auth checks", args: ["doctor"] },
   { say: "VM: every host with its detections, streamed as NDJSON", args: ["--format", "ndjson", "vm", "detections", "--show-qds", "--severities", "2-5"] },
   { say: "VM: the same as CSV, one row per detection, chosen columns", args: ["--format", "csv", "--columns", "host.id,host.ip,qid,severity,status,qds.value,lastFoundDatetime", "vm", "detections", "--show-qds"] },
   { say: "VM: scans as CSV (nested fields flattened: status.state)", args: ["--format", "csv", "vm", "scans", "list"] },
@@ -36,6 +38,7 @@ const tour: Step[] = [
   { say: "QFlow: run one", args: ["--format", "ndjson", "qflow", "run", WORKFLOW, "--input", '{"buckets":["demo-bucket"]}'] },
   { say: "CSAM: assets changed in the last 7 days, Windows or Linux, as CSV (lastSeenAssetId paging)", args: ["--format", "csv", "--columns", "assetId,assetName,address,operatingSystem.fullName,lastModifiedDate", "csam", "assets", "--since", "7d", "--filter", "operatingSystem.category1:IN:Windows,Linux"] },
   { say: "WAS: findings last detected since a date, as NDJSON (id GREATER lastId paging)", args: ["--format", "ndjson", "was", "findings", "--since", "2025-07-01", "--verbose"] },
+  { say: "PCRS: compliance posture — policy list, host ids, then posture decoded as it streams (gzip by default)", args: ["--format", "csv", "--columns", "hostId,policyId,controlId,instance,status,postureModifiedDate", "pcrs", "posture"] },
   { say: "SaaSDR: controls", args: ["--format", "csv", "--columns", "cid,criticality,connectorType,name", "sdr", "controls"] },
 ];
 
@@ -75,6 +78,7 @@ try {
     for (const line of err.text().trimEnd().split("\n").filter(Boolean)) console.log(`  (stderr) ${clip(line)}`);
     console.log(`  → exit ${code}${ok ? "" : `, expected ${step.exit ?? 0}`}`);
   }
+  failures += await mcpDemo(mock.urls);
 } finally {
   await mock.close();
 }
@@ -82,8 +86,8 @@ failures += await exportDemo();
 
 /**
  * The export: a synthetic subscription of a few thousand hosts (with Qualys's limits and a
- * little server time per host), `qualys export` into SQLite with its progress bar, then a real
- * question answered in SQL.
+ * little server time per host; its CSAM assets and WAS web apps and findings too), `qualys export`
+ * into SQLite with its progress bars, then real questions answered in SQL.
  */
 async function exportDemo(): Promise<number> {
   const tenant = await startTenant({ hosts: 3000, detectionsPerHost: 20, kbSize: 1500, seed: 42, now: Date.now(), costPerHostMs: 1, limits: { concurrency: 4 } });
@@ -93,9 +97,9 @@ async function exportDemo(): Promise<number> {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
   const saved = { ...process.env };
   // The tenant speaks the real VM API on 127.0.0.1; the CLI finds it as it would find Qualys.
-  Object.assign(process.env, { QUALYS_USERNAME: tenant.credentials.username, QUALYS_PASSWORD: tenant.credentials.password, QUALYS_API_URL: tenant.url, QUALYS_GATEWAY_URL: tenant.url });
+  Object.assign(process.env, { QUALYS_USERNAME: tenant.credentials.username, QUALYS_PASSWORD: tenant.credentials.password, QUALYS_API_URL: tenant.url, QUALYS_GATEWAY_URL: tenant.gatewayUrl });
   const args = ["export", "--db", `sqlite:${db}`, "--concurrency", "4"];
-  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
+  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts with CSAM assets and WAS web apps, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
   let code: number;
   try {
     code = await main(args, { stdout: process.stdout, stderr: process.stderr });
@@ -105,18 +109,26 @@ async function exportDemo(): Promise<number> {
   }
   console.log(`  → exit ${code}; ${tenant.stats.calls} API calls, ${tenant.stats.blocked} blocked`);
   if (code !== 0) return 1;
-  const sql = new Database(db, { readonly: true });
+  // Whichever SQLite this Node has: node:sqlite from 22.13 on, else better-sqlite3.
+  const sql = await openDatabase(`sqlite:${db}`, { readonly: true });
   try {
     console.log("\n# Which vulnerabilities are open on the most hosts? (SQL on the export)");
-    const top = sql.prepare("SELECT qid, severity, hosts, title FROM open_by_qid ORDER BY hosts DESC, qid LIMIT 5").all() as { qid: number; severity: number; hosts: number; title: string }[];
+    const top = await sql.all<{ qid: number; severity: number; hosts: number; title: string }>("SELECT qid, severity, hosts, title FROM open_by_qid ORDER BY hosts DESC, qid LIMIT 5");
     for (const r of top) console.log(`  QID ${String(r.qid).padEnd(6)} sev ${r.severity}  ${String(r.hosts).padStart(5)} hosts  ${clip(r.title ?? "")}`);
     console.log("\n# Open detections by severity");
-    for (const r of sql.prepare("SELECT severity, open_detections, hosts FROM open_by_severity ORDER BY severity DESC").all() as { severity: number; open_detections: number; hosts: number }[]) {
+    for (const r of await sql.all<{ severity: number; open_detections: number; hosts: number }>("SELECT severity, open_detections, hosts FROM open_by_severity ORDER BY severity DESC")) {
       console.log(`  severity ${r.severity}: ${r.open_detections.toLocaleString("en-US")} open on ${r.hosts.toLocaleString("en-US")} hosts`);
     }
     if (!top.length) return 1;
+    console.log("\n# CSAM assets per OS category, and how many are VM hosts (assets.host_id)");
+    const assets = sql.prepare("SELECT COALESCE(os_category, '(unknown)') AS category, COUNT(*) AS n, COUNT(host_id) AS vm FROM assets WHERE removed_at IS NULL GROUP BY 1 ORDER BY n DESC").all() as { category: string; n: number; vm: number }[];
+    for (const r of assets) console.log(`  ${r.category.padEnd(10)} ${String(r.n).padStart(5)} assets, ${String(r.vm).padStart(5)} VM hosts`);
+    console.log("\n# Open WAS findings by severity, with their KnowledgeBase title (was_findings.qid joins kb_vulns)");
+    const was = sql.prepare("SELECT f.severity, COUNT(*) AS n, MIN(k.title) AS example FROM open_was_findings f LEFT JOIN kb_vulns k ON k.qid = f.qid GROUP BY f.severity ORDER BY f.severity DESC").all() as { severity: number; n: number; example: string | null }[];
+    for (const r of was) console.log(`  severity ${r.severity}: ${String(r.n).padStart(4)} open, e.g. ${clip(r.example ?? "")}`);
+    if (!assets.length || !was.length) return 1;
   } finally {
-    sql.close();
+    await sql.close();
   }
   // The report built on the export: one static HTML file, charts and the SQL behind each figure.
   const out = join(dir, "report.html");
@@ -129,7 +141,7 @@ async function exportDemo(): Promise<number> {
 }
 
 console.log(
-  `\n${tour.length + 2 - failures} of ${tour.length + 2} commands ended as expected in ${((Date.now() - started) / 1000).toFixed(1)} s; the mocks are stopped.` +
+  `\n${tour.length + 3 - failures} of ${tour.length + 3} commands ended as expected in ${((Date.now() - started) / 1000).toFixed(1)} s; the mocks are stopped.` +
     "\nAgainst your subscription: set QUALYS_USERNAME, QUALYS_PASSWORD and QUALYS_PLATFORM, and drop --mock (npx tsx src/cli/main.ts …).",
 );
 process.exitCode = failures ? 1 : 0;

@@ -12,13 +12,16 @@ import { createCarClient, type CarClient } from "./generated/car/index.js";
 import { createCsamClient, type CsamClient } from "./generated/csam/index.js";
 import { createEtmClient, type EtmClient } from "./generated/etm/index.js";
 import type { generatedModules } from "./generated/modules.js";
+import { createPcrsClient } from "./generated/pcrs/index.js";
 import { createQflowClient, type QflowClient } from "./generated/qflow/index.js";
 import { createSaasdrClient, type SaasdrClient } from "./generated/saasdr/index.js";
+import { setupOf, type ClientSetup } from "./client-setup.js";
 import { createVmClient, type VmClient, type VmClientOptions } from "./generated/vm/index.js";
 import { createWasClient, type WasClient } from "./generated/was/index.js";
 import { createAuth, credentialsFromEnv, jwtExpiry, PasswordCredentials, toCredentials, type CredentialsInput, type VmAuthMode } from "./runtime/auth/index.js";
 import { ConfigurationError } from "./runtime/errors/configuration-error.js";
 import { runFindingsReport, type FindingsReport, type FindingsReportOptions, type FindingsReportRequest } from "./runtime/etm/findings-report.js";
+import { pcrsModule, type PcrsModule } from "./runtime/pcrs/module.js";
 import { compose, fetchTransport } from "./runtime/pipeline.js";
 import { platformFromUsername, resolvePlatform, type PlatformInput, type PlatformUrls } from "./runtime/platforms.js";
 import { createRateLimitLayers, type RateLimitInfo, type RateLimitOptions, type Scheduler } from "./runtime/rate-limit/index.js";
@@ -50,8 +53,10 @@ export interface QualysClientHooks {
   readonly onRateLimit?: (info: RateLimitInfo) => void;
   /** An idempotent call failed (network, 5xx, 408, timeout) and is sent again after a backoff. */
   readonly onRetry?: (info: RetryInfo) => void;
-  /** A deprecated operation was called (once per process and operation). Default: a process warning. */
+  /** A deprecated operation or an older API version was called (once per process and operation). Default: a process warning. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
+  /** The client changed what a call sends (a time filter past its limit moved up; once per process). Default: a process warning. */
+  readonly onWarning?: (warning: DeprecationWarningInfo) => void;
 }
 
 export interface QualysClientOptions extends NetworkOptions {
@@ -63,7 +68,7 @@ export interface QualysClientOptions extends NetworkOptions {
   readonly platform?: PlatformInput;
   /** `{username, password}`, `{clientId, clientSecret}` or `{token}`. Default: from the environment. */
   readonly credentials?: CredentialsInput;
-  /** VM/PA/PC auth: "basic" (default with a password; stateless), "session" (logged out by close()) or "oidc" (the JWT). */
+  /** VM/PA/PC auth: "basic" (default with a password; stateless), "session" (logged out by close()) or "jwt" (the gateway JWT, also called "oidc"). */
   readonly vmAuth?: VmAuthMode;
   readonly baseUrls?: BaseUrls;
   /** Per-attempt timeout until response headers, ms. Default 120 s; 0 disables. */
@@ -102,12 +107,16 @@ export type EtmModule = EtmClient & {
   findingsReport<F = Record<string, unknown>>(request: FindingsReportRequest, options?: FindingsReportOptions): Promise<FindingsReport<F>>;
 };
 
+export type { ClientSetup } from "./client-setup.js";
+
 export interface QualysClient {
   readonly auth: AuthClient;
   readonly car: CarClient;
   /** CSAM / Global AssetView asset inventory (gateway, JWT). */
   readonly csam: CsamClient;
   readonly etm: EtmModule;
+  /** PC Posture Streaming (gateway, JWT): policies, host ids, streamed posture records. */
+  readonly pcrs: PcrsModule;
   readonly qflow: QflowClient;
   readonly saasdr: SaasdrClient;
   readonly vm: VmClient;
@@ -124,6 +133,8 @@ export interface QualysClient {
   checkGateway(options?: { signal?: AbortSignal }): Promise<GatewayCheck>;
   /** Replaces every secret of this client (in every encoding it was sent in) in a text or an error. */
   readonly redactor: Redactor;
+  /** Its auth modes and the API version of each VM action (no secret). */
+  readonly setup: ClientSetup;
   /** Logs out the VM session (if any), closes connections and lets go of a shared rate-limit store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -188,6 +199,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
     baseUrl,
     timeoutMs: options.timeoutMs,
     onDeprecated: hooks.onDeprecated,
+    onWarning: hooks.onWarning,
     tracing,
   };
   const etm = createEtmClient(runtime);
@@ -202,12 +214,14 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
           throw redactor.error(err);
         }),
     }) as EtmModule,
+    pcrs: pcrsModule(createPcrsClient(runtime), (err) => redactor.error(err)),
     qflow: createQflowClient(runtime),
     saasdr: createSaasdrClient(runtime),
     vm: createVmClient(runtime, options.vm),
     was: createWasClient(runtime),
     scheduler: limits.scheduler,
     redactor,
+    setup: setupOf(auth.vmAuth, toCredentials(credentials), options.vm),
     baseUrl,
     checkGateway: (opts) =>
       gatewayProbe(runtime, opts?.signal).catch((err: unknown) => {

@@ -1,5 +1,6 @@
 /** Every error the SDK throws; all extend QualysError. */
 export { QualysError } from "./runtime/errors/qualys-error.js";
+export { ApiVersionError } from "./runtime/errors/api-version-error.js";
 export { AuthenticationError } from "./runtime/errors/authentication-error.js";
 export { ConfigurationError } from "./runtime/errors/configuration-error.js";
 export { DatabaseError } from "./runtime/errors/database-error.js";
@@ -7,6 +8,7 @@ export { DatabaseUrlError } from "./runtime/errors/database-url-error.js";
 export { HttpError } from "./runtime/errors/http-error.js";
 export { InsecureUrlError } from "./runtime/errors/insecure-url-error.js";
 export { InvalidParameterError } from "./runtime/errors/invalid-parameter-error.js";
+export { ModuleUnavailableError } from "./runtime/errors/module-unavailable-error.js";
 export { MissingDependencyError } from "./runtime/errors/missing-dependency-error.js";
 export { InvalidResponseError } from "./runtime/errors/invalid-response-error.js";
 export { NetworkError, type NetworkFaultPhase } from "./runtime/errors/network-error.js";
@@ -21,5 +23,6 @@ export { ReportTimeoutError } from "./runtime/errors/report-timeout-error.js";
 export { TimeoutError } from "./runtime/errors/timeout-error.js";
 export { TlsError } from "./runtime/errors/tls-error.js";
 export { XmlParseError } from "./runtime/errors/xml-parse-error.js";
+export { JsonStreamError, type JsonStreamProblem } from "./runtime/errors/json-stream-error.js";
 export { ExportDatabaseError } from "./runtime/errors/export-database-error.js";
 export { ExportIncompleteError, type FailedBatch } from "./runtime/errors/export-incomplete-error.js";

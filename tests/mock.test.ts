@@ -16,6 +16,6 @@ describe("qualys-ts/mock", () => {
   }, 60_000);
 
   it("names the modules it knows when asked for another", async () => {
-    await expect(startQualysMock({ modules: ["nope"] })).rejects.toThrow(/unknown module\(s\) nope; known: auth, car, csam, etm, qflow, saasdr, vm, was/);
+    await expect(startQualysMock({ modules: ["nope"] })).rejects.toThrow(/unknown module\(s\) nope; known: auth, car, csam, etm, pcrs, qflow, saasdr, vm, was/);
   });
 });

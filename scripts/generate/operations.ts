@@ -22,9 +22,22 @@ interface OperationObject {
   "x-rate-limit-exempt"?: boolean;
   "x-accept"?: string;
   "x-response-status"?: Record<string, unknown>;
+  /** The 2xx body is handed over unread, whatever its media type, for a decoder that reads it as it arrives. */
+  "x-stream"?: boolean;
+  /** Integers past 2^53 in the JSON answer stay exact (decimal strings) instead of being rounded by JSON.parse. */
+  "x-exact-integers"?: boolean;
+  parameters?: ParameterObject[];
+}
+
+interface ParameterObject {
+  $ref?: string;
+  name?: string;
+  in?: string;
+  "x-max-age-days"?: number;
 }
 
 interface OpenApiDoc {
+  components?: { parameters?: Record<string, ParameterObject> };
   info?: { title?: string };
   security?: unknown[];
   "x-rate-limit-exempt"?: boolean;
@@ -32,6 +45,7 @@ interface OpenApiDoc {
   "x-accept"?: string;
   /** Where a JSON answer says success or failure under HTTP 200 (`responseCode`…). */
   "x-response-status"?: Record<string, unknown>;
+  "x-exact-integers"?: boolean;
   paths?: Record<string, Partial<Record<(typeof METHODS)[number], OperationObject>>>;
 }
 
@@ -71,6 +85,7 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
       if (accept) meta.accept = accept;
       const responseStatus = op["x-response-status"] ?? doc["x-response-status"];
       if (responseStatus && parseAs === "json") meta.responseStatus = responseStatus;
+      if ((op["x-exact-integers"] ?? doc["x-exact-integers"]) && parseAs === "json") meta.exactIntegers = true;
       if (op.deprecated) {
         meta.deprecated = stripUndefined({
           endOfSupport: op["x-end-of-support"],
@@ -79,6 +94,8 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
         });
       }
       if (op["x-pagination"]) meta.pagination = op["x-pagination"];
+      const maxAge = maxAgeOf(doc, [...((item as { parameters?: ParameterObject[] }).parameters ?? []), ...(op.parameters ?? [])], `${method.toUpperCase()} ${path}`);
+      if (maxAge.length) meta.maxAge = maxAge;
       const security = op.security ?? doc.security ?? [];
       if (security.length === 0) meta.skipAuth = true;
       if (op["x-rate-limit-exempt"] ?? doc["x-rate-limit-exempt"]) meta.exemptFromRateLimit = true;
@@ -99,8 +116,23 @@ export function collectOperations(doc: OpenApiDoc): EmittedOperation[] {
   return out;
 }
 
+/** JSON bodies are parsed (unless `x-stream` says the runtime decodes them as they arrive); text stays text; anything else (zip, XML, octet-stream) streams. */
+/** Query parameters with `x-max-age-days`: how far back a time filter may reach (QFlow's 30 days). */
+function maxAgeOf(doc: OpenApiDoc, params: ParameterObject[], where: string): { in: "query"; name: string; days: number }[] {
+  const out: { in: "query"; name: string; days: number }[] = [];
+  for (const raw of params) {
+    const p = raw.$ref ? doc.components?.parameters?.[raw.$ref.replace("#/components/parameters/", "")] : raw;
+    const days = p?.["x-max-age-days"];
+    if (days === undefined) continue;
+    if (p!.in !== "query" || !p!.name || !(Number.isInteger(days) && days > 0)) throw new Error(`${where}: x-max-age-days needs a query parameter and a whole number of days > 0`);
+    out.push({ in: "query", name: p!.name, days });
+  }
+  return out;
+}
+
 /** JSON bodies are parsed; text stays text; anything else (zip, XML, octet-stream) streams. */
 function parseAsOf(op: OperationObject): "json" | "text" | "stream" {
+  if (op["x-stream"] === true) return "stream";
   const types = Object.entries(op.responses ?? {})
     .filter(([status]) => status.startsWith("2"))
     .flatMap(([, response]) => Object.keys(response.content ?? {}));

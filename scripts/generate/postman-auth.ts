@@ -1,6 +1,6 @@
 /**
  * The collection-level pre-request script: gets the gateway JWT from /auth (username and password)
- * or /auth/oauth (client id and secret) once, caches it in the collection variables with its
+ * or /auth/oauth (client id and secret; /auth/oidc when clientLevel is "user") once, caches it in the collection variables with its
  * expiry, and fetches a new one 5 minutes before it runs out. A `token` variable is used as it is.
  * VM requests (they carry X-Requested-With and Basic auth) and the auth requests are left alone.
  */
@@ -18,7 +18,7 @@ export const PRE_REQUEST_SCRIPT = `// qualys-ts: the gateway JWT, fetched once a
   var authUrl = pm.variables.replaceIn("{{authUrl}}").replace(/\\/+$/, "");
   var clientId = pm.variables.get("clientId");
   var request = clientId
-    ? { url: authUrl + "/auth/oauth", method: "POST", header: { clientId: clientId, clientSecret: pm.variables.get("clientSecret") } }
+    ? { url: authUrl + (pm.variables.get("clientLevel") === "user" ? "/auth/oidc" : "/auth/oauth"), method: "POST", header: { clientId: clientId, clientSecret: pm.variables.get("clientSecret") } }
     : {
         url: authUrl + "/auth",
         method: "POST",

@@ -77,33 +77,76 @@ function recordOf(doc: Doc, root: string, seen = new Set<string>()): string | un
 }
 
 /** "2.0" from "/api/2.0/fo/…" (kept in step with src/runtime/vm/versions.ts). */
-const versionOf = (path: string) => /^\/api\/(\d+\.\d+)\//.exec(path)?.[1];
+export const versionOf = (path: string) => /^\/api\/(\d+\.\d+)\//.exec(path)?.[1];
+
+/** One version of an action as the action table carries it: where it is and, for older ones, when Qualys stops it. */
+export interface VersionEntry {
+  readonly path: string;
+  readonly endOfSupport?: string;
+  readonly endOfLife?: string;
+  /** Why a date is missing (`x-unverified-reason`). */
+  readonly unverified?: string;
+  readonly source: string;
+}
+
+/** An operation's `x-qualys-versions`, checked: where its own (current) version comes from, and the older ones. */
+export interface VersionHistory {
+  readonly source: string;
+  readonly older: readonly (VersionEntry & { readonly actions?: readonly string[] })[];
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Reads and checks `x-qualys-versions: { source, older: [{ path, actions?, x-end-of-support?, x-end-of-life?, source, x-unverified? }] }`. */
+export function versionHistory(path: string, listed: unknown, where: string): VersionHistory | undefined {
+  if (listed === undefined) return undefined;
+  const fail = (why: string) => {
+    throw new Error(`${where}: x-qualys-versions ${why}`);
+  };
+  if (!listed || typeof listed !== "object" || Array.isArray(listed)) fail("must be { source, older: [...] }");
+  const { source, older } = listed as { source?: unknown; older?: unknown };
+  if (typeof source !== "string" || !source.trim()) fail("needs a source: where the current version comes from");
+  if (!Array.isArray(older)) fail("needs older: a list (empty when Qualys keeps this version)");
+  const own = versionOf(path);
+  if (!own) fail(`is for paths with /api/<version>/; ${path} has none`);
+  const entries = (older as unknown[]).map((raw, i) => {
+    const e = (raw ?? {}) as Record<string, unknown>;
+    const at = `older[${i}]`;
+    const v = typeof e.path === "string" ? versionOf(e.path) : undefined;
+    if (!v) fail(`${at} needs a path with /api/<version>/`);
+    if (Number(v) >= Number(own)) fail(`${at} (${v}) is not older than the operation's own path (${own}): the spec path must be the current version`);
+    if (typeof e.source !== "string" || !e.source.trim()) fail(`${at} needs a source`);
+    for (const key of ["x-end-of-support", "x-end-of-life"]) {
+      if (e[key] !== undefined && (typeof e[key] !== "string" || !MONTH.test(e[key] as string))) fail(`${at} ${key} must be "YYYY-MM", got ${JSON.stringify(e[key])}`);
+    }
+    if (e["x-end-of-life"] === undefined && e["x-unverified"] !== true) fail(`${at} has no x-end-of-life: say why with x-unverified and x-unverified-reason`);
+    if (e.actions !== undefined && (!Array.isArray(e.actions) || e.actions.some((a) => typeof a !== "string"))) fail(`${at} actions must be a list of action names`);
+    return {
+      path: e.path as string,
+      ...(e.actions ? { actions: e.actions as string[] } : {}),
+      ...(e["x-end-of-support"] ? { endOfSupport: e["x-end-of-support"] as string } : {}),
+      ...(e["x-end-of-life"] ? { endOfLife: e["x-end-of-life"] as string } : {}),
+      ...(e["x-unverified"] === true ? { unverified: String(e["x-unverified-reason"] ?? "") } : {}),
+      source: e.source as string,
+    };
+  });
+  return { source: source as string, older: entries };
+}
 
 /**
- * version → path of one action, from its operation's `x-qualys-versions`: a list of the other
- * versions' paths, each a string (every action of the path moved) or `{path, actions}` (only
- * the named actions are known there).
+ * version → where one action is, from its operation's version history: the operation's own path
+ * (the current version) and the older versions known for the action (an entry with `actions`
+ * covers only those).
  */
-function versionsOf(path: string, op: Operation, action: string, where: string): Record<string, string> | undefined {
-  const listed = op["x-qualys-versions"];
-  if (listed === undefined) return undefined;
-  if (!Array.isArray(listed)) throw new Error(`${where}: x-qualys-versions must be a list`);
-  const own = versionOf(path);
-  if (!own) throw new Error(`${where}: x-qualys-versions needs a documented path with /api/<version>/`);
-  const versions: Record<string, string> = { [own]: path };
-  for (const entry of listed as unknown[]) {
-    const other = typeof entry === "string" ? entry : (entry as { path?: unknown } | null)?.path;
-    const actions = typeof entry === "string" ? undefined : (entry as { actions?: unknown }).actions;
-    const v = typeof other === "string" ? versionOf(other) : undefined;
-    if (!v) throw new Error(`${where}: x-qualys-versions entry ${JSON.stringify(entry)} has no /api/<version>/ path`);
-    if (actions !== undefined && (!Array.isArray(actions) || actions.some((a) => typeof a !== "string"))) {
-      throw new Error(`${where}: x-qualys-versions entry for ${v}: actions must be a list of action names`);
-    }
-    if (actions && !(actions as string[]).includes(action)) continue;
+function versionsOf(path: string, history: VersionHistory | undefined, action: string, where: string): Record<string, VersionEntry> | undefined {
+  if (!history) return undefined;
+  const versions: Record<string, VersionEntry> = { [versionOf(path)!]: { path, source: history.source } };
+  for (const { actions, ...entry } of history.older) {
+    if (actions && !actions.includes(action)) continue;
+    const v = versionOf(entry.path)!;
     if (versions[v]) throw new Error(`${where}: x-qualys-versions names version ${v} twice`);
-    versions[v] = other as string;
+    versions[v] = entry;
   }
-  if (Object.keys(versions).length === 1) return undefined;
   // Sorted by version so the output does not depend on the spec's order.
   return Object.fromEntries(Object.entries(versions).sort(([a], [b]) => Number(a) - Number(b)));
 }
@@ -127,6 +170,12 @@ function checkAction(a: Action, where: string, examples: Set<string>, seen: Set<
   if (!examples.has(a.example)) throw new Error(`${where} ${a.function}: example "${a.example}" is not a named response example of the operation`);
 }
 
+/** "2.0 (end of support 2025-12, end of life 2026-06)" for a doc comment. */
+function retirementText(version: string, entry: VersionEntry): string {
+  const dates = [entry.endOfSupport && `end of support ${entry.endOfSupport}`, entry.endOfLife && `end of life ${entry.endOfLife}`].filter(Boolean);
+  return dates.length ? `${version} (${dates.join(", ")})` : version;
+}
+
 const paramsHaveRequired = (doc: Doc, name: string) => (doc.components?.schemas?.[name]?.required ?? []).some((r) => r !== "action");
 
 export function emitVmActions(doc: Doc, module: string): string {
@@ -139,10 +188,14 @@ export function emitVmActions(doc: Doc, module: string): string {
     for (const [method, op] of Object.entries(item)) {
       if (!METHODS.has(method) || !op["x-actions"]) continue;
       const where = `${method.toUpperCase()} ${path}`;
+      // The path of a VM action is its current version: an older one is listed in x-qualys-versions, never the default.
+      if (op.deprecated || op["x-end-of-support"] || op["x-end-of-life"] || op["x-replaced-by"]) {
+        throw new Error(`${where}: a VM operation's path must be the current version; move the retired path into x-qualys-versions.older (with its dates) instead of marking the operation deprecated`);
+      }
       const examples = exampleNames(op);
       for (const a of op["x-actions"]) {
         checkAction(a, where, examples, seen);
-        const versions = versionsOf(path, op, a.action ?? a.function, where);
+        const versions = versionsOf(path, versionHistory(path, op["x-qualys-versions"], where), a.action ?? a.function, where);
         const params = schemaName(a.params, `${where} ${a.function} params`);
         if (!doc.components?.schemas?.[params]) throw new Error(`${where} ${a.function}: no schema ${params}`);
         const root = a.xmlSchema ? schemaName(a.xmlSchema, `${where} ${a.function} xmlSchema`) : undefined;
@@ -162,10 +215,8 @@ export function emitVmActions(doc: Doc, module: string): string {
           example: a.example,
           ...(op.security?.length === 0 ? { skipAuth: true } : {}),
           ...(op["x-rate-limit-exempt"] ? { exemptFromRateLimit: true } : {}),
-          ...(op.deprecated
-            ? { deprecated: Object.fromEntries(Object.entries({ endOfSupport: op["x-end-of-support"], endOfLife: op["x-end-of-life"], replacement: op["x-replaced-by"] }).filter(([, v]) => v)) }
-            : {}),
-          ...(versions ? { versions } : {}),
+          // The runtime needs where each version is and its dates; the sources go to the version table.
+          ...(versions ? { version: versionOf(path), versions: Object.fromEntries(Object.entries(versions).map(([v, { path: p, endOfSupport, endOfLife }]) => [v, { path: p, ...(endOfSupport ? { endOfSupport } : {}), ...(endOfLife ? { endOfLife } : {}) }])) } : {}),
         };
         table.push(`  ${a.function}: ${JSON.stringify(meta)},`);
 
@@ -173,9 +224,9 @@ export function emitVmActions(doc: Doc, module: string): string {
         if (versions) versioned.push(`    readonly ${a.function}?: ${versionType};`);
         const arg = `params${paramsHaveRequired(doc, params) ? "" : "?"}: Params<${JSON.stringify(params)}>`;
         const doc_ = [a.summary, `\`${httpMethod.toUpperCase()} ${path}\`${a.action ? ` action=${a.action}` : ""}`];
-        if (versions) doc_.push(`API versions: ${Object.keys(versions).join(", ")} (\`apiVersion\`).`);
-        if (op.deprecated) {
-          doc_.push(`@deprecated Qualys deprecated ${path}${op["x-end-of-support"] ? ` (end of support ${op["x-end-of-support"]})` : ""}${versions ? "; pick a newer `apiVersion`" : ""}`);
+        if (versions) {
+          const older = Object.keys(versions).filter((v) => v !== versionOf(path));
+          doc_.push(`API ${versionOf(path)} (current)${older.length ? `; older, selectable with \`apiVersion\`: ${older.map((v) => retirementText(v, versions[v]!)).join(", ")}` : ""}.`);
         }
         const comment = `  /**\n${doc_.filter(Boolean).map((l) => `   * ${l}`).join("\n")}\n   */\n`;
         if (output === "raw") {
@@ -211,7 +262,7 @@ ${table.join("\n")}
 export type ${Name}ActionName = keyof typeof ${module}Actions;
 
 export interface ${Name}ClientOptions {
-  /** Default Qualys API version per action (from the spec's \`x-qualys-versions\`); a call's \`apiVersion\` wins. */
+  /** Qualys API version per action (default: the current one, the spec's path; older ones from \`x-qualys-versions\`); a call's \`apiVersion\` wins. */
   readonly apiVersions?: {
 ${versioned.join("\n")}
   };

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runAsProcess } from "./main.js";
+import { runAsProcess } from "../cli.js";
 
 await runAsProcess();

@@ -17,7 +17,9 @@ export interface ConnectOptions {
   /** Which mocks to start (default all); ignored when QUALYS_MOCK_URLS names running ones. */
   readonly mockModules?: readonly string[];
   readonly config?: string;
-  readonly vmAuth?: "basic" | "session" | "oidc";
+  readonly vmAuth?: "basic" | "session" | "jwt" | "oidc";
+  /** VM action → API version (`--api-versions`, QUALYS_API_VERSIONS); wins over the config file's `apiVersions`. */
+  readonly apiVersions?: Readonly<Record<string, string>>;
   readonly hooks?: QualysClientHooks;
   /** Share the rate limits with other processes through Redis at this URL. */
   readonly redisUrl?: string;
@@ -68,6 +70,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     const client = createQualysClient({
       ...settings,
       vmAuth: options.vmAuth ?? settings.vmAuth,
+      vm: { apiVersions: { ...settings.apiVersions, ...options.apiVersions } },
       hooks: options.hooks,
       proxy: options.proxy ?? "env",
       ...(options.caFile ? { ca: options.caFile } : {}),
@@ -93,6 +96,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const client = createQualysClient({
     credentials: { token: mockToken() },
     vmAuth: "oidc",
+    vm: { apiVersions: { ...options.apiVersions } },
     baseUrls: urls,
     layers: [preferExample],
     hooks: options.hooks,

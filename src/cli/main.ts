@@ -2,16 +2,18 @@
  * `qualys`: everyday Qualys exports from the shell.
  *
  *   npx tsx src/cli/main.ts --mock vm detections     (in the repository)
- *   qualys --format csv vm detections > det.csv      (installed: bin → dist/src/cli/bin.js)
+ *   qualys --format csv vm detections > det.csv      (installed: qualys-ts-cli's bin → qualys-ts/cli)
  *
  * Exit codes: 0 success, 1 the API or the network failed, 2 the command was used wrongly (or the
- * configuration is), 130 interrupted. Errors are one line on stderr: no stack, no secret.
+ * configuration is), 3 `qualys export` wrote everything but hosts Qualys could not serve (recorded
+ * in export_bad_hosts), 130 interrupted. Errors are one line on stderr: no stack, no secret.
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { CommanderError } from "commander";
 import { ConfigurationError } from "../runtime/errors/configuration-error.js";
 import { InvalidParameterError } from "../runtime/errors/invalid-parameter-error.js";
+import { ExitCodeError } from "./exit-code-error.js";
 import { buildProgram, type CliIo, type ProgramState } from "./program.js";
 
 export type { CliIo } from "./program.js";
@@ -31,6 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       return 130;
     }
     io.stderr.write(`qualys: ${oneLine(err, state)}\n`);
+    if (err instanceof ExitCodeError) return err.exitCode;
     // Wrong configuration or parameters Qualys would refuse (checked before sending) are usage errors.
     return err instanceof ConfigurationError || err instanceof InvalidParameterError ? 2 : 1;
   }

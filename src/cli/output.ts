@@ -4,10 +4,18 @@
  * a reader that goes away (`| head`) stops the download.
  */
 import { Readable, pipeline, type Writable } from "node:stream";
-import { stringify } from "csv-stringify";
+import { importOptional } from "../runtime/optional-import.js";
 import { flatten } from "./flatten.js";
 
 export type Format = "json" | "ndjson" | "csv";
+
+/**
+ * What the CSV chain may hold ahead of the output: rows waiting for the encoder (in each of its
+ * two object buffers) and encoded text waiting for the output. Set here rather than left to
+ * Node's stream defaults (16 KiB of text up to Node 20, 64 KiB from Node 22), so the read-ahead,
+ * and the memory an export holds, is the same on every Node line.
+ */
+export const CSV_BUFFER = { rows: 16, bytes: 16 * 1024 } as const;
 
 /** How a command's records become CSV rows. */
 export interface CsvShape<R = any> {
@@ -39,7 +47,10 @@ export async function writeRecords(records: AsyncIterable<unknown> | Iterable<un
   if (options.format === "csv") {
     // Rows → csv-stringify (its own backpressure) → out. An error anywhere destroys the chain, and
     // reading the CSV text then rejects with it; stopping the read ends the rows (and the download).
-    const text = pipeline(Readable.from(csvRows(counted(), options.csv ?? {})), stringify({ cast: { boolean: (v) => String(v), date: (v) => v.toISOString() } }), () => {});
+    const { stringify } = await importOptional<typeof import("csv-stringify")>("csv-stringify", "CSV output (--format csv)");
+    const rows = Readable.from(csvRows(counted(), options.csv ?? {}), { highWaterMark: CSV_BUFFER.rows });
+    const encoder = stringify({ cast: { boolean: (v) => String(v), date: (v) => v.toISOString() }, writableHighWaterMark: CSV_BUFFER.rows, readableHighWaterMark: CSV_BUFFER.bytes });
+    const text = pipeline(rows, encoder, () => {});
     await drainInto(text, out);
   } else {
     await drainInto(textChunks(counted(), options.format, options.interrupted), out);

@@ -1,6 +1,6 @@
 /**
- * The `qualys` command tree: global options (--format, --columns, --mock, --config, --vm-auth)
- * and one sub-command per everyday export, each a thin layer over the client.
+ * The `qualys` command tree: global options (--format, --columns, --mock, --config, --vm-auth,
+ * --api-versions) and one sub-command per everyday export, each a thin layer over the client.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,10 +9,14 @@ import { Command, Option } from "commander";
 import { packageRoot } from "../mock/index.js";
 import type { Run } from "./command.js";
 import { authCommands } from "./commands/auth.js";
+import { parseApiVersions } from "./api-versions.js";
 import { carCommands } from "./commands/car.js";
 import { csamCommands } from "./commands/csam.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { etmCommands } from "./commands/etm.js";
 import { exportCommands } from "./commands/export.js";
+import { mcpCommand } from "./commands/mcp.js";
+import { pcrsCommands } from "./commands/pcrs.js";
 import { qflowCommands } from "./commands/qflow.js";
 import { reportCommand } from "./commands/report.js";
 import { sdrCommands } from "./commands/sdr.js";
@@ -42,7 +46,8 @@ interface Globals {
   columns?: string[];
   mock?: boolean;
   config?: string;
-  vmAuth?: "basic" | "session" | "oidc";
+  vmAuth?: "basic" | "session" | "jwt" | "oidc";
+  apiVersions?: Record<string, string>;
   redis?: string;
   proxy?: string;
   caFile?: string;
@@ -53,10 +58,16 @@ const ENVIRONMENT_HELP = `
 Credentials (first found):
   --config <file>                        JSON: {"username", "password", "platform"} (or clientId/clientSecret,
                                          or token; apiUrl/gatewayUrl instead of platform); chmod 600
-  QUALYS_USERNAME, QUALYS_PASSWORD       or QUALYS_CLIENT_ID, QUALYS_CLIENT_SECRET, or QUALYS_TOKEN
+  QUALYS_USERNAME, QUALYS_PASSWORD       or QUALYS_CLIENT_ID, QUALYS_CLIENT_SECRET (QUALYS_CLIENT_LEVEL=user
+                                         for a user-level client: token from /auth/oidc), or QUALYS_TOKEN
   QUALYS_PLATFORM                        US1…US4, EU1…EU3, IN1, CA1, AE1, UK1, AU1, KSA1, GOV1
   QUALYS_API_URL, QUALYS_GATEWAY_URL     explicit URLs (private cloud, proxy)
   QUALYS_REDIS_URL                       as --redis: rate limits shared by every process using it
+  QUALYS_API_VERSIONS                    as --api-versions (config file: "apiVersions": {"listVulns": "3.0"})
+
+API versions: every command calls the newest version Qualys documents for each endpoint (qualys
+doctor lists them). --api-versions keeps named actions on an older one, with a warning once it is
+past its end of support; a version Qualys has retired fails with the version to use.
   ~/.config/qualys-ts/config.json        as --config
 
 Network and logs:
@@ -81,20 +92,26 @@ function mockModulesFor(command: unknown): string[] | undefined {
   let top = command instanceof Command ? command : undefined;
   while (top?.parent?.parent) top = top.parent;
   const name = top?.name();
-  if (name === "auth") return ["auth", "vm"];
+  if (name === "auth" || name === "doctor") return ["auth", "vm"];
   if (name === "sdr") return ["saasdr"];
+  if (name === "mcp") return top!.opts<{ modules?: string[] }>().modules;
   return name ? [name] : undefined;
 }
 
 export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
   const program = new Command("qualys")
-    .description("Everyday Qualys exports — hosts, detections, assets, web apps, scans, reports, findings, workflows — streamed as JSON, NDJSON or CSV.")
+    .description("Everyday Qualys exports — hosts, detections, assets, compliance posture, web apps, scans, reports, findings, workflows — streamed as JSON, NDJSON or CSV.")
     .version(version(), "-V, --version")
     .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "csv"]).default("json"))
     .option("--columns <list>", "CSV only: these columns, in this order (dotted names, e.g. host.id,qid)", list)
     .option("--mock", "run against the bundled Prism mock of the specs (no Qualys account)")
     .option("--config <file>", "JSON file with credentials and platform")
-    .addOption(new Option("--vm-auth <mode>", "VM API auth (default basic with a password, oidc with a token)").choices(["basic", "session", "oidc"]))
+    .addOption(new Option("--vm-auth <mode>", "VM API auth: basic (default with a password), session, or jwt (the gateway token; default with a client or token; also called oidc)").choices(["basic", "session", "jwt", "oidc"]))
+    .addOption(
+      new Option("--api-versions <list>", "keep VM actions on an older Qualys API version, e.g. listVulns=3.0,listHostDetections=4.0 (default: the current ones)")
+        .env("QUALYS_API_VERSIONS")
+        .argParser(parseApiVersions),
+    )
     .addOption(new Option("--redis <url>", "share the subscription's rate limits with other processes through Redis (redis://host:port)").env("QUALYS_REDIS_URL"))
     .option("--proxy <url>", "HTTP(S) proxy, http://[user:pass@]host:port (default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY)")
     .option("--ca-file <pem>", "extra CA certificates to trust (PEM file)")
@@ -122,6 +139,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
         mockModules: mockModulesFor(args[args.length - 1]),
         config: globals.config,
         vmAuth: globals.vmAuth,
+        apiVersions: globals.apiVersions,
         redisUrl: globals.redis,
         proxy: globals.proxy,
         caFile: globals.caFile,
@@ -129,6 +147,7 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
         hooks: {
           onRateLimit: (info) => progress.rateLimitWait(info.waitMs),
           onDeprecated: (warning) => void io.stderr.write(`${warning.message}\n`),
+          onWarning: (warning) => void io.stderr.write(`${warning.message}\n`),
         },
       });
       state.redact = (text) => connection.client.redactor.text(text);
@@ -154,14 +173,17 @@ export function buildProgram(io: CliIo, state: ProgramState = {}): Command {
     };
 
   authCommands(program, run);
+  doctorCommand(program, run, { explicitFormat: () => program.getOptionValueSource("format") !== "default" });
   vmCommands(program, run);
   carCommands(program, run);
   csamCommands(program, run);
   etmCommands(program, run);
+  pcrsCommands(program, run);
   qflowCommands(program, run);
   sdrCommands(program, run);
   wasCommands(program, run);
   reportCommand(program, io);
   exportCommands(program, run, io.stdout, io.stderr);
+  mcpCommand(program, run, io, version());
   return program;
 }

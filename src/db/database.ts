@@ -1,5 +1,6 @@
 /** One small interface over both engines, enough to run the report's SQL and to set a database up. */
-import type { Dialect } from "../export/schema.js";
+import type { Dialect } from "./dialect.js";
+import type { SqliteDriverName } from "./sqlite/connection.js";
 
 export type { Dialect };
 
@@ -8,6 +9,8 @@ export type Row = Record<string, unknown>;
 
 export interface Database {
   readonly dialect: Dialect;
+  /** The driver underneath: "node:sqlite", "better-sqlite3" or "pg". */
+  readonly engine: SqliteDriverName | "pg";
   /** The URL it was opened with, password redacted. */
   readonly url: string;
   /** Runs one statement (no parameters: the report shows the exact text it runs) and returns its rows. */
@@ -18,6 +21,8 @@ export interface Database {
 }
 
 export interface OpenOptions {
-  /** Open without write access (SQLite: read-only file handle that must exist). Default false. */
+  /** Open without write access (SQLite: read-only file handle that must exist; PostgreSQL: read-only session). Default false. */
   readonly readonly?: boolean;
+  /** SQLite only: which driver (default: node:sqlite where Node has it, else better-sqlite3). */
+  readonly sqliteDriver?: SqliteDriverName;
 }

@@ -1,25 +1,19 @@
-/** SQLite through better-sqlite3 (synchronous; wrapped in the async Database interface). */
-import { existsSync } from "node:fs";
+/** SQLite (node:sqlite or better-sqlite3, see sqlite/open.ts) behind the async Database interface. */
 import { DatabaseError } from "../runtime/errors/database-error.js";
 import type { Database, OpenOptions, Row } from "./database.js";
+import { openSqliteConnection } from "./sqlite/open.js";
 
 export async function openSqlite(path: string, url: string, options: OpenOptions = {}): Promise<Database> {
-  // Loaded here, not at the top, so PostgreSQL users never load the native module.
-  const { default: BetterSqlite3 } = await import("better-sqlite3");
-  if (options.readonly && path !== ":memory:" && !existsSync(path)) throw new DatabaseError(`SQLite database ${path} does not exist`, { url });
-  let db: InstanceType<typeof BetterSqlite3>;
-  try {
-    db = new BetterSqlite3(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  } catch (err) {
-    throw new DatabaseError(`cannot open SQLite database ${path}: ${(err as Error).message}`, { url, cause: err });
-  }
-  if (!options.readonly) db.pragma("journal_mode = WAL");
+  const db = await openSqliteConnection(path, { readonly: options.readonly ?? false, url, ...(options.sqliteDriver ? { driver: options.sqliteDriver } : {}) });
+  // WAL: a reader (the report) never blocks the writer (an export), nor the other way round.
+  if (!options.readonly && path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
   return {
     dialect: "sqlite",
+    engine: db.driver,
     url,
     async all<T extends Row = Row>(sql: string): Promise<T[]> {
       try {
-        return db.prepare(sql).all() as T[];
+        return db.prepare(sql).all<T>();
       } catch (err) {
         throw new DatabaseError(`SQLite query failed: ${(err as Error).message}`, { url, sql, cause: err });
       }

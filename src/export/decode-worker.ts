@@ -8,7 +8,8 @@ import { parentPort } from "node:worker_threads";
 import { descriptors } from "../generated/vm/index.js";
 import { decodeXml } from "../runtime/xml/decode.js";
 import type { XmlRoot } from "../runtime/xml/descriptor.js";
-import { addRecord, emptyChunk, type RecordKind } from "./rows.js";
+import { packRows, type RowFormat } from "./row-list.js";
+import { addRecord, emptyChunk, type RecordKind, type RowChunk } from "./rows.js";
 import { CHUNK_RECORDS, type FromWorker, type ToWorker } from "./worker-protocol.js";
 
 const port = parentPort!;
@@ -23,33 +24,56 @@ interface Job {
 const jobs = new Map<number, Job>();
 const post = (message: FromWorker) => port.postMessage(message);
 
+/** A chunk to the main thread, its detection rows packed as the store writes them and transferred (row-list.ts). */
+function postRows(job: number, chunk: RowChunk, format: RowFormat): void {
+  const detections = chunk.detections.length ? packRows(chunk.detections, format) : chunk.detections;
+  const detectionCves = chunk.detectionCves.length ? packRows(chunk.detectionCves, format) : chunk.detectionCves;
+  const transfer = [detections, detectionCves].flatMap((p) => ("packed" in p ? [p.packed.buffer as ArrayBuffer] : []));
+  port.postMessage({ type: "rows", job, chunk: { ...chunk, detections, detectionCves } } satisfies FromWorker, transfer);
+}
+
+/**
+ * Bytes taken from a job's queue before the main thread is told (it pauses the answer's read past
+ * 4 MB untaken): one message per MB, and whenever the queue runs dry, rather than one per chunk.
+ */
+const ACK_BYTES = 1024 * 1024;
+
 async function* bytes(id: number, job: Job): AsyncGenerator<Uint8Array> {
+  let taken = 0;
+  const ack = () => {
+    if (!taken) return;
+    post({ type: "ack", job: id, bytes: taken });
+    taken = 0;
+  };
   for (;;) {
     const next = job.queue.shift();
     if (next) {
-      post({ type: "ack", job: id, bytes: next.byteLength });
+      taken += next.byteLength;
+      if (taken >= ACK_BYTES) ack();
       yield next;
       continue;
     }
+    ack();
     if (job.aborted) throw new Error("aborted");
     if (job.ended) return;
     await new Promise<void>((resolve) => (job.wake = resolve));
   }
 }
 
-async function run(id: number, job: Job, root: XmlRoot, kind: RecordKind, runId: number, options: { httpStatus?: number; operation?: string }): Promise<void> {
+async function run(id: number, job: Job, root: XmlRoot, kind: RecordKind, runId: number, rowFormat: RowFormat, options: { httpStatus?: number; operation?: string }): Promise<void> {
   let stream: ReturnType<typeof decodeXml> | undefined;
   try {
-    stream = decodeXml(bytes(id, job), root, options);
+    // Warnings go back with the summary: the main thread gives them to the caller's onWarning.
+    stream = decodeXml(bytes(id, job), root, { ...options, onWarning: () => {} });
     let chunk = emptyChunk();
     for await (const record of stream) {
       addRecord(chunk, kind, record, runId);
       if (chunk.records >= CHUNK_RECORDS) {
-        post({ type: "rows", job: id, chunk });
+        postRows(id, chunk, rowFormat);
         chunk = emptyChunk();
       }
     }
-    if (chunk.records) post({ type: "rows", job: id, chunk });
+    if (chunk.records) postRows(id, chunk, rowFormat);
     post({ type: "done", job: id, document: await stream.document, summary: stream.summary });
   } catch (err) {
     const e = err as Error & Record<string, unknown>;
@@ -68,7 +92,7 @@ port.on("message", (message: ToWorker) => {
     case "start": {
       const job: Job = { queue: [], ended: false, aborted: false, wake: undefined };
       jobs.set(message.job, job);
-      void run(message.job, job, roots[message.descriptor]!, message.kind, message.runId, message.options);
+      void run(message.job, job, roots[message.descriptor]!, message.kind, message.runId, message.rowFormat, message.options);
       return;
     }
     case "chunk":
@@ -76,7 +100,7 @@ port.on("message", (message: ToWorker) => {
     case "abort": {
       const job = jobs.get(message.job);
       if (!job) return;
-      if (message.type === "chunk") job.queue.push(new Uint8Array(message.buffer));
+      if (message.type === "chunk") job.queue.push(new Uint8Array(message.buffer, 0, message.length));
       else if (message.type === "end") job.ended = true;
       else job.aborted = true;
       const wake = job.wake;

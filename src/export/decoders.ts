@@ -11,7 +11,9 @@ import { QualysError } from "../runtime/errors/qualys-error.js";
 import type { PageDecoder } from "../runtime/vm/module.js";
 import { decodeXml, type XmlDecodeStream, type XmlDecodeSummary } from "../runtime/xml/decode.js";
 import type { XmlRoot } from "../runtime/xml/descriptor.js";
-import { addRecord, emptyChunk, type RecordKind, type RowChunk } from "./rows.js";
+import { deliverWarning } from "../runtime/xml/warnings.js";
+import type { RowFormat } from "./row-list.js";
+import { addRecord, emptyChunk, type DecodedChunk, type RecordKind, type RowChunk } from "./rows.js";
 import { CHUNK_RECORDS, type FromWorker, type ToWorker } from "./worker-protocol.js";
 
 export interface RowDecoder {
@@ -51,6 +53,11 @@ export function defaultWorkers(): number {
 
 /** Bytes posted to a worker and not yet taken by its decoder, per answer: the read pauses past this. */
 const MAX_UNREAD = 4 * 1024 * 1024;
+/**
+ * Bytes of an answer gathered before they go to the worker in one message. A read off the socket
+ * is often a few KB; a message each costs both threads more than decoding them does.
+ */
+const POST_BYTES = 64 * 1024;
 
 const rootNames = new Map<XmlRoot, string>(Object.entries(descriptors as unknown as Record<string, XmlRoot>).map(([name, root]) => [root, name]));
 
@@ -108,17 +115,25 @@ class PooledWorker {
   }
 }
 
+/**
+ * A decode worker's heap: a young generation of 8 MB instead of V8's default of ~32 MB. What it
+ * allocates is garbage within a record or two, so a small nursery costs a few % more scavenges
+ * and saves the RSS; the old generation keeps V8's default (one RESULTS text may be 32 MB).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 function spawnWorker(): Worker {
   if (import.meta.url.endsWith(".ts")) {
     // Running from source (tsx, vitest): the worker loads its TypeScript through tsx's API.
     const entry = new URL("./decode-worker.ts", import.meta.url).href;
     const api = import.meta.resolve("tsx/esm/api");
-    return new Worker(`import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`, { eval: true });
+    return new Worker(`import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`, { eval: true, resourceLimits: WORKER_LIMITS });
   }
-  return new Worker(new URL("./decode-worker.js", import.meta.url));
+  return new Worker(new URL("./decode-worker.js", import.meta.url), { resourceLimits: WORKER_LIMITS });
 }
 
-export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
+/** `rowFormat`: how detection rows travel to the main thread, the form its store writes (row-list.ts). */
+export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat = "v8"): RowDecoder {
   const pool: PooledWorker[] = [];
   let nextJob = 1;
   const pick = (): PooledWorker => {
@@ -137,7 +152,7 @@ export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
     if (!descriptor) throw new QualysError(`no generated descriptor for <${root.name}>`);
     const worker = pick();
     const job = nextJob++;
-    const chunks: RowChunk[] = [];
+    const chunks: DecodedChunk[] = [];
     // The worker's counters, filled in when it is done with the answer.
     const summary: { -readonly [K in keyof XmlDecodeSummary]: XmlDecodeSummary[K] } = { encoding: undefined, invalidSequences: 0, bytes: 0, warnings: [] };
     let finished = false;
@@ -176,37 +191,58 @@ export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
           notify();
         } else if (message.type === "done") {
           Object.assign(summary, message.summary);
+          for (const warning of summary.warnings) deliverWarning(warning, options.onWarning);
           finished = true;
           worker.jobs.delete(job);
           resolveDoc(message.document);
           notify();
         } else {
           if (message.summary) Object.assign(summary, message.summary);
+          for (const warning of summary.warnings) deliverWarning(warning, options.onWarning);
           fail(new WorkerDecodeError(message.error.name, message.error.message, message.error.props));
         }
       },
     });
     const post = (message: ToWorker, transfer?: ArrayBuffer[]) => worker.worker.postMessage(message, transfer);
-    post({ type: "start", job, descriptor, kind, runId, options: { httpStatus: options.httpStatus, operation: options.operation } });
+    post({ type: "start", job, descriptor, kind, runId, rowFormat, options: { httpStatus: options.httpStatus, operation: options.operation } });
 
     const reader = body.getReader();
     const onAbort = () => fail(options.signal?.reason instanceof Error ? options.signal.reason : new Error("aborted"));
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    // Reads are copied into `gathered`, which is transferred once full: a read may be a view into a
+    // buffer the transport still uses (undici reads the socket into pooled buffers, even a chunk
+    // that spans one whole), and transferring that would detach it under the next read.
+    let gathered = new Uint8Array(POST_BYTES);
+    let used = 0;
+    const send = (buffer: ArrayBuffer, length: number) => {
+      unread += length;
+      post({ type: "chunk", job, buffer, length }, [buffer]);
+    };
+    const flush = () => {
+      if (!used) return;
+      send(gathered.buffer as ArrayBuffer, used);
+      gathered = new Uint8Array(POST_BYTES);
+      used = 0;
+    };
     const pump = (async () => {
       try {
         for (;;) {
           if (failure) break;
           const { done, value } = await reader.read();
           if (done) {
+            flush();
             post({ type: "end", job });
             return;
           }
-          // Always copy, then transfer the copy: a chunk may be a view into a buffer the transport
-          // still uses (undici reads the socket into pooled buffers, even a chunk that spans one
-          // whole), and transferring that would detach it under the next read.
-          const own = new Uint8Array(value).buffer as ArrayBuffer; // a copy: Buffer#slice would be a view
-          unread += own.byteLength;
-          post({ type: "chunk", job, buffer: own }, [own]);
+          if (value.byteLength > POST_BYTES - used) flush();
+          if (value.byteLength >= POST_BYTES) {
+            const own = new Uint8Array(value); // a copy: Buffer#slice would be a view
+            send(own.buffer as ArrayBuffer, own.byteLength);
+          } else {
+            gathered.set(value, used);
+            used += value.byteLength;
+            if (used === POST_BYTES) flush();
+          }
           if (unread > MAX_UNREAD && !failure) await new Promise<void>((resolve) => (credit = resolve));
           credit = undefined;
         }
@@ -240,7 +276,7 @@ export function workerPoolDecoder(size = defaultWorkers()): RowDecoder {
           await pump;
         }
       },
-    } satisfies XmlDecodeStream<RowChunk, unknown>;
+    } satisfies XmlDecodeStream<DecodedChunk, unknown>;
   };
 
   return {

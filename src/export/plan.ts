@@ -1,76 +1,146 @@
 /**
- * Which run to do: the unfinished run of the same export (resumed where it stopped), or a new
- * one — full when asked or when nothing succeeded before, else incremental since the last
- * successful run's start less a margin. A new run fetches the host id list once (ID_SET) and
- * the KnowledgeBase QID list, splits them into batches and records them before any data is
- * fetched, so a later process can pick up exactly the batches left.
+ * Which run this worker takes part in, decided under the database's planning lock so two processes
+ * starting together never plan twice: the run in progress with the same settings (joined while
+ * other workers are on it, resumed when none is), or a new one — full when asked or when nothing
+ * succeeded before, else incremental since the last successful run's start less a margin. A new
+ * run lists its ids once (the host ID_SET, the QID list…), splits them into batches and records
+ * them before any data is fetched, so any worker can pick up exactly the batches left.
  */
+import { hostname } from "node:os";
 import type { QualysClient } from "../client.js";
-import type { HostListOutput, KnowledgeBaseVulnListOutput } from "../generated/vm/index.js";
-import { expandIdSet, splitBatches, toRanges } from "./id-set.js";
-import { DEFAULT_SINCE_MARGIN_MS, hostFilters, qualysTime, type ResolvedOptions } from "./options.js";
-import type { BatchPlan, BatchRecord, ExportStore, RunRecord } from "./store.js";
+import type { HostListOutput } from "../generated/vm/index.js";
+import { ConfigurationError } from "../runtime/errors/configuration-error.js";
+import { ModuleUnavailableError } from "../runtime/errors/module-unavailable-error.js";
+import { expandIdSet } from "./id-set.js";
+import type { ExportKindDef, PlanContext } from "./kinds/kind.js";
+import { mergeIds } from "./kinds/vm.js";
+import { DEFAULT_SINCE_MARGIN_MS, hostFilters, planShape, qualysTime, type ResolvedOptions } from "./options.js";
+import type { BatchPlan, ExportStore, RunRecord, WorkerIdentity, WorkerRecord } from "./store.js";
+import { processAlive } from "./worker-id.js";
 
-export interface PlannedRun {
+export interface JoinedRun {
   readonly run: RunRecord;
+  /** A run left unfinished by workers that are gone, taken up again. */
   readonly resumed: boolean;
-  readonly batches: BatchRecord[];
+  /** A run other live workers are on. */
+  readonly joined: boolean;
+  /** Kinds left out of a new run because the subscription lacks their module (one line per module). */
+  readonly skipped: readonly string[];
+  /** Their names. */
+  readonly skippedKinds: readonly string[];
 }
 
-/** Host ids of the first detection batch: a small probe that teaches the scheduler the HLD limits before the fan-out. */
-export const PROBE_BATCH = 50;
-export const KB_BATCH = 1000;
+export interface PlanInput {
+  readonly client: QualysClient;
+  readonly store: ExportStore;
+  readonly options: ResolvedOptions;
+  readonly kinds: readonly ExportKindDef[];
+  readonly worker: WorkerIdentity;
+  readonly leaseMs: number;
+  readonly signal: AbortSignal;
+  readonly sinceMarginMs?: number;
+}
 
-export async function planRun(client: QualysClient, store: ExportStore, options: ResolvedOptions, signal: AbortSignal | undefined, sinceMarginMs = DEFAULT_SINCE_MARGIN_MS): Promise<PlannedRun> {
-  const shape = JSON.stringify({ filters: options.filters, batchSize: options.batchSize });
-  const what = options.what.join(",");
-  const last = await store.lastRun();
-  if (last && last.status !== "succeeded") {
-    const sameMode = options.full ? last.mode === "full" : options.since === undefined || last.since === options.since;
-    // A run killed between its creation and its batch plan has no batches: it is planned afresh.
-    const batches = last.what === what && last.options === shape && sameMode ? await store.batches(last.id) : [];
-    if (batches.length) return { run: last, resumed: true, batches };
-    await store.abandonRun(last.id, "superseded by a new run (other settings, or stopped before its batches were planned)");
-  }
+/** A worker of this host whose process is gone: its leases are ended now rather than when they lapse. */
+export function deadHere(w: WorkerRecord): boolean {
+  return w.live && w.host === hostname() && w.pid !== process.pid && !processAlive(w.pid);
+}
 
+export async function planOrJoin(input: PlanInput): Promise<JoinedRun> {
+  const { store, options, worker, leaseMs } = input;
+  return store.withPlanLock(async () => {
+    const shape = planShape(options);
+    const what = options.what.join(",");
+    const last = await store.lastRun();
+    if (last && last.status !== "succeeded") {
+      const workers = await store.workers(last.id);
+      for (const w of workers.filter(deadHere)) await store.expireWorker(last.id, w.id);
+      const live = workers.filter((w) => w.live && !deadHere(w) && w.id !== worker.id);
+      const sameMode = options.full ? last.mode === "full" : options.since === undefined || last.since === options.since;
+      // PostgreSQL keeps options as jsonb, which reorders keys: compare the values, not the text.
+      const same = last.what === what && canonical(last.options) === canonical(shape) && sameMode;
+      if (same && (await store.batches(last.id)).length) {
+        if (!live.length) {
+          // Nobody on it: resumed, its failed batches tried again.
+          if (last.status === "failed") await store.reopenRun(last.id);
+          await store.retryFailed(last.id);
+        }
+        await store.joinRun(last.id, worker, leaseMs);
+        return { run: { ...last, status: "running" }, resumed: !live.length, joined: live.length > 0, skipped: [], skippedKinds: [] };
+      }
+      if (live.length) {
+        throw new ConfigurationError(
+          `export run ${last.id} (${last.what}, ${last.mode}${last.since ? ` since ${last.since}` : ""}) is in progress in ${store.target} by ${live.length} other worker${live.length === 1 ? "" : "s"} with other settings: run with the same settings to join it, or wait for it to end`,
+        );
+      }
+      // Other settings, or killed before its batches were planned: nobody will finish it.
+      if (last.status === "running") await store.abandonRun(last.id, "superseded by a new run (other settings, or stopped before its batches were planned)");
+    }
+    return planRun(input, what, shape);
+  });
+}
+
+async function planRun(input: PlanInput, what: string, shape: string): Promise<JoinedRun> {
+  const { client, store, options, kinds, signal, worker, leaseMs } = input;
   const previous = options.full ? undefined : await store.lastSucceeded();
-  const since = options.full ? undefined : (options.since ?? (previous ? qualysTime(new Date(Date.parse(previous.startedAt) - sinceMarginMs)) : undefined));
+  const margin = input.sinceMarginMs ?? DEFAULT_SINCE_MARGIN_MS;
+  const since = options.full ? undefined : (options.since ?? (previous ? qualysTime(new Date(Date.parse(previous.startedAt) - margin)) : undefined));
   const mode = since === undefined ? "full" : "incremental";
   const startedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
-  const [hostIds, qids] = await Promise.all([
-    options.what.includes("hosts") || options.what.includes("detections") ? listHostIds(client, options, since, signal) : Promise.resolve([]),
-    options.what.includes("kb") ? listQids(client, since, signal) : Promise.resolve([]),
-  ]);
-  const plans: BatchPlan[] = [];
-  const add = (kind: BatchPlan["kind"], batches: number[][]) => {
-    for (const ids of batches) plans.push({ kind, firstId: ids[0]!, lastId: ids[ids.length - 1]!, ids: toRanges(ids) });
-  };
-  if (options.what.includes("hosts")) add("hosts", splitBatches(hostIds, options.batchSize));
-  if (options.what.includes("detections")) add("detections", splitBatches(hostIds, options.batchSize, Math.min(PROBE_BATCH, options.batchSize)));
-  if (options.what.includes("kb")) add("kb", splitBatches(qids, KB_BATCH));
+  let hostIds: Promise<number[]> | undefined;
+  const badHosts = await store.badHosts();
+  const ctx = (def: ExportKindDef): PlanContext => ({
+    client, options, since, signal,
+    badHosts: badHosts.filter((b) => b.kind === def.name),
+    hostIds: () => (hostIds ??= listHostIds(client, options, since, signal)),
+    kindSince: async () => {
+      if (since === undefined || options.since !== undefined) return since;
+      const last = await store.lastSucceededWith(def.name);
+      return last ? qualysTime(new Date(Date.parse(last.startedAt) - margin)) : undefined;
+    },
+  });
+  // Kinds left out per module, so a module with several kinds gets one line.
+  const unavailable = new Map<string, { kinds: string[]; message: string }>();
+  const planned = await Promise.all(
+    kinds.map((def) =>
+      def.plan(ctx(def)).catch((err: unknown) => {
+        // A module the subscription lacks: left out of a run that did not name it (its kinds get no batches).
+        if (!(err instanceof ModuleUnavailableError) || !options.whatDefaulted) throw err;
+        const entry = unavailable.get(err.module) ?? { kinds: [], message: err.message };
+        entry.kinds.push(def.name);
+        unavailable.set(err.module, entry);
+        return [];
+      }),
+    ),
+  );
+  const plans: BatchPlan[] = planned.flat();
+  const order = (name: string) => kinds.findIndex((k) => k.name === name);
+  const skipped = [...unavailable.values()]
+    .map((u) => u.kinds.sort((a, b) => order(a) - order(b)) && u)
+    .sort((a, b) => order(a.kinds[0]!) - order(b.kinds[0]!))
+    .map((u) => `${u.kinds.join(", ")}: ${u.message}`);
 
   const id = await store.createRun({ startedAt, mode, since: since ?? null, what, options: shape });
   await store.addBatches(id, plans);
-  return { run: { id, startedAt, status: "running", mode, since: since ?? null, what, options: shape }, resumed: false, batches: await store.batches(id) };
+  await store.joinRun(id, worker, leaseMs);
+  const skippedKinds = [...unavailable.values()].flatMap((u) => u.kinds);
+  return { run: { id, startedAt, status: "running", mode, since: since ?? null, what, options: shape }, resumed: false, joined: false, skipped, skippedKinds };
 }
 
-async function listHostIds(client: QualysClient, options: ResolvedOptions, since: string | undefined, signal: AbortSignal | undefined): Promise<number[]> {
+async function listHostIds(client: QualysClient, options: ResolvedOptions, since: string | undefined, signal: AbortSignal): Promise<number[]> {
   const stream = client.vm.listHosts(
     { ...hostFilters(options.filters), details: "None", truncation_limit: 0, ...(since ? { vm_processed_after: since } : {}) } as Parameters<QualysClient["vm"]["listHosts"]>[0],
     { signal },
   );
   for await (const _ of stream); // details=None: no HOST records, only the ID_SET
-  return merge(stream.pages.map((page) => expandIdSet((page as HostListOutput).response?.idSet, "listHosts")));
+  return mergeIds(stream.pages.map((page) => expandIdSet((page as HostListOutput).response?.idSet, "listHosts")));
 }
 
-async function listQids(client: QualysClient, since: string | undefined, signal: AbortSignal | undefined): Promise<number[]> {
-  const stream = client.vm.listVulns({ details: "None", ...(since ? { last_modified_after: since } : {}) }, { signal });
-  for await (const _ of stream);
-  return merge(stream.pages.map((page) => expandIdSet((page as KnowledgeBaseVulnListOutput).response?.idSet, "listVulns")));
-}
-
-function merge(lists: number[][]): number[] {
-  if (lists.length === 1) return lists[0]!;
-  return [...new Set(lists.flat())].sort((a, b) => a - b);
+/** JSON text with object keys sorted, so two spellings of one value compare equal. */
+function canonical(json: string | null): string {
+  if (json === null) return "null";
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, sort(x)])) : v;
+  return JSON.stringify(sort(JSON.parse(json)));
 }

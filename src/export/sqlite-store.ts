@@ -1,57 +1,67 @@
 /**
- * The export into SQLite with better-sqlite3: WAL (readers never block the writer), prepared
- * statements, one transaction per batch. better-sqlite3 is synchronous, which suits a single
- * writer: a batch's transaction runs start to end without another write slipping in.
+ * The export into SQLite (node:sqlite or better-sqlite3, src/db/sqlite): WAL (readers never block
+ * the writer), prepared statements, one transaction per batch. The drivers are synchronous, which
+ * suits the one writer a SQLite export has: a batch's transaction runs start to end without another
+ * write slipping in. One process at a time (sqlite-lock.ts); PostgreSQL is for shared runs.
  */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type { SqliteConnection, SqliteStatement, SqlValue } from "../db/sqlite/connection.js";
+import { openSqliteConnection } from "../db/sqlite/open.js";
+import type { SqliteDriverName } from "../db/sqlite/connection.js";
+import { migrateSqlite, type MigrationResult } from "../db/migrate.js";
+import { DatabaseError } from "../runtime/errors/database-error.js";
 import { ExportDatabaseError } from "../runtime/errors/export-database-error.js";
-import { DETECTION_COLUMNS, HOST_COLUMNS, KB_CHILD_COLUMNS, KB_COLUMNS, type KbChildTable, type Row } from "./rows.js";
-import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
-import { HOST_MERGE_COLUMNS, type BatchDone, type BatchPlan, type BatchRecord, type ExportStore, type RunEnd, type RunRecord } from "./store.js";
-
-type Db = Database.Database;
-type Stmt = Database.Statement;
+import { batchOf, errorText, runOf } from "./batch-rows.js";
+import { MIGRATIONS } from "./schema.js";
+import { lockSqliteExport, type SqliteLock } from "./sqlite-lock.js";
+import type { BadHost, BadHostRecord, BatchCommit, BatchPlan, BatchRecord, ExportStore, RunEnd, RunRecord, RunTotals, WorkerIdentity, WorkerRecord } from "./store.js";
+import { upsertSql, type TableOp } from "./table-ops.js";
 
 export interface SqliteStoreOptions {
-  /** How long to wait for another writer's lock before failing, ms. Default 5000. */
+  /** How long to wait for another connection's lock before failing, ms. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /** Default: node:sqlite where this Node has it, else better-sqlite3 (QUALYS_SQLITE_DRIVER overrides). */
+  readonly driver?: SqliteDriverName;
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
-
-function hostUpsert(prefer: "new" | "stored"): string {
-  // A non-null value wins; `prefer` says whose when both have one (host list: new; HLD: stored).
-  const merge = (c: string) => (prefer === "new" ? `${c} = COALESCE(excluded.${c}, hosts.${c})` : `${c} = COALESCE(hosts.${c}, excluded.${c})`);
-  return `INSERT INTO hosts (${HOST_COLUMNS.join(", ")}, first_seen_run, last_seen_run) VALUES (${placeholders(HOST_COLUMNS.length + 2)})
-    ON CONFLICT (host_id) DO UPDATE SET ${[...HOST_MERGE_COLUMNS, "extra"].map(merge).join(", ")}, last_seen_run = excluded.last_seen_run, removed_at = NULL`;
-}
+const now = () => new Date().toISOString();
+const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 export class SqliteStore implements ExportStore {
   readonly dialect = "sqlite" as const;
+  readonly shared = false;
   readonly target: string;
-  readonly #db: Db;
-  #stmts: Record<string, Stmt> | undefined;
+  readonly #db: SqliteConnection;
+  readonly #lock: SqliteLock;
+  readonly #stmts = new Map<string, SqliteStatement>();
 
-  private constructor(db: Db, path: string) {
+  private constructor(db: SqliteConnection, target: string, lock: SqliteLock) {
     this.#db = db;
-    this.target = `sqlite:${path}`;
+    this.target = target;
+    this.#lock = lock;
   }
 
-  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    let db: Db;
+  /** The SQLite driver in use. */
+  get driver(): SqliteDriverName {
+    return this.#db.driver;
+  }
+
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    const target = `sqlite:${path}`;
+    const lock = lockSqliteExport(path, target);
+    let db: SqliteConnection;
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
-      db.pragma("journal_mode = WAL");
+      db = await openSqliteConnection(path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, url: target, ...(options.driver ? { driver: options.driver } : {}) });
+      db.exec("PRAGMA journal_mode = WAL");
       // WAL + NORMAL: a commit survives a process kill; only an OS crash may lose the last ones.
-      db.pragma("synchronous = NORMAL");
-      db.pragma("foreign_keys = ON");
+      db.exec("PRAGMA synchronous = NORMAL");
+      db.exec("PRAGMA foreign_keys = ON");
     } catch (err) {
-      throw dbError(`sqlite:${path}`, "cannot open", err);
+      lock.release();
+      if ((err as Error)?.name === "MissingDependencyError" || (err as Error)?.name === "ConfigurationError") throw err;
+      throw dbError(target, "cannot open", err);
     }
-    return new SqliteStore(db, path);
+    return new SqliteStore(db, target, lock);
   }
 
   #run<T>(what: string, fn: () => T): Promise<T> {
@@ -62,202 +72,299 @@ export class SqliteStore implements ExportStore {
     }
   }
 
-  migrate(): Promise<void> {
-    return this.#run("migrating the schema", () => {
-      const db = this.#db;
-      db.transaction(() => {
-        db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-        const current = (db.prepare("SELECT MAX(version) AS v FROM schema_version").get() as { v: number | null }).v ?? 0;
-        if (current > SCHEMA_VERSION) {
-          throw new ExportDatabaseError(`${this.target} has export schema version ${current}, newer than this qualys-ts writes (${SCHEMA_VERSION}); upgrade qualys-ts`, "sqlite");
-        }
-        for (const m of MIGRATIONS) {
-          if (m.version <= current) continue;
-          db.exec(m.sql.sqlite);
-          db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, new Date().toISOString());
-        }
-      }).immediate();
-      this.#prepare();
-    });
+  #s(sql: string): SqliteStatement {
+    let stmt = this.#stmts.get(sql);
+    if (!stmt) this.#stmts.set(sql, (stmt = this.#db.prepare(sql)));
+    return stmt;
   }
 
-  #prepare(): void {
-    const db = this.#db;
-    const s = (sql: string) => db.prepare(sql);
-    this.#stmts = {
-      hostList: s(hostUpsert("new")),
-      hostHld: s(hostUpsert("stored")),
-      deleteDetections: s("DELETE FROM detections WHERE host_id = ?"),
-      // The batch's hosts' detections were just deleted: a conflict is a key the answer repeated (the first stays, as in PostgreSQL).
-      insertDetection: s(`INSERT INTO detections (${DETECTION_COLUMNS.join(", ")}) VALUES (${placeholders(DETECTION_COLUMNS.length)})
-        ON CONFLICT (host_id, qid, port, protocol, fqdn, ssl) DO NOTHING`),
-      upsertKb: s(`INSERT INTO kb_vulns (${KB_COLUMNS.join(", ")}) VALUES (${placeholders(KB_COLUMNS.length)})
-        ON CONFLICT (qid) DO UPDATE SET ${KB_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(", ")}`),
-      ...Object.fromEntries(
-        (Object.keys(KB_CHILD_COLUMNS) as KbChildTable[]).flatMap((t) => [
-          [`delete_${t}`, s(`DELETE FROM ${t} WHERE qid = ?`)],
-          [`insert_${t}`, s(`INSERT OR REPLACE INTO ${t} (${KB_CHILD_COLUMNS[t].join(", ")}) VALUES (?, ?, ?)`)],
-        ]),
-      ),
-      batchDone: s("UPDATE export_batches SET status = 'done', attempts = ?, records = ?, error = NULL, updated_at = ? WHERE run_id = ? AND kind = ? AND first_id = ?"),
-    };
+  migrate(): Promise<MigrationResult> {
+    return this.#run("migrating the schema", () => migrateSqlite(this.#db, MIGRATIONS, this.target));
   }
 
-  get #s(): Record<string, Stmt> {
-    if (!this.#stmts) throw new ExportDatabaseError(`${this.target}: migrate() first`, "sqlite");
-    return this.#stmts;
+  withPlanLock<T>(fn: () => Promise<T>): Promise<T> {
+    // The lock file already makes this process the only one.
+    return fn();
   }
 
   lastRun(): Promise<RunRecord | undefined> {
-    return this.#run("reading export_runs", () => runOf(this.#db.prepare("SELECT * FROM export_runs ORDER BY id DESC LIMIT 1").get()));
+    return this.#run("reading export_runs", () => runOf(this.#s("SELECT * FROM export_runs ORDER BY id DESC LIMIT 1").get()));
   }
 
   lastSucceeded(): Promise<RunRecord | undefined> {
-    return this.#run("reading export_runs", () => runOf(this.#db.prepare("SELECT * FROM export_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1").get()));
+    return this.#run("reading export_runs", () => runOf(this.#s("SELECT * FROM export_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1").get()));
+  }
+
+  lastSucceededWith(kind: string): Promise<RunRecord | undefined> {
+    return this.#run("reading export_runs", () =>
+      runOf(this.#s("SELECT * FROM export_runs r WHERE status = 'succeeded' AND EXISTS (SELECT 1 FROM export_batches b WHERE b.run_id = r.id AND b.kind = ? AND b.status = 'done') ORDER BY id DESC LIMIT 1").get(kind)),
+    );
   }
 
   createRun(run: Omit<RunRecord, "id" | "status">): Promise<number> {
-    return this.#run("creating the run", () => {
-      const info = this.#db
-        .prepare("INSERT INTO export_runs (started_at, status, mode, since, what, options) VALUES (?, 'running', ?, ?, ?, ?)")
-        .run(run.startedAt, run.mode, run.since, run.what, run.options);
-      return Number(info.lastInsertRowid);
+    return this.#run("creating the run", () =>
+      Number(this.#s("INSERT INTO export_runs (started_at, status, mode, since, what, options) VALUES (?, 'running', ?, ?, ?, ?)").run(run.startedAt, run.mode, run.since, run.what, run.options).lastInsertRowid),
+    );
+  }
+
+  reopenRun(runId: number): Promise<void> {
+    return this.#run("updating export_runs", () => {
+      this.#s("UPDATE export_runs SET status = 'running', finished_at = NULL, error = NULL WHERE id = ?").run(runId);
     });
   }
 
   abandonRun(runId: number, reason: string): Promise<void> {
     return this.#run("updating export_runs", () => {
-      this.#db.prepare("UPDATE export_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status <> 'succeeded'").run(new Date().toISOString(), reason, runId);
+      this.#s("UPDATE export_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'").run(now(), reason, runId);
     });
   }
 
   addBatches(runId: number, plans: readonly BatchPlan[]): Promise<void> {
     return this.#run("planning batches", () => {
-      const insert = this.#db.prepare("INSERT INTO export_batches (run_id, kind, first_id, last_id, ids, status, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)");
-      const now = new Date().toISOString();
+      const insert = this.#s("INSERT INTO export_batches (run_id, kind, first_id, last_id, ids, status, generation, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)");
+      const at = now();
       this.#db.transaction(() => {
-        for (const p of plans) insert.run(runId, p.kind, p.firstId, p.lastId, p.ids ? JSON.stringify(p.ids) : null, now);
-      })();
+        for (const p of plans) insert.run(runId, p.kind, p.firstId, p.lastId, p.ids === null || p.ids === undefined ? null : JSON.stringify(p.ids), p.generation ?? 0, at);
+      });
     });
   }
 
   batches(runId: number): Promise<BatchRecord[]> {
-    return this.#run("reading export_batches", () =>
-      (this.#db.prepare("SELECT * FROM export_batches WHERE run_id = ? ORDER BY kind, first_id").all(runId) as Record<string, unknown>[]).map(batchOf),
+    return this.#run("reading export_batches", () => this.#s("SELECT * FROM export_batches WHERE run_id = ? ORDER BY kind, first_id").all(runId).map(batchOf));
+  }
+
+  joinRun(runId: number, worker: WorkerIdentity, leaseMs: number): Promise<void> {
+    return this.#run("registering the worker", () => {
+      const at = now();
+      this.#s(
+        `INSERT INTO export_workers (run_id, worker_id, host, pid, started_at, heartbeat_at, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, worker_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, lease_until = excluded.lease_until, finished_at = NULL`,
+      ).run(runId, worker.id, worker.host, worker.pid, at, at, later(leaseMs));
+    });
+  }
+
+  workers(runId: number): Promise<WorkerRecord[]> {
+    return this.#run("reading export_workers", () =>
+      this.#s("SELECT worker_id, host, pid, batches, CASE WHEN finished_at IS NULL AND lease_until > ? THEN 1 ELSE 0 END AS live FROM export_workers WHERE run_id = ?")
+        .all<Record<string, unknown>>(now(), runId)
+        .map((r) => ({ id: String(r.worker_id), host: String(r.host), pid: Number(r.pid), batches: Number(r.batches), live: Number(r.live) === 1 })),
     );
   }
 
-  batchFailed(runId: number, kind: string, firstId: number, attempts: number, error: string): Promise<void> {
-    return this.#run("recording a failed batch", () => {
-      this.#db
-        .prepare("UPDATE export_batches SET status = 'failed', attempts = ?, error = ?, updated_at = ? WHERE run_id = ? AND kind = ? AND first_id = ?")
-        .run(attempts, error.slice(0, 2000), new Date().toISOString(), runId, kind, firstId);
+  heartbeat(runId: number, worker: string, leaseMs: number): Promise<void> {
+    return this.#run("renewing leases", () => {
+      const until = later(leaseMs);
+      this.#db.transaction(() => {
+        this.#s("UPDATE export_workers SET heartbeat_at = ?, lease_until = ? WHERE run_id = ? AND worker_id = ?").run(now(), until, runId, worker);
+        this.#s("UPDATE export_batches SET lease_until = ? WHERE run_id = ? AND claimed_by = ? AND status = 'running'").run(until, runId, worker);
+      });
     });
   }
 
-  #done(done: BatchDone): void {
-    this.#s.batchDone!.run(done.attempts, done.records, new Date().toISOString(), done.runId, done.kind, done.firstId);
-  }
-
-  writeHosts(done: BatchDone, hosts: readonly Row[]): Promise<void> {
-    return this.#run("writing hosts", () => {
-      const s = this.#s;
+  expireWorker(runId: number, worker: string): Promise<void> {
+    return this.#run("expiring a worker", () => {
+      const past = new Date(0).toISOString();
       this.#db.transaction(() => {
-        for (const row of hosts) s.hostList!.run(...row, done.runId, done.runId);
-        this.#done(done);
-      }).immediate();
+        this.#s("UPDATE export_workers SET lease_until = ? WHERE run_id = ? AND worker_id = ?").run(past, runId, worker);
+        this.#s("UPDATE export_batches SET lease_until = ? WHERE run_id = ? AND claimed_by = ? AND status = 'running'").run(past, runId, worker);
+      });
     });
   }
 
-  writeDetections(done: BatchDone, hostIds: readonly number[], hosts: readonly Row[], detections: readonly Row[]): Promise<void> {
-    return this.#run("writing detections", () => {
-      const s = this.#s;
-      this.#db.transaction(() => {
-        for (const id of hostIds) s.deleteDetections!.run(id);
-        for (const row of hosts) s.hostHld!.run(...row, done.runId, done.runId);
-        for (const row of detections) s.insertDetection!.run(...row);
-        this.#done(done);
-      }).immediate();
+  leaveRun(runId: number, worker: string): Promise<void> {
+    return this.#run("leaving the run", () => {
+      this.#s("UPDATE export_workers SET finished_at = ?, lease_until = ? WHERE run_id = ? AND worker_id = ?").run(now(), now(), runId, worker);
     });
   }
 
-  writeKb(done: BatchDone, kb: readonly Row[], children: Readonly<Record<KbChildTable, readonly Row[]>>): Promise<void> {
-    return this.#run("writing the KnowledgeBase", () => {
-      const s = this.#s;
+  claim(runId: number, kind: string, worker: string, leaseMs: number): Promise<BatchRecord | undefined> {
+    return this.#run("claiming a batch", () =>
       this.#db.transaction(() => {
-        for (const row of kb) {
-          s.upsertKb!.run(...row);
-          for (const t of Object.keys(KB_CHILD_COLUMNS)) s[`delete_${t}`]!.run(row[0]);
-        }
-        for (const t of Object.keys(KB_CHILD_COLUMNS) as KbChildTable[]) for (const row of children[t]) s[`insert_${t}`]!.run(...row);
-        this.#done(done);
-      }).immediate();
+        const row = this.#s(
+          `SELECT first_id FROM export_batches WHERE run_id = ? AND kind = ? AND (status = 'pending' OR (status = 'running' AND (lease_until IS NULL OR lease_until < ?)))
+           ORDER BY generation DESC, first_id LIMIT 1`,
+        ).get<{ first_id: number }>(runId, kind, now());
+        if (!row) return undefined;
+        this.#s("UPDATE export_batches SET status = 'running', claimed_by = ?, lease_until = ?, updated_at = ? WHERE run_id = ? AND kind = ? AND first_id = ?").run(
+          worker, later(leaseMs), now(), runId, kind, row.first_id,
+        );
+        return batchOf(this.#s("SELECT * FROM export_batches WHERE run_id = ? AND kind = ? AND first_id = ?").get(runId, kind, row.first_id));
+      }),
+    );
+  }
+
+  openBatches(runId: number, kind: string): Promise<number> {
+    return this.#run("reading export_batches", () => Number(this.#s("SELECT COUNT(*) AS n FROM export_batches WHERE run_id = ? AND kind = ? AND status IN ('pending', 'running')").get<{ n: number }>(runId, kind)?.n ?? 0));
+  }
+
+  retryFailed(runId: number): Promise<void> {
+    return this.#run("updating export_batches", () => {
+      this.#s("UPDATE export_batches SET status = 'pending', claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ? AND status = 'failed'").run(now(), runId);
+    });
+  }
+
+  attemptFailed(runId: number, kind: string, firstId: number, worker: string, attempts: number, error: string): Promise<void> {
+    return this.#run("recording a failed attempt", () => {
+      this.#s("UPDATE export_batches SET attempts = ?, error = ?, updated_at = ? WHERE run_id = ? AND kind = ? AND first_id = ? AND claimed_by = ?").run(
+        attempts, errorText(error), now(), runId, kind, firstId, worker,
+      );
+    });
+  }
+
+  release(runId: number, kind: string, firstId: number, worker: string): Promise<void> {
+    return this.#run("releasing a batch", () => {
+      this.#s("UPDATE export_batches SET status = 'pending', claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ? AND kind = ? AND first_id = ? AND claimed_by = ? AND status = 'running'").run(
+        now(), runId, kind, firstId, worker,
+      );
+    });
+  }
+
+  #holds(runId: number, kind: string, firstId: number, worker: string): boolean {
+    return this.#s("SELECT 1 AS held FROM export_batches WHERE run_id = ? AND kind = ? AND first_id = ? AND claimed_by = ? AND status = 'running'").get(runId, kind, firstId, worker) !== undefined;
+  }
+
+  #apply(op: TableOp): void {
+    if (op.op === "delete") {
+      if (!op.keys.length) return;
+      const del = this.#s(`DELETE FROM ${op.table} WHERE ${op.column} = ?`);
+      for (const key of op.keys) del.run(key);
+      return;
+    }
+    if (!op.rows.length) return;
+    const insert = this.#s(upsertSql(op, `VALUES (${placeholders(op.columns.length)})`));
+    for (const row of op.rows) insert.run(...(row as SqlValue[]));
+  }
+
+  commit(done: BatchCommit, ops: readonly TableOp[]): Promise<boolean> {
+    return this.#run(`writing ${done.kind}`, () =>
+      this.#db.transaction(() => {
+        if (!this.#holds(done.runId, done.kind, done.firstId, done.worker)) return false;
+        for (const op of ops) this.#apply(op);
+        const finished = done.done ?? true;
+        this.#s(
+          `UPDATE export_batches SET status = ?, attempts = ?, records = records + ?, cursor = COALESCE(?, cursor), error = NULL, updated_at = ?,
+             claimed_by = CASE WHEN ? THEN NULL ELSE claimed_by END, lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
+           WHERE run_id = ? AND kind = ? AND first_id = ?`,
+        ).run(finished ? "done" : "running", done.attempts, done.records, done.cursor ?? null, now(), finished ? 1 : 0, finished ? 1 : 0, done.runId, done.kind, done.firstId);
+        if (finished) this.#s("UPDATE export_workers SET batches = batches + 1 WHERE run_id = ? AND worker_id = ?").run(done.runId, done.worker);
+        return true;
+      }),
+    );
+  }
+
+  split(runId: number, batch: BatchRecord, parts: readonly BatchPlan[], worker: string): Promise<void> {
+    return this.#run("splitting a batch", () =>
+      this.#db.transaction(() => {
+        if (!this.#holds(runId, batch.kind, batch.firstId, worker)) return;
+        const [first, ...rest] = parts;
+        if (!first || first.firstId !== batch.firstId) throw new TypeError("split: the first part must keep the batch's first id");
+        const at = now();
+        this.#s(
+          "UPDATE export_batches SET last_id = ?, ids = ?, status = 'pending', attempts = 0, generation = ?, claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ? AND kind = ? AND first_id = ?",
+        ).run(first.lastId, JSON.stringify(first.ids), first.generation ?? batch.generation + 1, at, runId, batch.kind, batch.firstId);
+        const insert = this.#s("INSERT INTO export_batches (run_id, kind, first_id, last_id, ids, status, generation, error, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
+        for (const p of rest) insert.run(runId, p.kind, p.firstId, p.lastId, JSON.stringify(p.ids), p.generation ?? batch.generation + 1, batch.error, at);
+      }),
+    );
+  }
+
+  batchFailed(runId: number, kind: string, firstId: number, worker: string, attempts: number, error: string, badHosts: readonly BadHost[] = []): Promise<void> {
+    return this.#run("recording a failed batch", () =>
+      this.#db.transaction(() => {
+        const at = now();
+        this.#s("UPDATE export_batches SET status = 'failed', attempts = ?, error = ?, claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ? AND kind = ? AND first_id = ? AND claimed_by = ?").run(
+          attempts, errorText(error), at, runId, kind, firstId, worker,
+        );
+        const record = this.#s(
+          `INSERT INTO export_bad_hosts (host_id, kind, run_id, error, attempts, recorded_at, resolved_run) VALUES (?, ?, ?, ?, ?, ?, NULL)
+           ON CONFLICT (host_id, kind) DO UPDATE SET run_id = excluded.run_id, error = excluded.error, attempts = export_bad_hosts.attempts + excluded.attempts, recorded_at = excluded.recorded_at, resolved_run = NULL`,
+        );
+        for (const b of badHosts) record.run(b.hostId, kind, runId, errorText(b.error), attempts, at);
+      }),
+    );
+  }
+
+  badHosts(kind?: string): Promise<BadHostRecord[]> {
+    return this.#run("reading export_bad_hosts", () =>
+      this.#s(`SELECT * FROM export_bad_hosts WHERE resolved_run IS NULL ${kind ? "AND kind = ?" : ""} ORDER BY kind, host_id`)
+        .all<Record<string, unknown>>(...(kind ? [kind] : []))
+        .map((r) => ({ hostId: Number(r.host_id), kind: String(r.kind), runId: Number(r.run_id), error: String(r.error ?? ""), attempts: Number(r.attempts) })),
+    );
+  }
+
+  resolveBadHosts(kind: string, hostIds: readonly number[], runId: number): Promise<void> {
+    return this.#run("updating export_bad_hosts", () => {
+      const update = this.#s("UPDATE export_bad_hosts SET resolved_run = ? WHERE kind = ? AND host_id = ? AND resolved_run IS NULL");
+      this.#db.transaction(() => {
+        for (const id of hostIds) update.run(runId, kind, id);
+      });
     });
   }
 
   presentHostIds(): Promise<number[]> {
-    return this.#run("reading hosts", () => (this.#db.prepare("SELECT host_id FROM hosts WHERE removed_at IS NULL").pluck().all() as number[]));
+    return this.#run("reading hosts", () => this.#s("SELECT host_id FROM hosts WHERE removed_at IS NULL").all<{ host_id: number }>().map((r) => Number(r.host_id)));
   }
 
   markRemoved(hostIds: readonly number[], at: string): Promise<void> {
     return this.#run("marking removed hosts", () => {
-      const update = this.#db.prepare("UPDATE hosts SET removed_at = ? WHERE host_id = ? AND removed_at IS NULL");
+      const update = this.#s("UPDATE hosts SET removed_at = ? WHERE host_id = ? AND removed_at IS NULL");
       this.#db.transaction(() => {
         for (const id of hostIds) update.run(at, id);
-      })();
+      });
     });
   }
 
-  finishRun(runId: number, end: RunEnd): Promise<{ hosts: number; detections: number; kb: number }> {
-    return this.#run("finishing the run", () => {
-      const db = this.#db;
-      return db.transaction(() => {
-        const totals = { hosts: 0, detections: 0, kb: 0 };
-        for (const r of db.prepare("SELECT kind, SUM(records) AS n FROM export_batches WHERE run_id = ? AND status = 'done' GROUP BY kind").all(runId) as { kind: keyof typeof totals; n: number }[]) {
+  markUnseen(table: string, runId: number, at: string): Promise<number> {
+    return this.#run(`marking removed ${table}`, () => Number(this.#s(`UPDATE ${table} SET removed_at = ? WHERE removed_at IS NULL AND (last_seen_run IS NULL OR last_seen_run < ?)`).run(at, runId).changes));
+  }
+
+  finishRun(runId: number, end: RunEnd): Promise<RunTotals | undefined> {
+    return this.#run("finishing the run", () =>
+      this.#analyzed(end, this.#db.transaction(() => {
+        const running = this.#s("SELECT status FROM export_runs WHERE id = ?").get<{ status: string }>(runId);
+        if (running?.status !== "running") return undefined;
+        const totals: RunTotals = {};
+        for (const r of this.#s("SELECT kind, SUM(records) AS n FROM export_batches WHERE run_id = ? AND status = 'done' GROUP BY kind").all<{ kind: string; n: number }>(runId)) {
           totals[r.kind] = Number(r.n);
         }
-        db.prepare("UPDATE export_runs SET status = ?, finished_at = ?, hosts = ?, detections = ?, kb = ?, error = ? WHERE id = ?").run(
-          end.status, end.finishedAt, totals.hosts, totals.detections, totals.kb, end.error ?? null, runId,
-        );
+        const bad = Number(this.#s("SELECT COUNT(*) AS n FROM export_bad_hosts WHERE run_id = ? AND resolved_run IS NULL").get<{ n: number }>(runId)?.n ?? 0);
+        this.#s(
+          "UPDATE export_runs SET status = ?, finished_at = ?, hosts = ?, detections = ?, kb = ?, totals = ?, bad_hosts = ?, invalid_utf8 = invalid_utf8 + ?, error = ? WHERE id = ?",
+        ).run(end.status, end.finishedAt, totals.hosts ?? 0, totals.detections ?? 0, totals.kb ?? 0, JSON.stringify(totals), bad, end.invalidUtf8 ?? 0, end.error ?? null, runId);
         if (end.status === "succeeded") {
-          db.prepare("DELETE FROM export_run_stats WHERE run_id = ?").run(runId);
-          db.prepare("INSERT INTO export_run_stats (run_id, severity, open_detections) SELECT ?, severity, open_detections FROM open_by_severity WHERE severity IS NOT NULL").run(runId);
+          this.#s("DELETE FROM export_run_stats WHERE run_id = ?").run(runId);
+          this.#s("INSERT INTO export_run_stats (run_id, severity, open_detections) SELECT ?, severity, open_detections FROM open_by_severity WHERE severity IS NOT NULL").run(runId);
         }
         return totals;
-      }).immediate();
-    });
+      })),
+    );
+  }
+
+  /**
+   * After a successful run, statistics for the query planner from a sample (a few hundred ms on
+   * millions of rows): without them SQLite may read the open detections by QID through
+   * detections_qid, a random read of the table per row, where the report's covering index
+   * (detections_open) reads a tenth of it in order.
+   */
+  #analyzed(end: RunEnd, totals: RunTotals | undefined): RunTotals | undefined {
+    if (totals && end.status === "succeeded") this.#db.exec("PRAGMA analysis_limit = 1000; ANALYZE");
+    return totals;
   }
 
   close(): Promise<void> {
     return this.#run("closing", () => {
-      if (this.#db.open) this.#db.close();
+      this.#stmts.clear();
+      this.#db.close();
+      this.#lock.release();
     });
   }
 }
 
-function runOf(row: unknown): RunRecord | undefined {
-  if (!row) return undefined;
-  const r = row as Record<string, unknown>;
-  return { id: Number(r.id), startedAt: String(r.started_at), status: r.status as RunRecord["status"], mode: r.mode as RunRecord["mode"], since: (r.since as string | null) ?? null, what: String(r.what), options: (r.options as string | null) ?? null };
-}
-
-export function batchOf(r: Record<string, unknown>): BatchRecord {
-  const ids = r.ids === null || r.ids === undefined ? null : ((typeof r.ids === "string" ? JSON.parse(r.ids) : r.ids) as string[]);
-  return {
-    kind: r.kind as BatchRecord["kind"],
-    firstId: Number(r.first_id),
-    lastId: Number(r.last_id),
-    ids,
-    status: r.status as BatchRecord["status"],
-    attempts: Number(r.attempts),
-    records: Number(r.records),
-    error: (r.error as string | null) ?? null,
-  };
-}
-
 function dbError(target: string, what: string, err: unknown): ExportDatabaseError {
   if (err instanceof ExportDatabaseError) return err;
-  const code = (err as { code?: string })?.code;
-  const detail = code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" ? "the database is locked by another process (another export still running?)" : (err as Error)?.message ?? String(err);
+  if (err instanceof DatabaseError) return new ExportDatabaseError(err.message, "sqlite", err);
+  const e = err as { code?: string; errcode?: number; message?: string };
+  const busy = e?.code === "SQLITE_BUSY" || e?.code === "SQLITE_LOCKED" || e?.errcode === 5 || e?.errcode === 6 || /database is locked/i.test(e?.message ?? "");
+  const detail = busy ? "the database is locked by another process (another export still running?)" : (e?.message ?? String(err));
   return new ExportDatabaseError(`${target}: ${what}: ${detail}`, "sqlite", err);
 }

@@ -18,6 +18,10 @@ export const generatedModules = {
     "spec": "specs/etm.yaml",
     "client": "createEtmClient"
   },
+  "pcrs": {
+    "spec": "specs/pcrs.yaml",
+    "client": "createPcrsClient"
+  },
   "qflow": {
     "spec": "specs/qflow.yaml",
     "client": "createQflowClient"

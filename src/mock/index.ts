@@ -13,8 +13,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { MissingDependencyError } from "../runtime/errors/missing-dependency-error.js";
+import { importOptional } from "../runtime/optional-import.js";
 import { freePort, waitForHttp } from "./net.js";
+
+/** The mock's optional packages: Prism serves the specs, yaml reads redocly.yaml's list of them. */
+const PURPOSE = "qualys-ts/mock (Prism mocks of the specs)";
 
 export interface QualysMockOptions {
   /** Modules to mock (names of the `apis` in redocly.yaml); all of them when omitted. */
@@ -43,7 +47,9 @@ export function packageRoot(): string {
   return dir;
 }
 
-export function mockableModules(root = packageRoot()): Record<string, string> {
+/** The modules redocly.yaml lists, each with its spec file. */
+export async function mockableModules(root = packageRoot()): Promise<Record<string, string>> {
+  const { parse } = await importOptional<typeof import("yaml")>("yaml", PURPOSE);
   const config = parse(readFileSync(join(root, "redocly.yaml"), "utf8")) as { apis?: Record<string, { root: string }> };
   return Object.fromEntries(Object.entries(config.apis ?? {}).map(([name, api]) => [name, join(root, api.root)]));
 }
@@ -53,13 +59,18 @@ function prismBin(root: string): string {
   if (existsSync(local)) return local;
   // Installed as a dependency of someone else's project: resolve Prism from there.
   const require = createRequire(join(root, "package.json"));
-  const pkg = require.resolve("@stoplight/prism-cli/package.json");
+  let pkg: string;
+  try {
+    pkg = require.resolve("@stoplight/prism-cli/package.json");
+  } catch (err) {
+    throw new MissingDependencyError("@stoplight/prism-cli", PURPOSE, { cause: err });
+  }
   return join(dirname(pkg), "dist", "index.js");
 }
 
 export async function startQualysMock(options: QualysMockOptions = {}): Promise<QualysMock> {
   const root = packageRoot();
-  const available = mockableModules(root);
+  const available = await mockableModules(root);
   const modules = options.modules ?? Object.keys(available);
   const unknown = modules.filter((m) => !(m in available));
   if (unknown.length) {

@@ -7,10 +7,10 @@ import { writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import type { Database, Dialect } from "../db/database.js";
 import { openDatabase } from "../db/open.js";
-import { renderSvg } from "./chart.js";
+import { loadChartEngine, renderSvg } from "./chart.js";
 import { renderPage, type RenderedSection } from "./html.js";
 import { normalizeTime } from "./options.js";
-import { checkExportSchema } from "./schema-check.js";
+import { checkExportSchema, existingRelations } from "./schema-check.js";
 import type { QueryContext } from "./section.js";
 import { SECTIONS } from "./sections/index.js";
 import { packageVersion } from "./version.js";
@@ -44,20 +44,26 @@ export interface Report {
 export async function buildReport(options: ReportOptions): Promise<Report> {
   const asOf = normalizeTime(options.asOf ?? new Date(), "asOf");
   const since = options.since === undefined ? undefined : normalizeTime(options.since, "since");
+  // The chart engine is an optional package: a missing one fails here, before the database is opened.
+  await loadChartEngine();
   const db = typeof options.db === "string" ? await openDatabase(options.db, { readonly: true }) : options.db;
   try {
     await checkExportSchema(db);
     const ctx: QueryContext = { dialect: db.dialect, asOf, since };
+    // Sections of kinds this database may not have (an older schema, or never exported).
+    const present = await existingRelations(db, [...new Set(SECTIONS.flatMap((s) => s.requires ?? []))]);
     const sections: ReportSection[] = [];
     for (const def of SECTIONS) {
       options.signal?.throwIfAborted();
       // The text run is the text shown, terminator included, so it pastes into sqlite3 or psql.
       const sql = `${def.sql(ctx)};`;
+      const missing = (def.requires ?? []).filter((r) => !present.has(r));
       const started = performance.now();
-      const rows = await db.all(sql);
+      const rows = missing.length ? [] : await db.all(sql);
       const queryMs = performance.now() - started;
       const chart = def.chart && rows.length ? await renderSvg(def.chart(rows, ctx)) : undefined;
-      sections.push({ id: def.id, title: def.title, intro: def.intro(ctx), sql, columns: def.columns, rows, svg: chart?.svg, queryMs, chartWarnings: chart?.warnings ?? [] });
+      const empty = def.empty && missing.length ? `${def.empty} (This database has no ${missing.join(", ")}.)` : def.empty;
+      sections.push({ id: def.id, title: def.title, intro: def.intro(ctx), sql, columns: def.columns, rows, svg: chart?.svg, empty, queryMs, chartWarnings: chart?.warnings ?? [] });
     }
     const html = renderPage(sections, { dialect: db.dialect, asOf, since, generatedAt: normalizeTime(new Date(), "generatedAt"), version: packageVersion() });
     return { html, dialect: db.dialect, asOf, since, sections };

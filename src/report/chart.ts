@@ -3,8 +3,8 @@
  * Vega View renders it with the SVG string renderer (no canvas, no DOM, no network). Text
  * widths are estimated, not measured, which is fine for axis layout.
  */
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+import { importOptional } from "../runtime/optional-import.js";
 
 /** System fonts only: the page must open with no network, and print the same everywhere. */
 const FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif";
@@ -39,7 +39,27 @@ function collectingLogger(warnings: string[]) {
   return logger;
 }
 
+/** vega and vega-lite, loaded on first use: optional packages that only the report needs (11 MB). */
+export interface ChartEngine {
+  readonly vega: typeof import("vega");
+  readonly vegaLite: typeof import("vega-lite");
+}
+
+let engine: Promise<ChartEngine> | undefined;
+
+/** Loads the chart engine once; a missing package is a MissingDependencyError naming it. */
+export function loadChartEngine(): Promise<ChartEngine> {
+  engine ??= (async () => ({
+    vega: await importOptional<typeof import("vega")>("vega", "The report's chart engine"),
+    vegaLite: await importOptional<typeof import("vega-lite")>("vega-lite", "The report's chart engine"),
+  }))();
+  // A failed load is not remembered: installing the package mid-process makes the next call work.
+  engine.catch(() => (engine = undefined));
+  return engine;
+}
+
 export async function renderSvg(spec: TopLevelSpec): Promise<RenderedChart> {
+  const { vega: { parse, View }, vegaLite: { compile } } = await loadChartEngine();
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const vega = compile({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec, { logger: logger as never }).spec;

@@ -17,6 +17,8 @@ export interface RenderedSection {
   readonly rows: readonly Row[];
   /** The chart, when the section has one and rows to draw. */
   readonly svg?: string;
+  /** Shown instead of a chart when there are no rows: why, and how to fill the section. */
+  readonly empty?: string;
 }
 
 export interface PageInfo {
@@ -50,7 +52,9 @@ function renderSection(section: RenderedSection, info: PageInfo, headline: boole
   const body = headline
     ? cards(section)
     : [
-        section.svg ? `<figure data-chart="${escapeHtml(section.id)}">${section.svg}</figure>` : `<p class="nodata">No data to chart.</p>`,
+        section.svg
+          ? `<figure data-chart="${escapeHtml(section.id)}">${section.svg}</figure>`
+          : `<p class="nodata"${section.empty && !section.rows.length ? ` data-empty="${escapeHtml(section.id)}"` : ""}>${escapeHtml(section.empty && !section.rows.length ? section.empty : "No data to chart.")}</p>`,
         `<div class="table-wrap${section.rows.length > 25 ? " scroll" : ""}">${renderTable(section.id, section.columns, section.rows)}</div>`,
       ].join("\n");
   return `<section id="${escapeHtml(section.id)}">\n<h2>${escapeHtml(section.title)}</h2>\n<p class="intro">${escapeHtml(section.intro)}</p>\n${body}\n${sqlDetails(section, info)}\n</section>`;

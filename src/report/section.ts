@@ -28,6 +28,14 @@ export interface SectionDefinition {
   sql(ctx: QueryContext): string;
   /** Every column the SQL returns, in its order. */
   readonly columns: readonly Column[];
+  /**
+   * Tables and views the section reads beyond the export's base ones (those of a kind such as
+   * assets or WAS findings): on a database without one (the kind never exported, an older schema)
+   * the section runs nothing and shows `empty`.
+   */
+  readonly requires?: readonly string[];
+  /** What the section says when it has no rows (or its tables are missing): why, and how to fill it. */
+  readonly empty?: string;
   /** The Vega-Lite chart of the rows; none for the headline figures. */
   chart?(rows: readonly Row[], ctx: QueryContext): TopLevelSpec;
 }

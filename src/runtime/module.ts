@@ -7,12 +7,16 @@ import type {
   SuccessResponse,
 } from "openapi-typescript-helpers";
 import { CONTEXT_KEY, contextOf } from "./context.js";
+import { pathVersion } from "./api-versions.js";
 import { warnDeprecatedOnce } from "./deprecation.js";
+import { ApiVersionError } from "./errors/api-version-error.js";
+import { clampToMaxAge } from "./max-age.js";
 import { HttpError } from "./errors/http-error.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import { tracedWalk } from "./observe/tracing.js";
 import { pageIterator, itemIterator } from "./paging/index.js";
 import { checkResponseStatus } from "./response-status.js";
+import { parseExactJson } from "./exact-json.js";
 import { readWhole } from "./transport/index.js";
 import type { Runtime } from "./runtime.js";
 import type { ApiFamily, CallContext, OperationMeta } from "./types.js";
@@ -83,10 +87,43 @@ export function defineModule(
 
   const out: Record<string, unknown> = {};
   for (const meta of Object.values(operations)) {
-    const call = (init: Record<string, unknown> = {}) =>
-      send(init).catch((err: unknown) => {
-        throw runtime.redact ? runtime.redact(err) : err;
-      });
+    const replacement = meta.deprecated?.replacement ? operations[meta.deprecated.replacement] : undefined;
+    /**
+     * A deprecated operation with a replacement (CAR v1 script writes) refused by Qualys — 404/410,
+     * or a page that is not JSON — is past its end of life: say so, and which operation to call.
+     */
+    const versionRefused = (httpStatus: number | undefined, answer: string, url: string, cause?: unknown) =>
+      replacement
+        ? new ApiVersionError({
+            operation: meta.operationId,
+            method: meta.method.toUpperCase(),
+            url,
+            version: pathVersion(meta.path) ?? "unversioned",
+            use: `${replacement.operationId} (${replacement.method.toUpperCase()} ${replacement.path})`,
+            current: false,
+            available: [],
+            endOfLife: meta.deprecated?.endOfLife,
+            httpStatus,
+            answer,
+            cause,
+          })
+        : undefined;
+    const redacted = (err: unknown) => {
+      throw runtime.redact ? runtime.redact(err) : err;
+    };
+    /** One call as given: what each page of a walk sends. */
+    const raw = (init: Record<string, unknown> = {}) => send(init).catch(redacted);
+    /** Time filters past their limit are moved up once per call or walk, so every page of a walk asks for the same window. */
+    const limited = (init: Record<string, unknown> = {}) => clampToMaxAge(runtime, module, meta, init);
+    const call = (init: Record<string, unknown> = {}) => {
+      let adjusted: Record<string, unknown>;
+      try {
+        adjusted = limited(init);
+      } catch (err) {
+        return Promise.reject(err).catch(redacted);
+      }
+      return raw(adjusted);
+    };
     const send = async (init: Record<string, unknown> = {}) => {
       const { signal, timeoutMs, bodyIdleTimeoutMs, ...rest } = init as Init<unknown> & Record<string, unknown>;
       if (meta.deprecated) warnDeprecatedOnce(runtime, module, meta);
@@ -112,20 +149,27 @@ export function defineModule(
           baseUrl: runtime.baseUrl(family, module),
           headers,
           signal,
-          parseAs: meta.parseAs ?? "json",
+          // Exact integers: read as text, parsed below so 64-bit ids keep every digit.
+          parseAs: meta.exactIntegers ? "text" : (meta.parseAs ?? "json"),
           [CONTEXT_KEY]: ctx,
         });
       } catch (err) {
         if (err instanceof SyntaxError) {
+          const refused = versionRefused(undefined, "a body that is not JSON (an HTML or notice page?)", `${runtime.baseUrl(family, module)}${meta.path}`, err);
+          if (refused) throw refused;
           throw new InvalidResponseError(`${meta.operationId} answered with a body that is not the JSON its spec describes (${err.message.slice(0, 120)})`, meta.operationId, err);
         }
         throw err;
       }
-      const { data, error, response } = result;
+      const { error, response } = result;
+      let data = result.data;
+      if (response.ok && meta.exactIntegers) data = exactData(data, meta.operationId);
       if (response.ok) {
         if (meta.responseStatus) checkResponseStatus(meta.responseStatus, data, meta.operationId, response.status);
         return data;
       }
+      const refused = response.status === 404 || response.status === 410 ? versionRefused(response.status, `HTTP ${response.status}`, response.url || meta.path) : undefined;
+      if (refused) throw refused;
       throw new HttpError({
         status: response.status,
         statusText: response.statusText,
@@ -142,11 +186,21 @@ export function defineModule(
       const traced = (kind: string, walk: AsyncIterableIterator<unknown>) =>
         runtime.tracing === false ? walk : tracedWalk(`${module}.${meta.operationId}.${kind}`, { "qualys.module": module, "qualys.operation": meta.operationId, "qualys.paging": spec.style }, walk);
       Object.assign(call, {
-        pages: (init?: Record<string, unknown>) => traced("pages", pageIterator(spec, call, init ?? {})),
-        items: (init?: Record<string, unknown>) => traced("items", itemIterator(spec, call, init ?? {})),
+        pages: (init?: Record<string, unknown>) => traced("pages", pageIterator(spec, raw, limited(init))),
+        items: (init?: Record<string, unknown>) => traced("items", itemIterator(spec, raw, limited(init))),
       });
     }
     out[meta.operationId] = call;
   }
   return out;
+}
+
+/** An answer read as text for exact integers, parsed; an empty body is no data, as a 204 is. */
+function exactData(text: unknown, operationId: string): unknown {
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  try {
+    return parseExactJson(text);
+  } catch (err) {
+    throw new InvalidResponseError(`${operationId} answered with a body that is not the JSON its spec describes (${(err as Error).message.slice(0, 120)})`, operationId, err);
+  }
 }

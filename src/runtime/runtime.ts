@@ -16,8 +16,10 @@ export interface Runtime {
   readonly timeoutMs?: number;
   /** Scrubs the client's secrets from an error before it reaches the caller (echoed requests). */
   readonly redact?: <E>(err: E) => E;
-  /** Told once per process and operation when a deprecated operation is called. */
+  /** Told once per process and operation when a deprecated operation (or an older API version) is called. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
+  /** Told once per process when the runtime changed what a call sends (a time filter moved up to its limit). Default: a process warning. */
+  readonly onWarning?: (warning: DeprecationWarningInfo) => void;
   /** OpenTelemetry spans for paged walks (when the API is installed). Default true. */
   readonly tracing?: boolean;
 }

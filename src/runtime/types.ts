@@ -68,6 +68,10 @@ export interface OperationMeta {
   readonly accept?: string;
   /** Where a JSON answer says whether it succeeded, even under HTTP 200 (`x-response-status`). */
   readonly responseStatus?: ResponseStatusSpec;
+  /** Time filters the API honours only so far back (`x-max-age-days`), moved up by the runtime. */
+  readonly maxAge?: readonly { readonly in: "query"; readonly name: string; readonly days: number }[];
+  /** Integers past 2^53 in the JSON answer are kept exact, as decimal strings (`x-exact-integers`: CSAM's 64-bit software ids). */
+  readonly exactIntegers?: boolean;
 }
 
 /**

@@ -68,7 +68,7 @@ describe("usage", () => {
     [["qflow", "run", "wf-1", "--input", "[1]"], /expected a JSON object/],
     [["--columns", "a,b", "vm", "hosts"], /--columns needs --format csv/],
     [["vm", "hosts", "--no-such-option"], /unknown option/],
-    [["vm", "detections", "--api-version", "9.9"], /Allowed choices are 2\.0, 5\.0/],
+    [["vm", "detections", "--api-version", "9.9"], /Allowed choices are 2\.0, 3\.0, 4\.0, 5\.0/],
   ])("exits 2 on %j", async (args, message) => {
     const r = await withEnv({}, () => cli(args));
     expect(r.code).toBe(2);
@@ -109,11 +109,13 @@ describe("VM commands on a local server", () => {
       res.end(detectionPage([1]));
     });
     const r = await withEnv(localUser(server.url), () =>
-      cli(["-f", "ndjson", "vm", "detections", "--api-version", "5.0", "--severities", "4-5", "--status", "New,Active", "--show-qds", "--no-results", "--truncation-limit", "500"]),
+      cli(["-f", "ndjson", "vm", "detections", "--api-version", "4.0", "--severities", "4-5", "--status", "New,Active", "--show-qds", "--no-results", "--truncation-limit", "500"]),
     );
     expect(r.code).toBe(0);
     const [request] = server.requests;
-    expect(request!.path).toBe("/api/5.0/fo/asset/host/vm/detection/");
+    expect(request!.path).toBe("/api/4.0/fo/asset/host/vm/detection/");
+    // An older version past its end of life is named on stderr, with the current one.
+    expect(r.stderr).toContain("vm.listHostDetections calls Qualys API 4.0 (/api/4.0/fo/asset/host/vm/detection/), past its end of life");
     const form = Object.fromEntries(new URLSearchParams(request!.body));
     expect(form).toMatchObject({ action: "list", severities: "4-5", status: "New,Active", show_qds: "1", show_qds_factors: "1", show_results: "0", truncation_limit: "500" });
     expect(request!.headers.authorization).toMatch(/^Basic /);

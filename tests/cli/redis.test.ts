@@ -44,7 +44,7 @@ const env = (s: Simulator, more: Record<string, string> = {}) => ({ QUALYS_USERN
 describe("qualys --redis", () => {
   it("keeps the subscription's limits in Redis, from --redis or QUALYS_REDIS_URL", async () => {
     const s = await scanServer();
-    const key = `qualys-ts:rl:{${subscriptionHash({ platform: s.url, user: USER })}}:vm:/api/2.0/fo/scan/:state`;
+    const key = `qualys-ts:rl:{${subscriptionHash({ platform: s.url, user: USER })}}:vm:/api/3.0/fo/scan/:state`;
     const flag = await withEnv(env(s), () => cli(["--redis", redis.url, "vm", "scans", "list"]));
     expect(flag.stderr).toBe("");
     expect(flag.code).toBe(0);

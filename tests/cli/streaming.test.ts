@@ -5,7 +5,8 @@
  */
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeRecords, type Format } from "../../src/cli/output.js";
+import { flatten } from "../../src/cli/flatten.js";
+import { CSV_BUFFER, writeRecords, type Format } from "../../src/cli/output.js";
 import { main } from "../../src/cli/main.js";
 import { detectionPage, hostXml } from "../servers/vm-pages-server.js";
 import { capture, cli, localUser, startServer, withEnv, type LocalServer } from "./support.js";
@@ -100,14 +101,19 @@ describe("writeRecords", () => {
     });
   }
 
-  // json/ndjson wait for each write to drain; CSV adds csv-stringify's buffers (16 rows in, 16 kB out).
+  const padding = "x".repeat(200);
+  const recordOf = (i: number) => ({ id: i, host: { ip: `10.0.${i >> 8}.${i & 255}` }, padding });
+  // json/ndjson wait for each write to drain. CSV adds the chain's own buffers, which output.ts
+  // sizes itself (not Node's defaults, which differ between Node lines): rows waiting in two
+  // object buffers, and as many rows as CSV_BUFFER.bytes of text holds, plus the ones in flight.
+  const csvLine = `${Object.values(flatten(recordOf(12_345))).join(",")}\n`;
+  const csvBound = 2 * CSV_BUFFER.rows + Math.ceil(CSV_BUFFER.bytes / csvLine.length) + 5;
   it.each([
     ["ndjson", 4],
     ["json", 4],
-    ["csv", 150],
+    ["csv", csvBound],
   ] as [Format, number][])("reads ahead of a slow %s output by a bounded number of records", async (format, bound) => {
     const total = 20_000;
-    const padding = "x".repeat(200);
     let pulled = 0;
     let written = 0;
     let maxAhead = 0;
@@ -115,7 +121,7 @@ describe("writeRecords", () => {
       for (let i = 0; i < total; i++) {
         pulled++;
         maxAhead = Math.max(maxAhead, pulled - written);
-        yield { id: i, host: { ip: `10.0.${i >> 8}.${i & 255}` }, padding };
+        yield recordOf(i);
       }
     }
     const out = slowOutput((chunk) => {

@@ -29,4 +29,12 @@ describe("gateway auth against its Prism mock", () => {
     });
     expect(token.split(".")).toHaveLength(3);
   });
+
+  contractTest("auth", "createOidcToken", async () => {
+    const auth = createAuthClient(mockRuntime("auth"));
+    const token = await auth.createOidcToken({
+      params: { header: { clientId: "3f6c1e2a-0000-4000-8000-000000000002", clientSecret: "s" } },
+    });
+    expect(token.split(".")).toHaveLength(3);
+  });
 });

@@ -59,6 +59,17 @@ describe("VM XML API against its Prism mock", () => {
     expect(d).toMatchObject({ qid: 38170, severity: 2, port: 3389, ssl: true, isIgnored: false, status: "Active" });
     expect(d.qds).toEqual({ severity: "LOW", value: 25 });
     expect(d.qdsFactors).toEqual([{ name: "CVSS", value: "5.0" }]);
+    // The 5.0 elements of the (synthetic) example, typed; repeated ones as lists.
+    expect(d).toMatchObject({
+      cve: ["CVE-2015-0204", "CVE-2015-1637"],
+      vulnerabilityDetectionSources: ["Cloud Agent", "Scanner"],
+      latestVulnerabilityDetectionSource: "Cloud Agent",
+      mitreTacticId: ["TA0006"],
+      mitreTechniqueName: ["Adversary-in-the-Middle"],
+      truriskEliminationStatus: "Not Applicable",
+    });
+    expect(host!.metadata?.alicloud).toEqual([{ name: "latest/meta-data/instance/instance-type", lastStatus: "Success", value: "ecs.g7.large", lastSuccessDate: "2018-04-13T03:40:00Z" }]);
+    expect(d.extra).toBeUndefined();
     expect(d.results).toBe("Certificate #0 CN=2k8r2-u-10-11 doesn't resolve");
   });
 
@@ -190,7 +201,7 @@ describe("VM XML API against its Prism mock", () => {
   contractTest("vm", "listVulns", async () => {
     const vulns = await all(vm().listVulns({ ids: "316760" }, example("kbVulns")));
     expect(vulns).toHaveLength(1);
-    expect(vulns[0]).toMatchObject({ qid: 316760, severityLevel: 3, category: "Cisco", patchable: true, softwareList: [{ product: "ios_xe", vendor: "cisco" }] });
+    expect(vulns[0]).toMatchObject({ qid: 316760, severityLevel: 3, category: "Cisco", patchable: true, patchPublishedDate: new Date("2020-09-24T00:00:00Z"), softwareList: [{ product: "ios_xe", vendor: "cisco" }] });
   });
 
   contractTest("vm", "listPolicies", async () => {

@@ -4,17 +4,13 @@
  * nothing half-written, and a run killed with SIGKILL mid-way finishes on the next run with the
  * same database an uninterrupted run gives.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli } from "../cli/support.js";
-import { dbDetections, query, tempDb, tenantWithClient } from "./support.js";
-
-const root = join(import.meta.dirname, "..", "..");
-const tenantUser = (url: string) => ({ QUALYS_USERNAME: "tenant", QUALYS_PASSWORD: "tenant-password", QUALYS_API_URL: url, QUALYS_GATEWAY_URL: url });
+import { dbDetections, qualys, query, tempDb, tenantUser, tenantWithClient } from "./support.js";
+import { openSync } from "../support/sqlite-drivers.js";
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -32,27 +28,6 @@ function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<
   });
 }
 
-interface Child {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function qualys(args: string[], env: Record<string, string>): { child: ReturnType<typeof spawn>; done: Promise<Child> } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QUALYS_")));
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), ...args], {
-    cwd: root,
-    env: { ...clean, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "qualys-home-")), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  return { child, done: new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))) };
-}
-
 describe("qualys export", () => {
   it("a bad --db URL is a usage error (exit 2) and creates nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qualys-export-"));
@@ -66,7 +41,7 @@ describe("qualys export", () => {
 
   it("a locked SQLite file fails with exit 1, saying so, and nothing is written", async () => {
     const path = tempDb("locked");
-    const holder = new Database(path);
+    const holder = openSync(path);
     holder.exec("CREATE TABLE other (x INTEGER)");
     holder.exec("BEGIN EXCLUSIVE");
     try {
@@ -91,11 +66,18 @@ describe("qualys export", () => {
     const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 3, kbSize: 40, seed: 2, costPerHostMs: 1 });
     cleanup = t.close;
     const db = tempDb("tty");
-    const r = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"], { tty: true }));
+    const r = await withEnv(tenantUser(t.tenant.url, t.tenant.gatewayUrl), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"], { tty: true }));
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/hosts .*300\/300 \| [\d,]+ detections/);
-    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
-    const plain = await withEnv(tenantUser(t.tenant.url), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--workers", "0"]));
+    // One bar per kind, each with its own count.
+    expect(r.stderr).toMatch(/detections .*300\/300 hosts \| [\d,]+ detections/);
+    expect(r.stderr).toMatch(/hosts +.*300\/300 hosts \| 300 hosts/);
+    expect(r.stderr).toMatch(/kb +.*40\/40 QIDs \| 40 QIDs/);
+    // The cursor kinds count their rows against the plan's count.
+    expect(r.stderr).toMatch(/assets +.*330\/330 assets \| 330 assets/);
+    expect(r.stderr).toMatch(/webapps +.*10\/10 web apps \| 10 web apps/);
+    expect(r.stderr).toMatch(/findings +.*(\d+)\/\1 findings \| \1 findings/);
+    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs, 330 assets, 10 web apps, [\d,]+ WAS findings in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
+    const plain = await withEnv(tenantUser(t.tenant.url, t.tenant.gatewayUrl), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"]));
     expect(plain.code).toBe(0);
     expect(plain.stderr).toBe("");
     expect(plain.stdout).toMatch(/^export run 2 \(incremental since /);
@@ -104,9 +86,9 @@ describe("qualys export", () => {
   it("killed with SIGKILL mid-run, the same command finishes the run; the database equals an uninterrupted run's", async () => {
     const t = await tenantWithClient({ hosts: 1200, detectionsPerHost: 4, kbSize: 100, seed: 31, limits: { concurrency: 2 }, costPerHostMs: 2 });
     cleanup = t.close;
-    const env = tenantUser(t.tenant.url);
+    const env = tenantUser(t.tenant.url, t.tenant.gatewayUrl);
     const killed = tempDb("killed");
-    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--workers", "0"];
+    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0"];
     // Killed once a random number of detection batches are committed.
     const killAfter = 2 + Math.floor(Math.random() * 5);
     const run1 = qualys(args(killed), env);

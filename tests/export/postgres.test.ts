@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportSubscription, ExportDatabaseError } from "../../src/export.js";
+import { exportSubscription, ExportDatabaseError, SCHEMA_VERSION } from "../../src/export.js";
 import { DETECTION_COLUMNS, type Row } from "../../src/export/rows.js";
 import { startPostgres, type PostgresServer } from "../support/postgres.js";
 import { tenantWithClient, walkDetections } from "./support.js";
@@ -43,20 +43,20 @@ describe("export into PostgreSQL", () => {
     const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 5, kbSize: 120, seed: 21, limits: { concurrency: 2 } });
     try {
       const url = await server.createDatabase("export_walk");
-      const first = await exportSubscription(t.client, { db: url, batchSize: 100, concurrency: 2, workers: 1, backoffMs: () => 10 });
+      const first = await exportSubscription(t.client, { db: url, batchSize: 100, concurrency: 2, decodeThreads: 1, backoffMs: () => 10 });
       expect(first.status).toBe("succeeded");
       const walk = await walkDetections(t.client);
       const sortKey = (r: Row) => r.slice(0, 6).join("|");
       const expected = [...walk].sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number) || (sortKey(a) < sortKey(b) ? -1 : 1));
       expect(normalise(await pgDetections(url))).toEqual(normalise(expected));
-      const again = await exportSubscription(t.client, { db: url, batchSize: 100, concurrency: 2, workers: 0, full: true, backoffMs: () => 10 });
+      const again = await exportSubscription(t.client, { db: url, batchSize: 100, concurrency: 2, decodeThreads: 0, full: true, backoffMs: () => 10 });
       expect(again.detections).toBe(first.detections);
       expect((await pgDetections(url)).length).toBe(walk.length);
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       const counts = (await c.query("SELECT (SELECT COUNT(*) FROM hosts)::int AS hosts, (SELECT COUNT(*) FROM kb_vulns)::int AS kb, (SELECT COUNT(*) FROM export_run_stats)::int AS stats, (SELECT MAX(version) FROM schema_version)::int AS v")).rows[0];
       await c.end();
-      expect(counts).toEqual({ hosts: 300, kb: 120, stats: expect.any(Number), v: 1 });
+      expect(counts).toEqual({ hosts: 300, kb: 120, stats: expect.any(Number), v: SCHEMA_VERSION });
       expect(counts.stats).toBeGreaterThan(0);
     } finally {
       await t.close();
@@ -66,7 +66,7 @@ describe("export into PostgreSQL", () => {
   it("a refused connection is an ExportDatabaseError naming the server, not a hang", async () => {
     const t = await tenantWithClient({ hosts: 10, kbSize: 5 });
     try {
-      const err = await exportSubscription(t.client, { db: `postgres://postgres:secret@127.0.0.1:1/none`, workers: 0 }).catch((e: unknown) => e);
+      const err = await exportSubscription(t.client, { db: `postgres://postgres:secret@127.0.0.1:1/none`, decodeThreads: 0 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ExportDatabaseError);
       expect((err as Error).message).toMatch(/127\.0\.0\.1:1.*cannot connect/);
       expect((err as Error).message).not.toContain("secret");

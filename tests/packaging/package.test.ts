@@ -1,34 +1,35 @@
 /**
  * What `npm pack` would publish, and that the built package works as its users see it: the
- * package is assembled in a temp dir (package.json, specs, README, LICENSE, redocly.yaml, and a
- * fresh `tsc -p tsconfig.build.json` into its dist/), never touching the checkout's dist/. Then
- * every `exports` entry is imported by its package name (`qualys-ts/car`…), the `bin` runs, and
- * public-api.types.ts is type-checked against the built declarations, `@ts-expect-error`s included.
+ * package is assembled in a temp dir (stage.ts: package.json, specs, README, LICENSE,
+ * redocly.yaml, and a fresh `tsc -p tsconfig.build.json` into its dist/), never touching the
+ * checkout's dist/. Then every `exports` entry is imported by its package name (`qualys-ts/car`…),
+ * the CLI package's bin runs, and public-api.types.ts is type-checked against the built
+ * declarations, `@ts-expect-error`s included. install.test.ts installs the tarballs for real.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bin, root, stagePackage } from "./stage.js";
 
-const root = join(import.meta.dirname, "..", "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   name: string;
+  version: string;
   main: string;
   types: string;
   exports: Record<string, string | { types: string; import: string }>;
-  bin: Record<string, string>;
+  dependencies: Record<string, string>;
   files: string[];
 };
-const bin = (name: string) => join(root, "node_modules", ".bin", name);
 let work = "";
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "qualys-ts-pack-"));
-  for (const entry of ["package.json", "README.md", "LICENSE", "redocly.yaml", "specs"]) cpSync(join(root, entry), join(work, entry), { recursive: true });
+  stagePackage(work);
   // Dependencies resolve as in an install; npm pack never packs node_modules.
   symlinkSync(join(root, "node_modules"), join(work, "node_modules"), "dir");
-  execFileSync(bin("tsc"), ["-p", join(root, "tsconfig.build.json"), "--outDir", join(work, "dist")], { cwd: root, stdio: "pipe" });
 }, 240_000);
 
 afterAll(() => {
@@ -41,7 +42,7 @@ describe("package", () => {
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     const must = ["package.json", "README.md", "LICENSE", "redocly.yaml", "specs/vm.yaml", "specs/common/rate-limit.yaml", "dist/src/generated/vm/xml-descriptors.js"];
     const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === "string" ? [t] : [t.types, t.import]));
-    for (const file of [...must, ...targets, pkg.main, pkg.types, ...Object.values(pkg.bin)]) expect(files, file).toContain(file.replace(/^\.\//, ""));
+    for (const file of [...must, ...targets, pkg.main, pkg.types, "dist/src/cli/bin.js"]) expect(files, file).toContain(file.replace(/^\.\//, ""));
     expect(files.filter((f) => /^(tests|bench|scripts|node_modules|docs)\//.test(f) || f.includes("/node_modules/") || f.endsWith(".test.js"))).toEqual([]);
     expect(files.filter((f) => f.startsWith("src/"))).toEqual([]); // the build, not the sources
   });
@@ -52,6 +53,7 @@ describe("package", () => {
       "./car": "createCarClient",
       "./csam": "createCsamClient",
       "./etm": "createEtmClient",
+      "./pcrs": "createPcrsClient",
       "./qflow": "createQflowClient",
       "./saasdr": "createSaasdrClient",
       "./vm": "createVmClient",
@@ -63,6 +65,7 @@ describe("package", () => {
       "./redis": "redisStore",
       "./report": "buildReport",
       "./export": "exportSubscription",
+      "./cli": "runAsProcess",
     };
     expect(Object.keys(pkg.exports).filter((e) => e !== "./package.json").sort()).toEqual(Object.keys(expected).sort());
     // Self-reference: inside the package, `import("qualys-ts/car")` goes through `exports`.
@@ -74,25 +77,27 @@ describe("package", () => {
     expect(loaded).toEqual(Object.fromEntries(Object.keys(expected).map((k) => [k, "function"])));
   });
 
-  it("runs the built `qualys` bin", () => {
-    const target = join(work, pkg.bin.qualys!);
+  it("runs the CLI package's `qualys` bin on the built qualys-ts/cli", () => {
+    // The bin imports "qualys-ts/cli": from inside the staged package that resolves by self-reference.
+    const target = join(work, "qualys-bin.mjs");
+    copyFileSync(join(root, "packages", "cli", "bin", "qualys.js"), target);
     expect(readFileSync(target, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     const help = spawnSync(process.execPath, [target, "--help"], { cwd: work, encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: qualys/);
     const version = spawnSync(process.execPath, [target, "--version"], { cwd: work, encoding: "utf8" });
-    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version);
+    expect(version.stdout.trim()).toBe(pkg.version);
     const usage = spawnSync(process.execPath, [target, "vm", "nope"], { cwd: work, encoding: "utf8" });
     expect(usage.status).toBe(2);
   });
 
   it("keeps per-module entry points free of the other modules (tree-shaking)", () => {
-    for (const module of ["car", "csam", "etm", "qflow", "saasdr", "vm", "was"]) {
+    for (const module of ["car", "csam", "etm", "pcrs", "qflow", "saasdr", "vm", "was"]) {
       const seen = new Set<string>();
       const visit = (file: string) => {
         if (seen.has(file)) return;
         seen.add(file);
-        for (const [, spec] of readFileSync(file, "utf8").matchAll(/from "(\.{1,2}\/[^"]+)"/g)) visit(join(file, "..", spec!));
+        for (const spec of staticImports(file)) if (spec.startsWith(".")) visit(join(file, "..", spec));
       };
       visit(join(work, "dist", "src", `${module}.js`));
       const others = [...seen].filter((f) => /generated\/(\w+)\//.test(f) && !f.includes(`generated/${module}/`));
@@ -101,24 +106,26 @@ describe("package", () => {
     }
   });
 
-  it("keeps ioredis out of everything but the qualys-ts/redis entry (the CLI loads it only for --redis)", () => {
-    // Static imports only (`from "…"`, `import "…"`); a dynamic import("…") is not followed.
+  it("imports no optional package statically: every entry needs only the SDK's dependencies", () => {
+    // The optional ones load through importOptional on use, which this graph does not follow.
     const packagesOf = (entry: string) => {
       const seen = new Set<string>();
       const packages = new Set<string>();
       const visit = (file: string) => {
         if (seen.has(file)) return;
         seen.add(file);
-        for (const [, spec] of readFileSync(file, "utf8").matchAll(/(?:from|import) "([^"]+)"/g)) {
-          if (spec!.startsWith(".")) visit(join(file, "..", spec!));
-          else packages.add(spec!);
+        for (const spec of staticImports(file)) {
+          if (spec.startsWith(".")) visit(join(file, "..", spec));
+          else if (!spec.startsWith("node:")) packages.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
         }
       };
-      visit(join(work, "dist", "src", entry));
-      return packages;
+      visit(join(work, entry));
+      return [...packages].sort();
     };
-    for (const entry of ["index.js", "vm.js", "errors.js", "cli/bin.js"]) expect(packagesOf(entry).has("ioredis"), entry).toBe(false);
-    expect(packagesOf("redis.js").has("ioredis")).toBe(true);
+    const allowed = new Set(Object.keys(pkg.dependencies));
+    for (const target of [...Object.values(pkg.exports).map((t) => (typeof t === "string" ? t : t.import)).filter((t) => t.endsWith(".js")), "dist/src/cli/bin.js"]) {
+      expect(packagesOf(target).filter((p) => !allowed.has(p)), target).toEqual([]);
+    }
   });
 
   it("type-checks the public API against the built declarations, misuse included", () => {
@@ -140,3 +147,11 @@ describe("package", () => {
     expect(check.status).toBe(0);
   }, 120_000);
 });
+
+/** The module specifiers of a built file's `import … from` / `export … from` / `import "…"` (comments and import() calls not). */
+function staticImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+  return source.statements.flatMap((s) =>
+    (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? [s.moduleSpecifier.text] : [],
+  );
+}

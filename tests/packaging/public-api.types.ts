@@ -4,12 +4,13 @@
  * `../../src/<entry>.js` import rewritten to `qualys-ts/<entry>`. Every `@ts-expect-error` must
  * really be an error, so misuse stays a compile error for users.
  */
-import { createQualysClient, type GatewayCheck, type QualysClient, type QualysClientOptions, type Runtime } from "../../src/index.js";
+import { apiVersionTable, createQualysClient, versionStatus, type ApiVersionRow, type GatewayCheck, type QualysClient, type QualysClientOptions, type Runtime } from "../../src/index.js";
 import { createCarClient, type CarClient } from "../../src/car.js";
-import { RateLimitError, QualysError } from "../../src/errors.js";
+import { ApiVersionError, RateLimitError, QualysError } from "../../src/errors.js";
 import { startQualysMock } from "../../src/mock.js";
 import { createCsamClient, csamSinceFilter, type CsamClient } from "../../src/csam.js";
 import { createWasClient, wasSinceCriterion, type WasClient } from "../../src/was.js";
+import { createPcrsClient, JsonStreamError, postureRecordsOf, type PcrsClient, type PostureRecord } from "../../src/pcrs.js";
 import { RateLimitStoreError, redisStore } from "../../src/redis.js";
 import { buildReport, DatabaseError, writeReport, type Report } from "../../src/report.js";
 import type { DetectionHost } from "../../src/vm.js";
@@ -24,6 +25,28 @@ export async function usesTheClientAsDocumented(): Promise<void> {
   for await (const job of client.car.searchJobs.items({ body: { sort: [{ id: "asc" }] } })) {
     const id: string | undefined = job.data.id;
     void id;
+  }
+  // API versions: the table, a status on a day, an older version per call, the error of a refused one.
+  const rows: readonly ApiVersionRow[] = apiVersionTable;
+  const state: string = versionStatus(rows[0]!.current, true, Date.now()).state;
+  const jwtClient = createQualysClient({ platform: "US2", credentials: { clientId: "c", clientSecret: "s", clientLevel: "user" }, vmAuth: "jwt", vm: { apiVersions: { listVulns: "3.0" } } });
+  const setup: "basic" | "session" | "jwt" = jwtClient.setup.vmAuth;
+  void state;
+  void setup;
+  try {
+    for await (const host of qualys.vm.listHostDetections({}, { apiVersion: "4.0" })) {
+      const cves: string[] | undefined = host.detectionList?.[0]?.cve;
+      const status: string | undefined = host.detectionList?.[0]?.truriskEliminationStatus;
+      void cves;
+      void status;
+    }
+  } catch (err) {
+    if (err instanceof ApiVersionError) {
+      const use: string | undefined = err.use;
+      const path: string = err.path;
+      void use;
+      void path;
+    }
   }
   for await (const host of qualys.vm.listHostDetections({ show_qds: 1, truncation_limit: 500 })) {
     const h: DetectionHost = host;
@@ -46,8 +69,25 @@ export async function usesTheClientAsDocumented(): Promise<void> {
     const qid: number | undefined = finding.qid;
     void qid;
   }
+  for await (const record of qualys.pcrs.postureRecords({ since: "2026-11-01", batchSize: 250, evidence: true })) {
+    const status: "Passed" | "Failed" | "Error" | undefined = record.status;
+    const id: string | number | undefined = record.id;
+    void status;
+    void id;
+  }
+  const plan = await qualys.pcrs.posturePlan({ policyIds: [4677689] });
+  for await (const record of qualys.pcrs.postureInfo({ slices: plan.slices.slice(0, 1), query: { compressionRequired: 0 } })) void record;
   const csam: CsamClient = createCsamClient(runtime);
   const was: WasClient = createWasClient(runtime);
+  const pcrs: PcrsClient = createPcrsClient(runtime);
+  try {
+    for await (const record of postureRecordsOf(await pcrs.getPostureInfo({ params: { query: {} }, body: [{ policyId: "1", hostIds: ["2"] }] }))) {
+      const r: PostureRecord = record;
+      void r;
+    }
+  } catch (err) {
+    if (err instanceof JsonStreamError) console.log(err.problem, err.records);
+  }
   void csam;
   void was;
   const check: GatewayCheck = await qualys.checkGateway();
@@ -120,7 +160,7 @@ export async function rejectsMisuse(): Promise<void> {
   // @ts-expect-error only the API versions the spec knows for the endpoint
   createQualysClient({ credentials: { token: "t" }, vm: { apiVersions: { listHostDetections: "9.9" } } });
   // @ts-expect-error per-call API versions are checked too
-  qualys.vm.listHostDetections({}, { apiVersion: "3.0" });
+  qualys.vm.listHostDetections({}, { apiVersion: "1.0" });
   // @ts-expect-error searchJobs needs a body with a sort
   await qualys.car.searchJobs();
   // @ts-expect-error unknown form parameter of an action
@@ -133,6 +173,10 @@ export async function rejectsMisuse(): Promise<void> {
   void qualys.pm;
   // @ts-expect-error CSAM's pageSize is a number
   await qualys.csam.searchAssets({ params: { query: { pageSize: "lots" } } });
+  // @ts-expect-error PCRS's posture walk takes "evaluated" or "statusChanged"
+  qualys.pcrs.postureRecords({ sinceField: "modified" });
+  // @ts-expect-error PCRS flags are 0 or 1
+  await qualys.pcrs.getPostureInfo({ params: { query: { compressionRequired: 2 } }, body: [] });
 }
 
 export async function buildsTheReportAsDocumented(): Promise<void> {

@@ -90,6 +90,23 @@ describe("report in Chromium", () => {
     expect(await card("open_detections")).toBeGreaterThan(1000);
   });
 
+  it("shows the CSAM and WAS sections with figures equal to the database's own counts", async () => {
+    const column = async (section: string, key: string) => {
+      const index = await page.locator(`table[data-section="${section}"] th`).evaluateAll((ths, k) => ths.findIndex((th) => th.getAttribute("data-column") === k), key);
+      expect(index, `${section}.${key}`).toBeGreaterThanOrEqual(0);
+      const cells = await page.locator(`table[data-section="${section}"] tbody tr td:nth-child(${index + 1})`).allInnerTexts();
+      return cells.reduce((n, c) => n + Number(c.replace(/,/g, "")), 0);
+    };
+    const count = async (sql: string) => Number(Object.values((await db.all(sql))[0]!)[0]);
+    expect(await column("assets-check-in", "assets")).toBe(await count("SELECT COUNT(*) FROM assets WHERE removed_at IS NULL"));
+    expect(await column("was-by-severity", "open_findings")).toBe(await count("SELECT COUNT(*) FROM open_was_findings"));
+    expect(await column("was-by-severity", "open_findings")).toBeGreaterThan(20);
+    for (const id of ["assets-by-os", "assets-check-in", "was-by-severity", "was-by-webapp"]) {
+      await expect(page.locator(`section#${id} h2`).isVisible(), id).resolves.toBe(true);
+      await expect(page.locator(`a[href="#${id}"]`).count(), id).resolves.toBe(1);
+    }
+  });
+
   it("renders a screenshot that is a picture, not a blank page", async () => {
     const png = PNG.sync.read(await page.screenshot({ fullPage: true, path: join(dir, "report.png") }));
     expect(png.height).toBeGreaterThan(3000);

@@ -11,6 +11,9 @@ describe("parseDatabaseUrl", () => {
     expect(parseDatabaseUrl("sqlite:///var/lib/q.db")).toMatchObject({ path: "/var/lib/q.db" });
     expect(parseDatabaseUrl("SQLITE:rel.db")).toMatchObject({ dialect: "sqlite", path: "rel.db" });
     expect(parseDatabaseUrl("sqlite::memory:")).toMatchObject({ path: ":memory:" });
+    // No scheme: a file (what `qualys export --db ./x.db` has always taken), shown as its URL.
+    expect(parseDatabaseUrl("./export.db")).toEqual({ dialect: "sqlite", path: "./export.db", url: "sqlite:./export.db" });
+    expect(parseDatabaseUrl("file:///var/lib/q.db")).toMatchObject({ dialect: "sqlite", path: "/var/lib/q.db" });
   });
 
   it("hands PostgreSQL URLs to the driver as given, and shows them redacted", () => {
@@ -32,7 +35,8 @@ describe("parseDatabaseUrl", () => {
   it("refuses what it cannot open, with a typed error that never holds the password", () => {
     const cases: [string, RegExp][] = [
       ["mysql://u:pw@h/db", /scheme "mysql:" is not supported/],
-      ["./export.db", /has no scheme/],
+      ["postgres://127.0.0.1", /names no database/],
+      ["postgres://u:pw@/db", /names no server/],
       ["sqlite:", /names no file/],
       ["postgres://", /names no server or database/],
       ["postgres:db", /names no server or database/],

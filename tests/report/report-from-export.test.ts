@@ -20,11 +20,12 @@ let report: Report;
 let db: Database;
 
 beforeAll(async () => {
-  const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 15, kbSize: 400, seed: 11 });
+  // With the gateway: CSAM assets and WAS findings are exported too, for the sections on them.
+  const t = await tenantWithClient({ hosts: 300, detectionsPerHost: 15, kbSize: 400, seed: 11, webApps: 12, findingsPerWebApp: 25 }, { gateway: true });
   try {
-    await exportSubscription(t.client, { db: url, batchSize: 100, workers: 0, backoffMs: () => 10 });
+    await exportSubscription(t.client, { db: url, batchSize: 100, decodeThreads: 0, backoffMs: () => 10 });
     t.tenant.advance({ days: 20, changeFraction: 0.3 });
-    await exportSubscription(t.client, { db: url, batchSize: 100, workers: 0, backoffMs: () => 10 });
+    await exportSubscription(t.client, { db: url, batchSize: 100, decodeThreads: 0, backoffMs: () => 10 });
   } finally {
     await t.close();
   }
@@ -48,6 +49,21 @@ describe("report on an exported tenant", () => {
     expect(Number(runs)).toBe(2);
     const fixed = (await db.all<{ n: number }>("SELECT COUNT(*) AS n FROM detections WHERE status = 'Fixed'"))[0]!.n;
     expect(Number(fixed)).toBeGreaterThan(0);
+  });
+
+  it("the CSAM and WAS sections add up to direct counts on the database", async () => {
+    const count = async (sql: string) => Number(Object.values((await db.all(sql))[0]!)[0]);
+    const rows = (id: string) => report.sections.find((s) => s.id === id)!.rows;
+    const sum = (id: string, key: string) => rows(id).reduce((n, r) => n + Number(r[key]), 0);
+    const present = await count("SELECT COUNT(*) FROM assets WHERE removed_at IS NULL");
+    expect(present).toBeGreaterThan(300);
+    expect(sum("assets-check-in", "assets")).toBe(present);
+    expect(sum("assets-by-os", "vm_hosts")).toBe(await count("SELECT COUNT(*) FROM assets WHERE removed_at IS NULL AND host_id IN (SELECT host_id FROM hosts)"));
+    expect(sum("was-by-severity", "open_findings")).toBe(await count("SELECT COUNT(*) FROM open_was_findings"));
+    expect(sum("was-by-severity", "open_findings")).toBeGreaterThan(0);
+    expect(sum("was-by-severity", "fixed")).toBeGreaterThan(0);
+    // Every open finding's QID is in the exported KnowledgeBase.
+    expect(await count("SELECT COUNT(*) FROM open_was_findings f LEFT JOIN kb_vulns k ON k.qid = f.qid WHERE k.qid IS NULL")).toBe(0);
   });
 
   it("headline: open detections equal a direct count on the database", async () => {

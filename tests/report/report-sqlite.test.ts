@@ -12,10 +12,11 @@ import { InvalidParameterError } from "../../src/runtime/errors/invalid-paramete
 import { openDatabase } from "../../src/db/open.js";
 import type { Database } from "../../src/db/database.js";
 import { buildReport, writeReport, type Report } from "../../src/report.js";
-import { HOSTILE_TITLE } from "../support/export-data.js";
+import { MIGRATIONS } from "../../src/export/schema.js";
+import { HOSTILE_TITLE, HOSTILE_WEBAPP } from "../support/export-data.js";
 import { applyMigrations, fillExportDatabase } from "../support/export-db.js";
 import { parseReport } from "../support/report-html.js";
-import { CHART_IDS, expectFiguresMatchOracle, expectTablesMatchQueries } from "../support/report-check.js";
+import { CHART_IDS, expectFiguresMatchOracle, expectTablesMatchQueries, MODULE_SECTION_IDS, SECTION_IDS } from "../support/report-check.js";
 import { ExportRows, oracle } from "../support/report-oracle.js";
 
 const asOf = "2026-06-01T00:00:00Z";
@@ -66,7 +67,9 @@ describe("report on SQLite", () => {
     expect(report.html.replace(/xmlns(:xlink)?="http:\/\/www\.w3\.org\/[^"]+"/g, "")).not.toMatch(/https?:\/\//);
   });
 
-  it("escapes KB titles in tables and charts", () => {
+  it("escapes KB titles and web app names in tables and charts", () => {
+    expect(report.html).not.toContain(HOSTILE_WEBAPP);
+    expect(parseReport(report.html).get("was-by-webapp")!.rows.map((r) => r[1])).toContain(HOSTILE_WEBAPP);
     expect(report.html).not.toContain(HOSTILE_TITLE);
     expect(report.html).toContain("&lt;script&gt;alert(");
     const qids = parseReport(report.html).get("top-qids")!;
@@ -118,9 +121,32 @@ describe("report on SQLite", () => {
         expect(sections.get(id)!.rows, id).toEqual([]);
         expect(sections.get(id)!.svg, id).toBeNull();
       }
-      expect(empty.html.match(/No data to chart\./g)).toHaveLength(CHART_IDS.length);
+      expect(empty.html.match(/No data to chart\./g)).toHaveLength(CHART_IDS.length - MODULE_SECTION_IDS.length);
+      // The CSAM and WAS sections say why they are empty and how to fill them.
+      for (const id of MODULE_SECTION_IDS) expect(empty.html).toMatch(new RegExp(`data-empty="${id}">No (CSAM assets|WAS findings) in this export: \`qualys export\` writes them`));
     } finally {
       await fresh.close();
+    }
+  });
+
+  it("reports a database of schema v2 (no CSAM or WAS tables): the other sections as before, those say what is missing", async () => {
+    const v2 = await openDatabase(`sqlite:${join(dir, "v2.db")}`);
+    try {
+      for (const m of MIGRATIONS.filter((m) => m.version <= 2)) await v2.exec(m.sql.sqlite);
+      await v2.exec("INSERT INTO hosts (host_id, ip, os) VALUES (1, '10.0.0.1', 'Linux')");
+      const page = await buildReport({ db: v2, asOf });
+      const sections = parseReport(page.html);
+      expect([...sections.keys()]).toEqual(SECTION_IDS);
+      expect(sections.get("summary")!.rows[0]![0]).toBe("1");
+      for (const id of MODULE_SECTION_IDS) {
+        expect(sections.get(id)!.rows, id).toEqual([]);
+        // The SQL is still shown: what the section would run on a database that has the tables.
+        expect(page.sections.find((s) => s.id === id)!.sql, id).toMatch(/FROM (assets|was_findings|open_was_findings)/);
+      }
+      expect(page.html).toContain('data-empty="assets-by-os">No CSAM assets in this export: `qualys export` writes them (kind assets) when the subscription has CSAM. (This database has no assets.)');
+      expect(page.html).toContain("(This database has no was_findings, was_webapps, open_was_findings.)");
+    } finally {
+      await v2.close();
     }
   });
 

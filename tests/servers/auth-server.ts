@@ -82,7 +82,7 @@ export interface SeenRequest {
 
 export async function startAuthServer(options: AuthServerOptions = {}) {
   const clock = options.clock ?? Date.now;
-  const counts = { auth: 0, oauth: 0, gatewayCalls: 0, gateway401: 0, logins: 0, logouts: 0, vmCalls: 0, vm401: 0 };
+  const counts = { auth: 0, oauth: 0, oidc: 0, gatewayCalls: 0, gateway401: 0, logins: 0, logouts: 0, vmCalls: 0, vm401: 0 };
   const validTokens = new Set<string>();
   const issuedTokens: string[] = [];
   const sessions = new Set<string>();
@@ -143,8 +143,9 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
       }
       return issue();
     }
-    if (url.pathname === "/auth/oauth" && req.method === "POST") {
-      counts.oauth += 1;
+    if ((url.pathname === "/auth/oauth" || url.pathname === "/auth/oidc") && req.method === "POST") {
+      if (url.pathname === "/auth/oidc") counts.oidc += 1;
+      else counts.oauth += 1;
       const id = req.headers.clientid as string | undefined;
       const secret = req.headers.clientsecret as string | undefined;
       record.oauthHeaders = [id, secret];

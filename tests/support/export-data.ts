@@ -2,8 +2,9 @@
  * Deterministic synthetic contents for an export database (hosts, KB, detections, runs and run
  * stats), shaped like a tenant: skewed QID popularity, a few removed hosts, detections in every
  * status, some QIDs missing from the KB, some open detections without a first-found time, and a
- * KB title full of HTML metacharacters. Rows are handed to `sink` table by table, so a bench can
- * write half a million detections without holding them all.
+ * KB title full of HTML metacharacters; CSAM assets and WAS web apps and findings beside them.
+ * Rows are handed to `sink` table by table, so a bench can write half a million detections
+ * without holding them all.
  */
 
 export interface ExportDataOptions {
@@ -17,6 +18,12 @@ export interface ExportDataOptions {
   readonly seed?: number;
   /** Characters of scanner output per detection (the `results` column), for realistic row sizes. */
   readonly resultsChars?: number;
+  /** CSAM assets without a VM host, besides one per host. Default hosts / 10. */
+  readonly extraAssets?: number;
+  /** WAS web apps. Default 15. */
+  readonly webApps?: number;
+  /** Mean WAS findings per web app (skewed: some have many). Default 12. */
+  readonly findingsPerWebApp?: number;
 }
 
 export type Value = string | number | boolean | null;
@@ -53,6 +60,16 @@ export const DETECTION_COLUMNS = [
 ];
 export const RUN_COLUMNS = ["id", "started_at", "finished_at", "status", "mode", "what", "hosts", "detections", "kb"];
 export const RUN_STAT_COLUMNS = ["run_id", "severity", "open_detections"];
+export const ASSET_COLUMNS = ["asset_id", "host_id", "name", "os", "os_category", "agent_last_checked_in", "sensor_last_updated_date", "first_seen_run", "last_seen_run", "removed_at"];
+export const WEBAPP_COLUMNS = ["webapp_id", "name", "url", "first_seen_run", "last_seen_run", "removed_at"];
+export const FINDING_COLUMNS = ["finding_id", "qid", "type", "severity", "status", "webapp_id", "first_detected_date", "last_detected_date", "first_seen_run", "last_seen_run", "removed_at"];
+/** A web app name that would break a page that forgot to escape it. */
+export const HOSTILE_WEBAPP = `<img src=x onerror="alert(1)"> Shop & 'Co'`;
+const ASSET_OSES: readonly (readonly [string | null, string | null])[] = [
+  ["Microsoft Windows Server 2019 Datacenter", "Windows"], ["Microsoft Windows Server 2022 Standard", "Windows"], ["Microsoft Windows 11 Enterprise", "Windows"],
+  ["Ubuntu Linux 22.04", "Linux"], ["Red Hat Enterprise Linux 8.9", "Linux"], ["Debian GNU/Linux 12.5", "Linux"], ["Apple macOS 14", "Mac"], ["Cisco IOS 15", "Network"], [null, null],
+];
+const WAS_STATUSES = ["NEW", "ACTIVE", "ACTIVE", "ACTIVE", "REOPENED", "FIXED", "FIXED", "PROTECTED", null] as const;
 
 /** Writes every table through `sink`, in batches of at most `batchSize` rows. */
 export async function generateExportData(options: ExportDataOptions, sink: Sink, batchSize = 5000): Promise<void> {
@@ -135,4 +152,51 @@ export async function generateExportData(options: ExportDataOptions, sink: Sink,
   }
   await flush("export_runs", RUN_COLUMNS, runs);
   await flush("export_run_stats", RUN_STAT_COLUMNS, stats);
+  await generateModuleData(options, qids.map((q) => q.qid), flush);
+}
+
+/**
+ * CSAM assets (one per host, with its host id, and some without a host; some removed; agent and
+ * sensor check-ins spread over a year, some never, one after asOf) and WAS web apps and findings
+ * (every status, information gathered without one, some removed). Drawn from their own random
+ * stream, so the VM rows above stay what they were.
+ */
+async function generateModuleData(options: ExportDataOptions, qids: readonly number[], flush: (table: string, columns: readonly string[], rows: Value[][]) => Promise<void>): Promise<void> {
+  const rand = random((options.seed ?? 1) + 7919);
+  const asOf = Date.parse(options.asOf);
+  const ago = (maxDays: number) => iso(asOf - Math.floor(rand() * maxDays * 86400) * 1000);
+  const assets: Value[][] = [];
+  const extra = options.extraAssets ?? Math.round(options.hosts / 10);
+  for (let i = 0; i < options.hosts + extra; i++) {
+    const [os, category] = ASSET_OSES[Math.floor(rand() ** 1.5 * ASSET_OSES.length)]!;
+    const agent = rand() < 0.5;
+    const never = i % 53 === 52;
+    const checkIn = i === 5 ? iso(asOf + 3_600_000) : never ? null : ago(rand() < 0.7 ? 10 : 400);
+    assets.push([
+      20_000_000 + i, i < options.hosts ? 100_000 + i : null, `asset-${i}`, os, category,
+      agent ? checkIn : null, agent ? ago(400) : checkIn, 1, options.runs, i % 41 === 40 ? iso(asOf - 5 * 86400_000) : null,
+    ]);
+  }
+  await flush("assets", ASSET_COLUMNS, assets);
+
+  const apps: Value[][] = [];
+  const findings: Value[][] = [];
+  const webApps = options.webApps ?? 15;
+  for (let a = 0; a < webApps; a++) {
+    const id = 238_480_000 + a * 7;
+    apps.push([id, a === 2 ? HOSTILE_WEBAPP : `Web app ${a}`, `https://app${a}.example.com`, 1, options.runs, a % 13 === 12 ? iso(asOf - 86400_000) : null]);
+    // The app with the hostile name has many findings, so it is among the top ones.
+    const count = Math.round((options.findingsPerWebApp ?? 12) * 2 * (a === 2 ? 1.5 : rand() ** 2));
+    for (let f = 0; f < count; f++) {
+      const status = WAS_STATUSES[Math.floor(rand() * WAS_STATUSES.length)]!;
+      const severity = status === null ? 1 + Math.floor(rand() * 2) : 1 + Math.min(4, Math.floor(rand() * rand() * 6 + rand() * 2));
+      const first = asOf - Math.floor(rand() * 300) * 86400_000;
+      findings.push([
+        18_000_000 + a * 1000 + f, qids[Math.floor(rand() * qids.length)]!, status === null ? "INFORMATION_GATHERED" : "VULNERABILITY", severity, status, id,
+        iso(first), iso(first + Math.floor(rand() * 30) * 86400_000), 1, options.runs, (a * 1000 + f) % 37 === 36 ? iso(asOf - 86400_000) : null,
+      ]);
+    }
+  }
+  await flush("was_webapps", WEBAPP_COLUMNS, apps);
+  await flush("was_findings", FINDING_COLUMNS, findings);
 }

@@ -4,7 +4,9 @@ import type { Database } from "../../src/db/database.js";
 import type { Report } from "../../src/report/build.js";
 import { cellValue, parseReport } from "./report-html.js";
 
-export const SECTION_IDS = ["summary", "by-severity", "top-qids", "ageing", "time-to-fix", "trend", "top-hosts"];
+export const SECTION_IDS = ["summary", "by-severity", "top-qids", "ageing", "time-to-fix", "trend", "top-hosts", "assets-by-os", "assets-check-in", "was-by-severity", "was-by-webapp"];
+/** The sections of kinds a database may lack (CSAM, WAS): they say so instead of failing. */
+export const MODULE_SECTION_IDS = ["assets-by-os", "assets-check-in", "was-by-severity", "was-by-webapp"];
 export const CHART_IDS = SECTION_IDS.slice(1);
 
 /**

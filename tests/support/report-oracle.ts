@@ -121,5 +121,70 @@ export function oracle(data: ExportRows, asOf: string, since?: string) {
     .sort((a, b) => b.open_sev45 - a.open_sev45 || b.sev5 - a.sev5 || a.host_id - b.host_id)
     .slice(0, 20);
 
-  return { summary, "by-severity": bySeverity, "top-qids": topQids, ageing, "time-to-fix": timeToFix, trend, "top-hosts": topHosts } as Record<string, Record<string, unknown>[] | Record<string, unknown>>;
+  return { summary, "by-severity": bySeverity, "top-qids": topQids, ageing, "time-to-fix": timeToFix, trend, "top-hosts": topHosts, ...moduleFigures(data, asOf) } as Record<
+    string,
+    Record<string, unknown>[] | Record<string, unknown>
+  >;
+}
+
+const count = <T>(list: readonly T[], f: (x: T) => boolean) => list.filter(f).length;
+/** Byte order, as SQLite and a C-locale PostgreSQL sort text. */
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The CSAM and WAS sections' figures. */
+function moduleFigures(data: ExportRows, asOf: string) {
+  const assets = data.rows("assets").filter((a) => a.removed_at === null);
+  const byOs = new Map<string, Obj[]>();
+  for (const a of assets) byOs.set((a.os as string | null) ?? "(unknown)", [...(byOs.get((a.os as string | null) ?? "(unknown)") ?? []), a]);
+  const assetsByOs = [...byOs.entries()]
+    .map(([os, list]) => {
+      const categories = list.map((a) => a.os_category as string | null).filter((c): c is string => c !== null).sort(text);
+      return { os, os_category: categories.at(-1) ?? null, assets: list.length, vm_hosts: count(list, (a) => a.host_id !== null) };
+    })
+    .sort((a, b) => b.assets - a.assets || text(a.os, b.os))
+    .slice(0, 25);
+
+  const day = 86400;
+  const byCategory = new Map<string, (number | null)[]>();
+  for (const a of assets) {
+    const at = a.agent_last_checked_in ?? a.sensor_last_updated_date;
+    const key = (a.os_category as string | null) ?? "(unknown)";
+    byCategory.set(key, [...(byCategory.get(key) ?? []), at === null ? null : secs(asOf) - secs(at)]);
+  }
+  const checkIn = [...byCategory.entries()]
+    .map(([category, ages]) => {
+      const n = (f: (s: number) => boolean) => count(ages, (s) => s !== null && f(s));
+      return {
+        category, under_1_day: n((s) => s < day), days_1_7: n((s) => s >= day && s < 7 * day), days_7_30: n((s) => s >= 7 * day && s < 30 * day),
+        days_30_90: n((s) => s >= 30 * day && s < 90 * day), over_90_days: n((s) => s >= 90 * day), unknown_check_in: count(ages, (s) => s === null), assets: ages.length,
+      };
+    })
+    .sort((a, b) => b.assets - a.assets || text(a.category, b.category));
+
+  const apps = new Map(data.rows("was_webapps").map((w) => [w.webapp_id as number, w]));
+  const present = data.rows("was_findings").filter((f) => f.removed_at === null && apps.get(f.webapp_id as number)?.removed_at === null);
+  const withStatus = present.filter((f) => f.status !== null);
+  const isOpen = (f: Obj) => ["NEW", "ACTIVE", "REOPENED"].includes(f.status as string);
+  const wasBySeverity = [...new Set(withStatus.map((f) => f.severity as number))]
+    .sort(byDesc)
+    .map((severity) => {
+      const at = withStatus.filter((f) => f.severity === severity);
+      return {
+        severity, new: count(at, (f) => f.status === "NEW"), active: count(at, (f) => f.status === "ACTIVE"), reopened: count(at, (f) => f.status === "REOPENED"),
+        open_findings: count(at, isOpen), fixed: count(at, (f) => f.status === "FIXED"), all_findings: at.length, web_apps: new Set(at.filter(isOpen).map((f) => f.webapp_id)).size,
+      };
+    });
+
+  const perApp = new Map<number, Obj[]>();
+  for (const f of present.filter(isOpen)) perApp.set(f.webapp_id as number, [...(perApp.get(f.webapp_id as number) ?? []), f]);
+  const wasByWebApp = [...perApp.entries()]
+    .map(([id, list]) => {
+      const w = apps.get(id)!;
+      const sev = (f: (s: number) => boolean) => count(list, (x) => f(x.severity as number));
+      return { webapp_id: id, name: w.name, sev5: sev((s) => s === 5), sev4: sev((s) => s === 4), sev3: sev((s) => s === 3), sev1_2: sev((s) => s <= 2), open_findings: list.length };
+    })
+    .sort((a, b) => b.open_findings - a.open_findings || b.sev5 - a.sev5 || a.webapp_id - b.webapp_id)
+    .slice(0, 20);
+
+  return { "assets-by-os": assetsByOs, "assets-check-in": checkIn, "was-by-severity": wasBySeverity, "was-by-webapp": wasByWebApp };
 }

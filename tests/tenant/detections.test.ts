@@ -16,12 +16,18 @@ describe("host detections through the project's client", () => {
     tenant = await startTenant(OPTIONS);
     const qualys = clientOf(tenant);
     const pages: number[] = [];
-    const stream = qualys.vm.listHostDetections({ truncation_limit: 25, show_qds: 1, show_asset_id: 1 }, { onPage: (p) => pages.push(p.number) });
+    const stream = qualys.vm.listHostDetections({ truncation_limit: 25, show_qds: 1, show_asset_id: 1, host_metadata: "all" }, { onPage: (p) => pages.push(p.number) });
     const { got, error } = await drain(stream);
     expect(error).toBeUndefined();
     // Built separately from the same options: the data is a pure function of them.
     const expected = expectedHostDetections(new TenantModel(OPTIONS), { show_qds: 1 });
-    expect(got).toEqual(expected.map((r) => decodedDetectionHost(r, { showQds: true, showAssetId: true })));
+    expect(got).toEqual(expected.map((r) => decodedDetectionHost(r, { showQds: true, showAssetId: true, hostMetadata: true })));
+    // HLD 5.0's additions arrive typed: lists where they may repeat, ALICLOUD under METADATA, nothing left in extra.
+    const detections = got.flatMap((h) => h.detectionList ?? []);
+    expect(detections.some((d) => (d.cve?.length ?? 0) > 1 && (d.mitreTacticId?.length ?? 0) > 0)).toBe(true);
+    expect(new Set(detections.map((d) => d.latestVulnerabilityDetectionSource))).toEqual(new Set(["Scanner", "Cloud Agent"]));
+    expect(got.some((h) => h.metadata?.alicloud?.length === 3)).toBe(true);
+    expect(got.every((h) => h.extra === undefined && (h.detectionList ?? []).every((d) => d.extra === undefined))).toBe(true);
     expect(pages.length).toBe(Math.ceil(expected.length / 25));
     // Hosts without open detections are skipped, as Qualys does.
     expect(expected.length).toBeLessThan(new TenantModel(OPTIONS).hostIds().length);

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const OPTIONS = { hosts: 300, detectionsPerHost: 4, kbSize: 200, seed: 21 };
-const HOSTS = "/api/2.0/fo/asset/host/";
+const HOSTS = "/api/5.0/fo/asset/host/";
 
 /** IDs of an ID_SET as the client decodes it (ID and ID_RANGE kept apart). */
 function idsOf(idSet: { id?: (string | number)[]; idRange?: string[] } | undefined): number[] {

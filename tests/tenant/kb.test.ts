@@ -26,7 +26,7 @@ describe("knowledge base", () => {
       got.push(...part);
     }
     expect(got).toEqual(model.vulns().map((v) => decodedVuln(v, true)));
-    expect(tenant.stats.byPath["/api/2.0/fo/knowledge_base/vuln/"]!.calls).toBe(3);
+    expect(tenant.stats.byPath["/api/4.0/fo/knowledge_base/vuln/"]!.calls).toBe(3);
     // Every severity level and vuln type occurs.
     expect(new Set(got.map((v) => v.severityLevel))).toEqual(new Set([1, 2, 3, 4, 5]));
     expect(new Set(got.map((v) => v.vulnType))).toEqual(new Set(["Vulnerability", "Potential Vulnerability", "Information Gathered"]));

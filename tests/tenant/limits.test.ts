@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 const OPTIONS = { hosts: 60, detectionsPerHost: 3, kbSize: 100, seed: 4 };
-const KB = "/api/2.0/fo/knowledge_base/vuln/";
+const KB = "/api/4.0/fo/knowledge_base/vuln/";
 
 describe("rate limit", () => {
   it("counts calls per path in a rolling window and blocks the next with 409 + 1965 and the wait", async () => {

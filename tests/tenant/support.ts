@@ -4,7 +4,7 @@ import type { DetectionHost, Host, Vuln } from "../../src/generated/vm/xml-types
 import type { KbVuln, Tenant, TenantDetection, TenantHost, TenantHostRecord } from "../../src/tenant.js";
 
 export function clientOf(tenant: Tenant, options: Partial<QualysClientOptions> = {}) {
-  return createQualysClient({ credentials: tenant.credentials, baseUrls: { vm: tenant.url }, ...options });
+  return createQualysClient({ credentials: tenant.credentials, baseUrls: { vm: tenant.url, gateway: tenant.gatewayUrl }, ...options });
 }
 
 const at = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -14,7 +14,13 @@ export interface Shown {
   showResults?: boolean;
   showQds?: boolean;
   showAssetId?: boolean;
+  /** The HLD version asked for (default the current 5.0, with its additions). */
+  version?: string;
+  /** `host_metadata=all`: ALICLOUD metadata on HLD 5.0. */
+  hostMetadata?: boolean;
 }
+
+const list = <T>(items: readonly T[]): T[] | undefined => (items.length ? [...items] : undefined);
 
 function dnsData(h: TenantHost) {
   return { hostname: h.hostname, domain: h.domain, fqdn: h.dns };
@@ -44,7 +50,31 @@ export function decodedDetection(d: TenantDetection, shown: Shown = {}) {
     isIgnored: false,
     isDisabled: false,
     lastProcessedDatetime: at(d.lastProcessed),
+    ...(Number(shown.version ?? "5.0") >= 5
+      ? {
+          cve: list(d.cves),
+          vulnerabilityDetectionSources: list(d.detectionSources),
+          latestVulnerabilityDetectionSource: d.latestDetectionSource,
+          mitreTacticName: list(d.mitre.map((m) => m.tacticName)),
+          mitreTacticId: list(d.mitre.map((m) => m.tacticId)),
+          mitreTechniqueName: list(d.mitre.map((m) => m.techniqueName)),
+          mitreTechniqueId: list(d.mitre.map((m) => m.techniqueId)),
+          truriskEliminationStatus: d.truriskEliminationStatus,
+        }
+      : {}),
   });
+}
+
+function aliCloudMetadata(h: TenantHost, shown: Shown) {
+  if (!h.alicloud || !shown.hostMetadata || Number(shown.version ?? "5.0") < 5) return undefined;
+  const attribute = (name: string, value: string) => ({ name, lastStatus: "Success", value, lastSuccessDate: new Date(h.lastProcessed).toISOString().replace(".000Z", "Z") });
+  return {
+    alicloud: [
+      attribute("latest/meta-data/instance-id", h.alicloud.instanceId),
+      attribute("latest/meta-data/region-id", h.alicloud.regionId),
+      attribute("latest/meta-data/instance/instance-type", h.alicloud.instanceType),
+    ],
+  };
 }
 
 export function decodedDetectionHost(r: TenantHostRecord, shown: Shown = {}): DetectionHost {
@@ -64,6 +94,7 @@ export function decodedDetectionHost(r: TenantHostRecord, shown: Shown = {}): De
     lastVmScannedDuration: h.lastVmScannedDuration,
     lastVmAuthScannedDate: at(h.lastVmAuthScanned),
     lastVmAuthScannedDuration: h.lastVmAuthScanned === undefined ? undefined : h.lastVmScannedDuration,
+    metadata: aliCloudMetadata(h, shown),
     detectionList: r.detections.map((d) => decodedDetection(d, shown)),
   });
 }
@@ -90,7 +121,8 @@ export function decodedListHost(h: TenantHost, all: boolean, showAssetId = false
   });
 }
 
-export function decodedVuln(v: KbVuln, all: boolean): Vuln {
+/** A KB entry as decoded from `version` (default the current 4.0: PATCH_PUBLISHED_DATE from 3.0 on). */
+export function decodedVuln(v: KbVuln, all: boolean, version = "4.0"): Vuln {
   const ig = v.vulnType === "Information Gathered";
   return defined({
     qid: v.qid,
@@ -101,6 +133,7 @@ export function decodedVuln(v: KbVuln, all: boolean): Vuln {
     lastServiceModificationDatetime: at(v.lastServiceModification),
     publishedDatetime: at(v.published),
     patchable: v.patchable,
+    patchPublishedDate: Number(version) >= 3 ? at(v.patchPublished) : undefined,
     vendorReferenceList: v.vendorReferences.length ? v.vendorReferences.map((id) => ({ id, url: `https://vendor.example/advisories/${id}` })) : undefined,
     cveList: v.cves.length ? v.cves.map((id) => ({ id, url: `https://cve.example/${id}` })) : undefined,
     diagnosis: all ? v.diagnosis : undefined,

@@ -23,10 +23,10 @@ function* detectionRows(host: DetectionHost): Generator<Record<string, unknown>>
   for (const detection of detections) yield { host: hostPart, ...detection };
 }
 
-/** `--api-version` with the versions the spec knows for the action's endpoint. */
+/** `--api-version` with the versions the spec knows for the action's endpoint (wins over --api-versions). */
 function apiVersionOption(action: VmActionName): Option {
-  const versions = Object.keys((vmActions[action] as { versions?: Record<string, string> }).versions ?? {});
-  return new Option("--api-version <version>", "Qualys API version of the endpoint (default: the documented one)").choices(versions);
+  const meta = vmActions[action] as { version?: string; versions?: Record<string, unknown> };
+  return new Option("--api-version <version>", `Qualys API version of the endpoint (default: the current one, ${meta.version}; an older one warns once past its end of support)`).choices(Object.keys(meta.versions ?? {}));
 }
 
 const priority = (value: string): number => {

@@ -9,6 +9,7 @@ import type { paths } from "./types.js";
 export const authOperations = {
   createToken: {"operationId":"createToken","method":"post","path":"/auth","idempotent":false,"requestContentType":"application/x-www-form-urlencoded","parseAs":"text","skipAuth":true},
   createOAuthToken: {"operationId":"createOAuthToken","method":"post","path":"/auth/oauth","idempotent":false,"parseAs":"text","skipAuth":true},
+  createOidcToken: {"operationId":"createOidcToken","method":"post","path":"/auth/oidc","idempotent":false,"parseAs":"text","skipAuth":true},
 } as const satisfies OperationTable;
 
 export type AuthOperationId = keyof typeof authOperations;
@@ -25,6 +26,11 @@ export interface AuthClient {
    * Issue a JWT for an OAuth client (client credentials)
    */
   readonly createOAuthToken: Fetcher<paths["/auth/oauth"]["post"]>;
+  /**
+   * `POST /auth/oidc`
+   * Issue a JWT for a user-level OAuth client (client credentials)
+   */
+  readonly createOidcToken: Fetcher<paths["/auth/oidc"]["post"]>;
 }
 
 export function createAuthClient(runtime: Runtime): AuthClient {

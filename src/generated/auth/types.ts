@@ -36,6 +36,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a JWT for a user-level OAuth client (client credentials) */
+        post: operations["createOidcToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -128,6 +145,33 @@ export interface operations {
                 };
                 content: {
                     /** @example eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJjbGllbnQiLCJleHAiOjE3MzI0NjQwMDB9.c2lnbmF0dXJl */
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createOidcToken: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @example 3f6c1e2a-0000-4000-8000-000000000002 */
+                clientId: string;
+                /** @example example-client-secret */
+                clientSecret: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token, as plain text. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJ1c2VyLWNsaWVudCIsImV4cCI6MTczMjQ2NDAwMH0.c2lnbmF0dXJl */
                     "text/plain": string;
                 };
             };

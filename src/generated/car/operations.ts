@@ -9,9 +9,9 @@ import type { paths } from "./types.js";
 export const carOperations = {
   createScript: {"operationId":"createScript","method":"post","path":"/sm/v5/script","idempotent":false},
   createScriptV4: {"operationId":"createScriptV4","method":"post","path":"/sm/v4/script","idempotent":false,"deprecated":{"endOfSupport":"2025-06","replacement":"createScript"}},
-  createScriptV1: {"operationId":"createScriptV1","method":"post","path":"/sm/v1/script","idempotent":false,"deprecated":{"endOfLife":"2026-06","replacement":"createScript"}},
+  createScriptV1: {"operationId":"createScriptV1","method":"post","path":"/sm/v1/script","idempotent":false,"deprecated":{"endOfSupport":"2025-12","endOfLife":"2026-06","replacement":"createScript"}},
   updateScript: {"operationId":"updateScript","method":"patch","path":"/sm/v4/script/{id}","idempotent":false},
-  updateScriptV1: {"operationId":"updateScriptV1","method":"patch","path":"/sm/v1/script/{id}","idempotent":false,"deprecated":{"endOfLife":"2026-06","replacement":"updateScript"}},
+  updateScriptV1: {"operationId":"updateScriptV1","method":"patch","path":"/sm/v1/script/{id}","idempotent":false,"deprecated":{"endOfSupport":"2025-12","endOfLife":"2026-06","replacement":"updateScript"}},
   listScriptTypes: {"operationId":"listScriptTypes","method":"get","path":"/sm/v1/script-types","idempotent":true},
   listScriptLanguages: {"operationId":"listScriptLanguages","method":"get","path":"/sm/v1/script-language","idempotent":true},
   executeScript: {"operationId":"executeScript","method":"post","path":"/sm/v1/scripts/{scriptId}/execute","idempotent":false},
@@ -24,7 +24,7 @@ export const carOperations = {
   searchActivities: {"operationId":"searchActivities","method":"post","path":"/sm/v1/scripts/activities","idempotent":true,"pagination":{"style":"pageNumber","in":"body","pageParam":"pageNumber","sizeParam":"pageSize","firstPage":0,"items":"auditRecords","total":"totalCount","defaultPageSize":10}},
   searchSchedules: {"operationId":"searchSchedules","method":"post","path":"/sm/v1/scheduler/search","idempotent":true,"pagination":{"style":"pageNumber","in":"body","pageParam":"pageNumber","sizeParam":"pageSize","firstPage":0,"items":"body.list","total":"body.totalCount","defaultPageSize":10}},
   searchBlockCommands: {"operationId":"searchBlockCommands","method":"post","path":"/sm/v1/block-commands/search","idempotent":true,"pagination":{"style":"pageNumber","in":"body","pageParam":"pageNumber","sizeParam":"pageSize","firstPage":0,"items":"body.list","total":"body.totalCount","defaultPageSize":10}},
-  getBlockCommandsV1: {"operationId":"getBlockCommandsV1","method":"get","path":"/sm/v1/block-commands/{id}","idempotent":true,"deprecated":{"endOfLife":"2026-06","replacement":"searchBlockCommands"}},
+  getBlockCommandsV1: {"operationId":"getBlockCommandsV1","method":"get","path":"/sm/v1/block-commands/{id}","idempotent":true,"deprecated":{"endOfSupport":"2025-12","endOfLife":"2026-06","replacement":"searchBlockCommands"}},
 } as const satisfies OperationTable;
 
 export type CarOperationId = keyof typeof carOperations;
@@ -45,7 +45,7 @@ export interface CarClient {
   /**
    * `POST /sm/v1/script`
    * Create a script (v1, End-of-Life June 2026)
-   * @deprecated Deprecated by Qualys; end of life 2026-06; use `createScript`
+   * @deprecated Deprecated by Qualys; end of support 2025-12; end of life 2026-06; use `createScript`
    */
   readonly createScriptV1: Fetcher<paths["/sm/v1/script"]["post"]>;
   /**
@@ -56,7 +56,7 @@ export interface CarClient {
   /**
    * `PATCH /sm/v1/script/{id}`
    * Update a script (v1, End-of-Life June 2026)
-   * @deprecated Deprecated by Qualys; end of life 2026-06; use `updateScript`
+   * @deprecated Deprecated by Qualys; end of support 2025-12; end of life 2026-06; use `updateScript`
    */
   readonly updateScriptV1: Fetcher<paths["/sm/v1/script/{id}"]["patch"]>;
   /**
@@ -122,7 +122,7 @@ export interface CarClient {
   /**
    * `GET /sm/v1/block-commands/{id}`
    * Blocked commands of one language (End-of-Life June 2026)
-   * @deprecated Deprecated by Qualys; end of life 2026-06; use `searchBlockCommands`
+   * @deprecated Deprecated by Qualys; end of support 2025-12; end of life 2026-06; use `searchBlockCommands`
    */
   readonly getBlockCommandsV1: Fetcher<paths["/sm/v1/block-commands/{id}"]["get"]>;
 }

@@ -243,9 +243,9 @@ export interface components {
         Software: {
             /**
              * Format: int64
-             * @description Can exceed 2^53 (e.g. 8464359598295418000); JSON.parse rounds such ids.
+             * @description Can exceed 2^53 (e.g. 8464359598295418000). Qualys sends a JSON number; the client hands such an id over as its exact decimal string (x-exact-integers), a smaller one as a number.
              */
-            id?: number;
+            id?: number | string;
             fullName?: string | null;
             softwareType?: string | null;
             isIgnored?: boolean | null;

@@ -10,7 +10,7 @@ export const qflowOperations = {
   listWorkflows: {"operationId":"listWorkflows","method":"get","path":"/qflowapi/v1/workflows","idempotent":true,"pagination":{"style":"pageNumber","in":"query","pageParam":"pageNumber","sizeParam":"pageSize","firstPage":1,"items":"items","total":"total"}},
   getWorkflow: {"operationId":"getWorkflow","method":"get","path":"/qflowapi/v1/workflows/{workflowId}","idempotent":true},
   runWorkflow: {"operationId":"runWorkflow","method":"post","path":"/qflowapi/v1/workflows/{workflowId}/run","idempotent":false},
-  listWorkflowExecutions: {"operationId":"listWorkflowExecutions","method":"get","path":"/qflowapi/v1/workflows/{workflowId}/executions","idempotent":true,"pagination":{"style":"pageNumber","in":"query","pageParam":"pageNumber","sizeParam":"pageSize","firstPage":1,"items":"items","total":"total"}},
+  listWorkflowExecutions: {"operationId":"listWorkflowExecutions","method":"get","path":"/qflowapi/v1/workflows/{workflowId}/executions","idempotent":true,"pagination":{"style":"pageNumber","in":"query","pageParam":"pageNumber","sizeParam":"pageSize","firstPage":1,"items":"items","total":"total"},"maxAge":[{"in":"query","name":"startAt","days":30}]},
   getExecution: {"operationId":"getExecution","method":"get","path":"/qflowapi/v1/executions/{executionId}","idempotent":true},
   listExecutionSteps: {"operationId":"listExecutionSteps","method":"get","path":"/qflowapi/v1/executions/{executionId}/steps","idempotent":true},
   getExecutionStep: {"operationId":"getExecutionStep","method":"get","path":"/qflowapi/v1/executions/{executionId}/steps/{nodeId}","idempotent":true},

@@ -426,6 +426,14 @@ export interface components {
          */
         StartAt: string;
         /**
+         * @description Only runs at or after this time (ISO-8601). QFlow 1.18 reaches back 30 days at most
+         *     (`x-max-age-days`): an older startAt is moved up to 30 days ago (less 5 minutes for clock
+         *     skew) by the SDK, with a warning, since nothing older can be fetched; a window that ends
+         *     before that is refused before sending.
+         * @example 2025-04-20T01:45:36.220Z
+         */
+        ExecutionStartAt: string;
+        /**
          * @description Only records created at or before this time (ISO-8601).
          * @example 2025-05-12T01:45:36.220Z
          */
@@ -664,10 +672,13 @@ export interface operations {
                  */
                 query?: string;
                 /**
-                 * @description Only records created at or after this time (ISO-8601).
+                 * @description Only runs at or after this time (ISO-8601). QFlow 1.18 reaches back 30 days at most
+                 *     (`x-max-age-days`): an older startAt is moved up to 30 days ago (less 5 minutes for clock
+                 *     skew) by the SDK, with a warning, since nothing older can be fetched; a window that ends
+                 *     before that is refused before sending.
                  * @example 2025-04-20T01:45:36.220Z
                  */
-                startAt?: components["parameters"]["StartAt"];
+                startAt?: components["parameters"]["ExecutionStartAt"];
                 /**
                  * @description Only records created at or before this time (ISO-8601).
                  * @example 2025-05-12T01:45:36.220Z

@@ -14,9 +14,9 @@ type Params<N extends keyof components["schemas"]> = Omit<components["schemas"][
 export const vmActions = {
   sessionLogin: {"function":"sessionLogin","path":"/api/2.0/fo/session/","method":"post","action":"login","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"loggedIn","skipAuth":true,"exemptFromRateLimit":true},
   sessionLogout: {"function":"sessionLogout","path":"/api/2.0/fo/session/","method":"post","action":"logout","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"loggedOut","skipAuth":true,"exemptFromRateLimit":true},
-  listHosts: {"function":"listHosts","path":"/api/2.0/fo/asset/host/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListOutput","example":"hostIdSet","versions":{"2.0":"/api/2.0/fo/asset/host/","3.0":"/api/3.0/fo/asset/host/"}},
-  purgeHosts: {"function":"purgeHosts","path":"/api/2.0/fo/asset/host/","method":"post","action":"purge","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"purged"},
-  listHostDetections: {"function":"listHostDetections","path":"/api/2.0/fo/asset/host/vm/detection/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListVmDetectionOutput","example":"detections","versions":{"2.0":"/api/2.0/fo/asset/host/vm/detection/","5.0":"/api/5.0/fo/asset/host/vm/detection/"}},
+  listHosts: {"function":"listHosts","path":"/api/5.0/fo/asset/host/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListOutput","example":"hostIdSet","version":"5.0","versions":{"2.0":{"path":"/api/2.0/fo/asset/host/"},"3.0":{"path":"/api/3.0/fo/asset/host/"},"5.0":{"path":"/api/5.0/fo/asset/host/"}}},
+  purgeHosts: {"function":"purgeHosts","path":"/api/5.0/fo/asset/host/","method":"post","action":"purge","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"purged","version":"5.0","versions":{"2.0":{"path":"/api/2.0/fo/asset/host/"},"5.0":{"path":"/api/5.0/fo/asset/host/"}}},
+  listHostDetections: {"function":"listHostDetections","path":"/api/5.0/fo/asset/host/vm/detection/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"HostListVmDetectionOutput","example":"detections","version":"5.0","versions":{"2.0":{"path":"/api/2.0/fo/asset/host/vm/detection/","endOfSupport":"2025-12","endOfLife":"2026-06"},"3.0":{"path":"/api/3.0/fo/asset/host/vm/detection/","endOfSupport":"2025-12","endOfLife":"2026-06"},"4.0":{"path":"/api/4.0/fo/asset/host/vm/detection/","endOfSupport":"2025-12","endOfLife":"2026-06"},"5.0":{"path":"/api/5.0/fo/asset/host/vm/detection/"}}},
   listIps: {"function":"listIps","path":"/api/2.0/fo/asset/ip/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"document","descriptor":"IpListOutput","example":"ipList"},
   addIps: {"function":"addIps","path":"/api/2.0/fo/asset/ip/","method":"post","action":"add","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"ipsAdded"},
   updateIps: {"function":"updateIps","path":"/api/2.0/fo/asset/ip/","method":"post","action":"update","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"ipsUpdated"},
@@ -24,7 +24,7 @@ export const vmActions = {
   addAssetGroup: {"function":"addAssetGroup","path":"/api/2.0/fo/asset/group/","method":"post","action":"add","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"assetGroupAdded"},
   editAssetGroup: {"function":"editAssetGroup","path":"/api/2.0/fo/asset/group/","method":"post","action":"edit","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"assetGroupEdited"},
   deleteAssetGroup: {"function":"deleteAssetGroup","path":"/api/2.0/fo/asset/group/","method":"post","action":"delete","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"assetGroupDeleted"},
-  listScans: {"function":"listScans","path":"/api/2.0/fo/scan/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ScanListOutput","example":"scanList"},
+  listScans: {"function":"listScans","path":"/api/3.0/fo/scan/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ScanListOutput","example":"scanList","version":"3.0","versions":{"2.0":{"path":"/api/2.0/fo/scan/"},"3.0":{"path":"/api/3.0/fo/scan/"}}},
   launchScan: {"function":"launchScan","path":"/api/2.0/fo/scan/","method":"post","action":"launch","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"scanLaunched"},
   cancelScan: {"function":"cancelScan","path":"/api/2.0/fo/scan/","method":"post","action":"cancel","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"scanCanceled"},
   pauseScan: {"function":"pauseScan","path":"/api/2.0/fo/scan/","method":"post","action":"pause","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"scanPaused"},
@@ -34,21 +34,21 @@ export const vmActions = {
   listComplianceScans: {"function":"listComplianceScans","path":"/api/2.0/fo/scan/compliance/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ScanListOutput","example":"complianceScans"},
   launchComplianceScan: {"function":"launchComplianceScan","path":"/api/2.0/fo/scan/compliance/","method":"post","action":"launch","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"complianceScanLaunched"},
   listScanSchedules: {"function":"listScanSchedules","path":"/api/2.0/fo/schedule/scan/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ScheduleScanListOutput","example":"scanSchedules"},
-  listReports: {"function":"listReports","path":"/api/2.0/fo/report/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ReportListOutput","example":"reportList"},
+  listReports: {"function":"listReports","path":"/api/3.0/fo/report/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ReportListOutput","example":"reportList","version":"3.0","versions":{"2.0":{"path":"/api/2.0/fo/report/"},"3.0":{"path":"/api/3.0/fo/report/"}}},
   launchReport: {"function":"launchReport","path":"/api/2.0/fo/report/","method":"post","action":"launch","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"reportLaunched"},
   fetchReport: {"function":"fetchReport","path":"/api/2.0/fo/report/","method":"post","action":"fetch","kind":"form","idempotent":true,"paging":"none","output":"raw","example":"reportNotReady"},
   cancelReport: {"function":"cancelReport","path":"/api/2.0/fo/report/","method":"post","action":"cancel","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"reportCanceled"},
   deleteReport: {"function":"deleteReport","path":"/api/2.0/fo/report/","method":"post","action":"delete","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"reportDeleted"},
   listScheduledReports: {"function":"listScheduledReports","path":"/api/2.0/fo/schedule/report/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ScheduleReportListOutput","example":"scheduledReports"},
   launchScheduledReportNow: {"function":"launchScheduledReportNow","path":"/api/2.0/fo/schedule/report/","method":"post","action":"launch_now","kind":"form","idempotent":false,"paging":"none","output":"document","descriptor":"SimpleReturn","example":"scheduledReportLaunched"},
-  listVulns: {"function":"listVulns","path":"/api/2.0/fo/knowledge_base/vuln/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"KnowledgeBaseVulnListOutput","example":"kbVulns","versions":{"2.0":"/api/2.0/fo/knowledge_base/vuln/","3.0":"/api/3.0/fo/knowledge_base/vuln/","4.0":"/api/4.0/fo/knowledge_base/vuln/"}},
-  listPolicies: {"function":"listPolicies","path":"/api/2.0/fo/compliance/policy/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"PolicyListOutput","example":"policies","deprecated":{"endOfSupport":"2025-12","replacement":"/api/3.0/fo/compliance/policy/"},"versions":{"2.0":"/api/2.0/fo/compliance/policy/","3.0":"/api/3.0/fo/compliance/policy/"}},
-  exportPolicy: {"function":"exportPolicy","path":"/api/2.0/fo/compliance/policy/","method":"post","action":"export","kind":"form","idempotent":true,"paging":"none","output":"raw","example":"policyExport","deprecated":{"endOfSupport":"2025-12","replacement":"/api/3.0/fo/compliance/policy/"},"versions":{"2.0":"/api/2.0/fo/compliance/policy/","3.0":"/api/3.0/fo/compliance/policy/"}},
+  listVulns: {"function":"listVulns","path":"/api/4.0/fo/knowledge_base/vuln/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"KnowledgeBaseVulnListOutput","example":"kbVulns","version":"4.0","versions":{"2.0":{"path":"/api/2.0/fo/knowledge_base/vuln/","endOfSupport":"2025-12","endOfLife":"2026-06"},"3.0":{"path":"/api/3.0/fo/knowledge_base/vuln/","endOfSupport":"2025-12","endOfLife":"2026-06"},"4.0":{"path":"/api/4.0/fo/knowledge_base/vuln/"}}},
+  listPolicies: {"function":"listPolicies","path":"/api/3.0/fo/compliance/policy/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"PolicyListOutput","example":"policies","version":"3.0","versions":{"2.0":{"path":"/api/2.0/fo/compliance/policy/","endOfSupport":"2025-12"},"3.0":{"path":"/api/3.0/fo/compliance/policy/"}}},
+  exportPolicy: {"function":"exportPolicy","path":"/api/3.0/fo/compliance/policy/","method":"post","action":"export","kind":"form","idempotent":true,"paging":"none","output":"raw","example":"policyExport","version":"3.0","versions":{"2.0":{"path":"/api/2.0/fo/compliance/policy/","endOfSupport":"2025-12"},"3.0":{"path":"/api/3.0/fo/compliance/policy/"}}},
   listPostureInfo: {"function":"listPostureInfo","path":"/api/2.0/fo/compliance/posture/info/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"CompliancePostureInfoListOutput","example":"posture"},
   listControls: {"function":"listControls","path":"/api/2.0/fo/compliance/control/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"ControlListOutput","example":"controls"},
   exportOptionProfiles: {"function":"exportOptionProfiles","path":"/api/2.0/fo/subscription/option_profile/","method":"post","action":"export","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"OptionProfiles","example":"optionProfiles"},
   listAppliances: {"function":"listAppliances","path":"/api/2.0/fo/appliance/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"records","descriptor":"ApplianceListOutput","example":"appliances"},
-  listActivityLog: {"function":"listActivityLog","path":"/api/2.0/fo/activity_log/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"raw","example":"activityLog"},
+  listActivityLog: {"function":"listActivityLog","path":"/api/2.0/fo/activity_log/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"none","output":"raw","example":"activityLog","version":"2.0","versions":{"2.0":{"path":"/api/2.0/fo/activity_log/"}}},
   listReportTemplates: {"function":"listReportTemplates","path":"/msp/report_template_list.php","method":"get","kind":"query","idempotent":true,"paging":"none","output":"records","descriptor":"ReportTemplateList","example":"templates"},
   listUsers: {"function":"listUsers","path":"/msp/user_list.php","method":"get","kind":"query","idempotent":true,"paging":"none","output":"records","descriptor":"UserListOutput","example":"users"},
   searchHostAssets: {"function":"searchHostAssets","path":"/qps/rest/2.0/search/am/hostasset","method":"post","kind":"qps","idempotent":true,"paging":"qps","output":"records","descriptor":"HostAssetServiceResponse","example":"hostAssets"},
@@ -59,13 +59,17 @@ export const vmActions = {
 export type VmActionName = keyof typeof vmActions;
 
 export interface VmClientOptions {
-  /** Default Qualys API version per action (from the spec's `x-qualys-versions`); a call's `apiVersion` wins. */
+  /** Qualys API version per action (default: the current one, the spec's path; older ones from `x-qualys-versions`); a call's `apiVersion` wins. */
   readonly apiVersions?: {
-    readonly listHosts?: "2.0" | "3.0";
-    readonly listHostDetections?: "2.0" | "5.0";
+    readonly listHosts?: "2.0" | "3.0" | "5.0";
+    readonly purgeHosts?: "2.0" | "5.0";
+    readonly listHostDetections?: "2.0" | "3.0" | "4.0" | "5.0";
+    readonly listScans?: "2.0" | "3.0";
+    readonly listReports?: "2.0" | "3.0";
     readonly listVulns?: "2.0" | "3.0" | "4.0";
     readonly listPolicies?: "2.0" | "3.0";
     readonly exportPolicy?: "2.0" | "3.0";
+    readonly listActivityLog?: "2.0";
   };
 }
 
@@ -82,21 +86,22 @@ export interface VmClient {
   sessionLogout(params?: Params<"SessionLogoutParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * List hosts (details=None gives only the ID_SET)
-   * `POST /api/2.0/fo/asset/host/` action=list
-   * API versions: 2.0, 3.0 (`apiVersion`).
+   * `POST /api/5.0/fo/asset/host/` action=list
+   * API 5.0 (current); older, selectable with `apiVersion`: 2.0, 3.0.
    */
-  listHosts(params?: Params<"HostListParams">, options?: VmCallOptions<"2.0" | "3.0">): RecordStream<X.Host, X.HostListOutput>;
+  listHosts(params?: Params<"HostListParams">, options?: VmCallOptions<"2.0" | "3.0" | "5.0">): RecordStream<X.Host, X.HostListOutput>;
   /**
    * Purge host data
-   * `POST /api/2.0/fo/asset/host/` action=purge
+   * `POST /api/5.0/fo/asset/host/` action=purge
+   * API 5.0 (current); older, selectable with `apiVersion`: 2.0.
    */
-  purgeHosts(params?: Params<"HostPurgeParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
+  purgeHosts(params?: Params<"HostPurgeParams">, options?: VmCallOptions<"2.0" | "5.0">): Promise<X.SimpleReturn>;
   /**
    * Stream every host with its DETECTION_LIST, following truncation pages
-   * `POST /api/2.0/fo/asset/host/vm/detection/` action=list
-   * API versions: 2.0, 5.0 (`apiVersion`).
+   * `POST /api/5.0/fo/asset/host/vm/detection/` action=list
+   * API 5.0 (current); older, selectable with `apiVersion`: 2.0 (end of support 2025-12, end of life 2026-06), 3.0 (end of support 2025-12, end of life 2026-06), 4.0 (end of support 2025-12, end of life 2026-06).
    */
-  listHostDetections(params?: Params<"HostDetectionListParams">, options?: VmCallOptions<"2.0" | "5.0">): RecordStream<X.DetectionHost, X.HostListVmDetectionOutput>;
+  listHostDetections(params?: Params<"HostDetectionListParams">, options?: VmCallOptions<"2.0" | "3.0" | "4.0" | "5.0">): RecordStream<X.DetectionHost, X.HostListVmDetectionOutput>;
   /**
    * List IPs and ranges
    * `POST /api/2.0/fo/asset/ip/` action=list
@@ -133,10 +138,11 @@ export interface VmClient {
    */
   deleteAssetGroup(params: Params<"AssetGroupDeleteParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
-   * List VM scans (last 30 days by default)
-   * `POST /api/2.0/fo/scan/` action=list
+   * List VM scans (last 30 days by default); 3.0 output presumed as 2.0
+   * `POST /api/3.0/fo/scan/` action=list
+   * API 3.0 (current); older, selectable with `apiVersion`: 2.0.
    */
-  listScans(params?: Params<"ScanListParams">, options?: VmCallOptions<never>): RecordStream<X.Scan, X.ScanListOutput>;
+  listScans(params?: Params<"ScanListParams">, options?: VmCallOptions<"2.0" | "3.0">): RecordStream<X.Scan, X.ScanListOutput>;
   /**
    * Launch a VM scan
    * `POST /api/2.0/fo/scan/` action=launch
@@ -185,10 +191,11 @@ export interface VmClient {
    */
   listScanSchedules(params?: Params<"ScanScheduleListParams">, options?: VmCallOptions<never>): RecordStream<X.ScheduledScan, X.ScheduleScanListOutput>;
   /**
-   * List reports in the report share
-   * `POST /api/2.0/fo/report/` action=list
+   * List reports in the report share; 3.0 output presumed as 2.0
+   * `POST /api/3.0/fo/report/` action=list
+   * API 3.0 (current); older, selectable with `apiVersion`: 2.0.
    */
-  listReports(params?: Params<"ReportListParams">, options?: VmCallOptions<never>): RecordStream<X.Report, X.ReportListOutput>;
+  listReports(params?: Params<"ReportListParams">, options?: VmCallOptions<"2.0" | "3.0">): RecordStream<X.Report, X.ReportListOutput>;
   /**
    * Launch a report
    * `POST /api/2.0/fo/report/` action=launch
@@ -223,22 +230,20 @@ export interface VmClient {
   launchScheduledReportNow(params: Params<"ScheduledReportLaunchNowParams">, options?: VmCallOptions<never>): Promise<X.SimpleReturn>;
   /**
    * Stream KnowledgeBase entries (no truncation: chunk by ids or dates)
-   * `POST /api/2.0/fo/knowledge_base/vuln/` action=list
-   * API versions: 2.0, 3.0, 4.0 (`apiVersion`).
+   * `POST /api/4.0/fo/knowledge_base/vuln/` action=list
+   * API 4.0 (current); older, selectable with `apiVersion`: 2.0 (end of support 2025-12, end of life 2026-06), 3.0 (end of support 2025-12, end of life 2026-06).
    */
   listVulns(params?: Params<"KbListParams">, options?: VmCallOptions<"2.0" | "3.0" | "4.0">): RecordStream<X.Vuln, X.KnowledgeBaseVulnListOutput>;
   /**
    * List compliance policies
-   * `POST /api/2.0/fo/compliance/policy/` action=list
-   * API versions: 2.0, 3.0 (`apiVersion`).
-   * @deprecated Qualys deprecated /api/2.0/fo/compliance/policy/ (end of support 2025-12); pick a newer `apiVersion`
+   * `POST /api/3.0/fo/compliance/policy/` action=list
+   * API 3.0 (current); older, selectable with `apiVersion`: 2.0 (end of support 2025-12).
    */
   listPolicies(params?: Params<"PolicyListParams">, options?: VmCallOptions<"2.0" | "3.0">): RecordStream<X.Policy, X.PolicyListOutput>;
   /**
    * Export one policy as XML
-   * `POST /api/2.0/fo/compliance/policy/` action=export
-   * API versions: 2.0, 3.0 (`apiVersion`).
-   * @deprecated Qualys deprecated /api/2.0/fo/compliance/policy/ (end of support 2025-12); pick a newer `apiVersion`
+   * `POST /api/3.0/fo/compliance/policy/` action=export
+   * API 3.0 (current); older, selectable with `apiVersion`: 2.0 (end of support 2025-12).
    */
   exportPolicy(params: Params<"PolicyExportParams">, options: VmRawCallOptions<"2.0" | "3.0"> & { as: "text" }): Promise<string>;
   exportPolicy(params: Params<"PolicyExportParams">, options: VmRawCallOptions<"2.0" | "3.0"> & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;
@@ -266,10 +271,11 @@ export interface VmClient {
   /**
    * The activity log as CSV (pages downwards with id_max)
    * `POST /api/2.0/fo/activity_log/` action=list
+   * API 2.0 (current).
    */
-  listActivityLog(params: Params<"ActivityLogListParams"> | undefined, options: VmRawCallOptions<never> & { as: "text" }): Promise<string>;
-  listActivityLog(params: Params<"ActivityLogListParams"> | undefined, options: VmRawCallOptions<never> & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;
-  listActivityLog(params?: Params<"ActivityLogListParams">, options?: VmRawCallOptions<never> & { as?: "response" }): Promise<Response>;
+  listActivityLog(params: Params<"ActivityLogListParams"> | undefined, options: VmRawCallOptions<"2.0"> & { as: "text" }): Promise<string>;
+  listActivityLog(params: Params<"ActivityLogListParams"> | undefined, options: VmRawCallOptions<"2.0"> & { as: "stream" }): Promise<ReadableStream<Uint8Array>>;
+  listActivityLog(params?: Params<"ActivityLogListParams">, options?: VmRawCallOptions<"2.0"> & { as?: "response" }): Promise<Response>;
   /**
    * List report templates
    * `GET /msp/report_template_list.php`

@@ -19,7 +19,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/2.0/fo/asset/host/": {
+    "/api/5.0/fo/asset/host/": {
         parameters: {
             query?: never;
             header?: never;
@@ -36,7 +36,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/2.0/fo/asset/host/vm/detection/": {
+    "/api/5.0/fo/asset/host/vm/detection/": {
         parameters: {
             query?: never;
             header?: never;
@@ -87,6 +87,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/3.0/fo/scan/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List VM scans */
+        post: operations["scanList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/2.0/fo/scan/": {
         parameters: {
             query?: never;
@@ -96,7 +113,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List, launch, cancel, pause, resume, delete or fetch VM scans */
+        /** Launch, cancel, pause, resume, delete or fetch VM scans (the list is on 3.0) */
         post: operations["scan"];
         delete?: never;
         options?: never;
@@ -138,6 +155,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/3.0/fo/report/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List reports in the report share */
+        post: operations["reportList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/2.0/fo/report/": {
         parameters: {
             query?: never;
@@ -147,7 +181,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List, launch, fetch, cancel or delete reports */
+        /** Launch, fetch, cancel or delete reports (the list is on 3.0) */
         post: operations["report"];
         delete?: never;
         options?: never;
@@ -172,7 +206,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/2.0/fo/knowledge_base/vuln/": {
+    "/api/4.0/fo/knowledge_base/vuln/": {
         parameters: {
             query?: never;
             header?: never;
@@ -189,7 +223,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/2.0/fo/compliance/policy/": {
+    "/api/3.0/fo/compliance/policy/": {
         parameters: {
             query?: never;
             header?: never;
@@ -198,10 +232,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * List or export compliance policies
-         * @deprecated
-         */
+        /** List or export compliance policies */
         post: operations["compliancePolicy"];
         delete?: never;
         options?: never;
@@ -1198,6 +1229,22 @@ export interface components {
             lastProcessedDatetime?: string;
             /** @description Named in the HLD DTD fragment without a declaration; kept as text (children would land in `extra`). */
             assetCve?: string;
+            /** @description HLD 5.0: the CVE ids of the detection (`CVE-YYYY-NNNN`). */
+            cve?: string[];
+            /** @description HLD 5.0: the sensors that found the detection (Cloud Agent, scanner kinds…). */
+            vulnerabilityDetectionSources?: string[];
+            /** @description HLD 5.0: the sensor that found it last. */
+            latestVulnerabilityDetectionSource?: string;
+            /** @description HLD 5.0: MITRE ATT&CK tactic names of the QID. */
+            mitreTacticName?: string[];
+            /** @description HLD 5.0: MITRE ATT&CK tactic ids (`TA0008`). */
+            mitreTacticId?: string[];
+            /** @description HLD 5.0: MITRE ATT&CK technique names. */
+            mitreTechniqueName?: string[];
+            /** @description HLD 5.0: MITRE ATT&CK technique ids (`T1210`). */
+            mitreTechniqueId?: string[];
+            /** @description HLD 5.0: TruRisk Eliminate status of the detection (values not published). */
+            truriskEliminationStatus?: string;
         };
         Qds: {
             /** @description LOW … CRITICAL. */
@@ -1227,6 +1274,8 @@ export interface components {
             ec2?: components["schemas"]["MetadataAttribute"][];
             google?: components["schemas"]["MetadataAttribute"][];
             azure?: components["schemas"]["MetadataAttribute"][];
+            /** @description HLD 5.0: Alibaba Cloud instance metadata, shaped like EC2/AZURE/GOOGLE. */
+            alicloud?: components["schemas"]["MetadataAttribute"][];
         };
         MetadataAttribute: {
             name?: string;
@@ -1489,6 +1538,11 @@ export interface components {
             lastServiceModificationDatetime?: string;
             /** Format: date-time */
             publishedDatetime?: string;
+            /**
+             * Format: date-time
+             * @description KB 3.0+: when the vendor published the patch (a date, or a date and time).
+             */
+            patchPublishedDate?: string;
             bugtraqList?: {
                 id?: string;
                 url?: string;
@@ -2160,6 +2214,45 @@ export interface operations {
             409: components["responses"]["Blocked"];
         };
     };
+    scanList: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Any value; Qualys rejects API calls without it.
+                 * @example qualys-ts
+                 */
+                "X-Requested-With": components["parameters"]["XRequestedWith"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["ScanListParams"];
+            };
+        };
+        responses: {
+            /** @description SCAN_LIST_OUTPUT (no 3.0 change reported; the example is a 2.0 capture). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Window-Sec": components["headers"]["X-RateLimit-Window-Sec"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-ToWait-Sec": components["headers"]["X-RateLimit-ToWait-Sec"];
+                    "X-Concurrency-Limit-Limit": components["headers"]["X-Concurrency-Limit-Limit"];
+                    "X-Concurrency-Limit-Running": components["headers"]["X-Concurrency-Limit-Running"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": components["schemas"]["XmlBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Blocked"];
+        };
+    };
     scan: {
         parameters: {
             query?: never;
@@ -2175,11 +2268,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["ScanListParams"] | components["schemas"]["ScanLaunchParams"] | components["schemas"]["ScanCancelParams"] | components["schemas"]["ScanPauseParams"] | components["schemas"]["ScanResumeParams"] | components["schemas"]["ScanDeleteParams"] | components["schemas"]["ScanFetchParams"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScanLaunchParams"] | components["schemas"]["ScanCancelParams"] | components["schemas"]["ScanPauseParams"] | components["schemas"]["ScanResumeParams"] | components["schemas"]["ScanDeleteParams"] | components["schemas"]["ScanFetchParams"];
             };
         };
         responses: {
-            /** @description SCAN_LIST_OUTPUT (list), SIMPLE_RETURN (launch, cancel…), JSON or CSV (fetch). */
+            /** @description SIMPLE_RETURN (launch, cancel…), JSON or CSV (fetch). */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2278,6 +2371,45 @@ export interface operations {
             409: components["responses"]["Blocked"];
         };
     };
+    reportList: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Any value; Qualys rejects API calls without it.
+                 * @example qualys-ts
+                 */
+                "X-Requested-With": components["parameters"]["XRequestedWith"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["ReportListParams"];
+            };
+        };
+        responses: {
+            /** @description REPORT_LIST_OUTPUT (no 3.0 change reported). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Window-Sec": components["headers"]["X-RateLimit-Window-Sec"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-ToWait-Sec": components["headers"]["X-RateLimit-ToWait-Sec"];
+                    "X-Concurrency-Limit-Limit": components["headers"]["X-Concurrency-Limit-Limit"];
+                    "X-Concurrency-Limit-Running": components["headers"]["X-Concurrency-Limit-Running"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": components["schemas"]["XmlBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Blocked"];
+        };
+    };
     report: {
         parameters: {
             query?: never;
@@ -2293,11 +2425,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["ReportListParams"] | components["schemas"]["ReportLaunchParams"] | components["schemas"]["ReportFetchParams"] | components["schemas"]["ReportCancelParams"] | components["schemas"]["ReportDeleteParams"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportLaunchParams"] | components["schemas"]["ReportFetchParams"] | components["schemas"]["ReportCancelParams"] | components["schemas"]["ReportDeleteParams"];
             };
         };
         responses: {
-            /** @description REPORT_LIST_OUTPUT, SIMPLE_RETURN, or the report itself (fetch). */
+            /** @description SIMPLE_RETURN, or the report itself (fetch). */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];

@@ -61,6 +61,8 @@ export interface CloudMetadata {
   ec2?: MetadataAttribute[];
   google?: MetadataAttribute[];
   azure?: MetadataAttribute[];
+  /** HLD 5.0: Alibaba Cloud instance metadata, shaped like EC2/AZURE/GOOGLE. */
+  alicloud?: MetadataAttribute[];
   /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
@@ -176,6 +178,22 @@ export interface Detection {
   lastProcessedDatetime?: Date;
   /** Named in the HLD DTD fragment without a declaration; kept as text (children would land in `extra`). */
   assetCve?: string;
+  /** HLD 5.0: the CVE ids of the detection (`CVE-YYYY-NNNN`). */
+  cve?: string[];
+  /** HLD 5.0: the sensors that found the detection (Cloud Agent, scanner kinds…). */
+  vulnerabilityDetectionSources?: string[];
+  /** HLD 5.0: the sensor that found it last. */
+  latestVulnerabilityDetectionSource?: string;
+  /** HLD 5.0: MITRE ATT&CK tactic names of the QID. */
+  mitreTacticName?: string[];
+  /** HLD 5.0: MITRE ATT&CK tactic ids (`TA0008`). */
+  mitreTacticId?: string[];
+  /** HLD 5.0: MITRE ATT&CK technique names. */
+  mitreTechniqueName?: string[];
+  /** HLD 5.0: MITRE ATT&CK technique ids (`T1210`). */
+  mitreTechniqueId?: string[];
+  /** HLD 5.0: TruRisk Eliminate status of the detection (values not published). */
+  truriskEliminationStatus?: string;
   /** Undeclared elements and attributes, kept raw (src/runtime/xml/descriptor.ts). */
   extra?: Record<string, unknown>;
 }
@@ -947,6 +965,8 @@ export interface Vuln {
   };
   lastServiceModificationDatetime?: Date;
   publishedDatetime?: Date;
+  /** KB 3.0+: when the vendor published the patch (a date, or a date and time). */
+  patchPublishedDate?: Date;
   bugtraqList?: ({
     id?: string;
     url?: string;

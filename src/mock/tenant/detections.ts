@@ -5,6 +5,7 @@
  * Pure: the same (seed, candidate, steps) always gives the same records.
  */
 import { SERVICES } from "./catalog.js";
+import { detectionAdditions, mitreOf, type MitreMapping } from "./current-fields.js";
 import type { KbVuln } from "./kb.js";
 import { hash, Rng, Tag, unit } from "./random.js";
 import type { TenantStep } from "./steps.js";
@@ -36,6 +37,12 @@ export interface TenantDetection {
   lastReopened?: number;
   timesReopened?: number;
   lastProcessed: number;
+  /** HLD 5.0 (current-fields.ts): the QID's CVEs, the sensors that found it, its ATT&CK mapping, its TruRisk Eliminate status. */
+  cves: readonly string[];
+  detectionSources: readonly string[];
+  latestDetectionSource: string;
+  mitre: readonly MitreMapping[];
+  truriskEliminationStatus: string;
 }
 
 export interface HostScans {
@@ -128,6 +135,8 @@ function scanAt(rng: Rng, scanned: number, limit: number, authenticated: boolean
 }
 
 function base(ctx: SimulationContext, c: number, slot: number, vuln: KbVuln, rng: Rng): Omit<TenantDetection, "status" | "firstFound" | "lastFound" | "timesFound" | "lastTest" | "lastUpdate" | "lastProcessed"> {
+  // Drawn from their own hashes: the 2.0-era fields below come out as they always did.
+  const additions = { cves: vuln.cves, ...detectionAdditions(ctx.seed, c, slot), mitre: mitreOf(ctx.seed, vuln.qid, vuln.vulnType === "Information Gathered") };
   const service = rng.chance(0.4) ? rng.pick(SERVICES) : undefined;
   const qds = Math.max(1, Math.min(100, Math.round(vuln.cvss3Base * 10 + rng.int(-8, 8))));
   return {
@@ -140,6 +149,7 @@ function base(ctx: SimulationContext, c: number, slot: number, vuln: KbVuln, rng
     results: resultsText(rng, vuln, service?.port),
     qds,
     qdsSeverity: qds >= 90 ? "CRITICAL" : qds >= 70 ? "HIGH" : qds >= 40 ? "MEDIUM" : "LOW",
+    ...additions,
   };
 }
 

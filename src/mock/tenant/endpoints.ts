@@ -1,7 +1,10 @@
 /**
  * The three VM answers the tenant streams: host detections (HLD), the host list (records or
- * ID_SET) and the KnowledgeBase. Truncated answers end with WARNING 1980 whose URL repeats the
- * request's parameters with id_min moved past the last host, as Qualys's does.
+ * ID_SET) and the KnowledgeBase, each in the API version asked for (HLD 5.0 adds its detection
+ * elements and ALICLOUD metadata, KB 3.0+ PATCH_PUBLISHED_DATE). Truncated answers end with
+ * WARNING 1980 whose URL repeats the request's parameters with id_min moved past the last host,
+ * as Qualys's does. DOCTYPE URLs carry the version asked for: the 5.0/4.0 ones were never seen
+ * (api-versions.md §2.4), and a client must not fetch them anyway.
  */
 import type { TenantModel } from "./model.js";
 import { detectionQuery, hostListQuery, kbQuery, selectHostDetections, selectHosts, selectVulns, filteredHostIds } from "./select.js";
@@ -14,8 +17,10 @@ export interface EndpointCall {
   readonly writer: RecordWriter;
   /** Query and form parameters together, in the order they came. */
   readonly params: URLSearchParams;
-  /** `http://127.0.0.1:port/api/2.0/…/` of this call, for the next-page URL. */
+  /** `http://127.0.0.1:port/api/5.0/…/` of this call, for the next-page URL. */
   readonly url: string;
+  /** The API version of the path called ("5.0"). */
+  readonly version: string;
   /** Told how many detections went out. */
   countDetections(n: number): void;
 }
@@ -68,14 +73,15 @@ async function finish(call: EndpointCall, root: string, result: { warningUrl?: s
 
 export const hostDetections: Endpoint = async (call) => {
   const query = detectionQuery(call.params);
-  const dtd = new URL("/api/2.0/fo/asset/host/vm/detection/host_list_vm_detection_output.dtd", call.url).href;
+  const out = { ...query, current: Number(call.version) >= 5 };
+  const dtd = new URL(`/api/${call.version}/fo/asset/host/vm/detection/host_list_vm_detection_output.dtd`, call.url).href;
   if (!(await call.writer.write(xmlHead(HLD_ROOT, dtd) + datetime(call.model)))) return;
   const result = await writeList(
     call,
     selectHostDetections(call.model, query),
     (r) => {
       call.countDetections(r.detections.length);
-      return detectionHostXml(r.host, r.detections, query);
+      return detectionHostXml(r.host, r.detections, out);
     },
     (r) => r.host.id,
     { open: "    <HOST_LIST>\n", close: "    </HOST_LIST>\n", limit: query.truncationLimit },
@@ -85,7 +91,7 @@ export const hostDetections: Endpoint = async (call) => {
 
 export const hostList: Endpoint = async (call) => {
   const query = hostListQuery(call.params);
-  const dtd = new URL("/api/2.0/fo/asset/host/host_list_output.dtd", call.url).href;
+  const dtd = new URL(`/api/${call.version}/fo/asset/host/host_list_output.dtd`, call.url).href;
   if (!(await call.writer.write(xmlHead(HOST_ROOT, dtd) + datetime(call.model)))) return;
   if (query.details === "None") {
     // IDs only: no per-host data needed unless the scan date filters ask for it.
@@ -111,7 +117,7 @@ export const hostList: Endpoint = async (call) => {
 
 export const knowledgeBase: Endpoint = async (call) => {
   const query = kbQuery(call.params);
-  const dtd = new URL("/api/2.0/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd", call.url).href;
+  const dtd = new URL(`/api/${call.version}/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd`, call.url).href;
   if (!(await call.writer.write(xmlHead(KB_ROOT, dtd) + datetime(call.model)))) return;
   const vulns = selectVulns(call.model, query);
   if (query.details === "None") {
@@ -122,6 +128,6 @@ export const knowledgeBase: Endpoint = async (call) => {
     return;
   }
   // Qualys does not truncate the KB: callers chunk by ids or dates.
-  const result = await writeList(call, vulns.values(), (v) => vulnXml(v, query.details === "All"), (v) => v.qid, { open: "    <VULN_LIST>\n", close: "    </VULN_LIST>\n", limit: 0 });
+  const result = await writeList(call, vulns.values(), (v) => vulnXml(v, query.details === "All", Number(call.version) >= 3), (v) => v.qid, { open: "    <VULN_LIST>\n", close: "    </VULN_LIST>\n", limit: 0 });
   await finish(call, KB_ROOT, result, 0);
 };

@@ -1,3 +1,5 @@
+import type { ServerResponse } from "node:http";
+
 /**
  * Faults a test can inject into chosen calls: an HTTP error page (the 503 HTML a load balancer
  * sends), a connection reset (before the answer or after N records of it), or a stall (the
@@ -5,7 +7,7 @@
  */
 
 export interface FaultCall {
-  /** API path, e.g. `/api/2.0/fo/asset/host/vm/detection/`. */
+  /** API path, e.g. `/api/5.0/fo/asset/host/vm/detection/`. */
   readonly path: string;
   /** Query and form parameters together. */
   readonly params: URLSearchParams;
@@ -20,7 +22,9 @@ export type Fault =
   /** The connection drops: before the answer (no afterRecords), or after that many records of it. */
   | { readonly kind: "reset"; readonly afterRecords?: number }
   /** After that many records (default 0: right after the headers), nothing more for `ms` (default: until the client closes). */
-  | { readonly kind: "stall"; readonly afterRecords?: number; readonly ms?: number };
+  | { readonly kind: "stall"; readonly afterRecords?: number; readonly ms?: number }
+  /** Not a fault: the admitted call waits (holding its concurrency slot) until `until` settles, then is answered as usual. */
+  | { readonly kind: "hold"; readonly until: Promise<unknown> };
 
 /** Decides, per admitted call, whether it fails and how. */
 export type FaultPlan = (call: FaultCall) => Fault | undefined | null | false;
@@ -32,4 +36,18 @@ export const SERVICE_UNAVAILABLE_HTML =
 export function failCalls(fault: Fault, nth: readonly number[], path?: string): FaultPlan {
   const wanted = new Set(nth);
   return (call) => (path === undefined || call.path === path) && wanted.has(path === undefined ? call.nthOverall : call.nth) && fault;
+}
+
+/** Carries out a fault that replaces the whole answer (an error page, a reset before it); true when the answer is done. */
+export function answerEarlyFault(fault: Fault | undefined, res: ServerResponse, headers: Readonly<Record<string, string>>): boolean {
+  if (fault?.kind === "status") {
+    res.writeHead(fault.status ?? 503, { "Content-Type": fault.contentType ?? "text/html", ...headers });
+    res.end(fault.body ?? SERVICE_UNAVAILABLE_HTML);
+    return true;
+  }
+  if (fault?.kind === "reset" && fault.afterRecords === undefined) {
+    res.destroy();
+    return true;
+  }
+  return false;
 }

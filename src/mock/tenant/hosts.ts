@@ -4,6 +4,7 @@
  * ID_RANGE. Everything about a host that does not change with time is a pure function of (seed, c).
  */
 import { DOMAINS, HOST_ROLES, OPERATING_SYSTEMS, TRACKING_METHODS } from "./catalog.js";
+import { aliCloudOf, type AliCloudInstance } from "./current-fields.js";
 import { hash, Rng, Tag, unit } from "./random.js";
 
 export const HOST_ID_BASE = 1_000_000;
@@ -25,6 +26,8 @@ export interface HostIdentity {
   readonly qgHostId?: string;
   /** Agent or authenticated scans record an auth scan date. */
   readonly authenticated: boolean;
+  /** An Alibaba Cloud instance (HLD 5.0 METADATA/ALICLOUD with host_metadata=all). */
+  readonly alicloud?: AliCloudInstance;
 }
 
 export function isHostCandidate(seed: number, c: number): boolean {
@@ -56,6 +59,7 @@ export function hostIdentity(seed: number, c: number): HostIdentity {
   const hostname = `${role}${String(c).padStart(5, "0")}`;
   const agent = trackingMethod === "AGENT";
   const qgHostId = agent ? uuid(rng) : undefined;
+  const alicloud = aliCloudOf(seed, c);
   return {
     id: hostId(c),
     assetId: 20_000_000 + c * 3 + (hash(seed, Tag.host, c, 1) % 3),
@@ -68,6 +72,7 @@ export function hostIdentity(seed: number, c: number): HostIdentity {
     netbios: windows ? hostname.toUpperCase().slice(0, 15) : "",
     ...(qgHostId ? { qgHostId } : {}),
     authenticated: agent || rng.chance(0.6),
+    ...(alicloud ? { alicloud } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * some old ones, so `last_modified_after` has something to return.
  */
 import { CATEGORIES, FLAWS, IG_TITLES, PRODUCTS, VENDOR_PREFIXES } from "./catalog.js";
+import { patchPublishedOf } from "./current-fields.js";
 import { hash, Rng, Tag, unit } from "./random.js";
 import { DAY_MS, HOUR_MS, toSecond } from "./time.js";
 
@@ -19,6 +20,8 @@ export interface KbVuln {
   readonly published: number;
   readonly lastServiceModification: number;
   readonly patchable: boolean;
+  /** KB 3.0+ PATCH_PUBLISHED_DATE (patchable QIDs only). */
+  readonly patchPublished?: number;
   readonly cves: readonly string[];
   readonly vendorReferences: readonly string[];
   readonly diagnosis: string;
@@ -81,6 +84,8 @@ export function vulnAt(seed: number, k: number, now: number, birth: number, step
   const year = new Date(published).getUTCFullYear();
   const cves = ig ? [] : Array.from({ length: rng.int(1, 3) }, () => `CVE-${year}-${rng.int(1000, 49_999)}`);
   const vendorReferences = ig ? [] : [reference];
+  const patchable = !ig && rng.chance(0.8);
+  const patchPublished = patchPublishedOf(seed, k, published, patchable);
   return {
     qid,
     vulnType,
@@ -89,7 +94,8 @@ export function vulnAt(seed: number, k: number, now: number, birth: number, step
     category,
     published,
     lastServiceModification,
-    patchable: !ig && rng.chance(0.8),
+    patchable,
+    ...(patchPublished === undefined ? {} : { patchPublished }),
     cves: [...new Set(cves)],
     vendorReferences,
     diagnosis: ig ? `The host answered the ${category} probe.` : `${product} before the fixed release is affected. <P>A crafted request can trigger the flaw &amp; the check compares versions (affected &lt; fixed).`,

@@ -3,14 +3,18 @@
  * it has, and the KnowledgeBase, as a pure function of the options and the steps taken so far.
  * The server renders this model; tests build the same model to know what an export must hold.
  */
+import { CsamModel } from "./assets.js";
 import { simulateHost, type HostScans, type SimulatedHost, type TenantDetection } from "./detections.js";
 import { candidateOf, hostId, hostIdentity, isHostCandidate, type HostIdentity } from "./hosts.js";
 import { indexOfQid, vulnAt, type KbVuln } from "./kb.js";
+import { moduleSizes, type ModuleDataOptions } from "./module-keys.js";
+import { PcModel } from "./posture.js";
 import { Tag, unit } from "./random.js";
 import type { AdvanceOptions, TenantStep } from "./steps.js";
 import { DAY_MS, toSecond } from "./time.js";
+import { WasModel } from "./webapps.js";
 
-export interface TenantDataOptions {
+export interface TenantDataOptions extends ModuleDataOptions {
   /** Hosts at the start. Default 1000. */
   readonly hosts?: number;
   /** Average detections per host (exponential spread, a few hosts with none). Default 25. */
@@ -45,6 +49,12 @@ export class TenantModel {
   private nextCandidate = 0;
   private kb: KbVuln[] | undefined;
   private ids: number[] | undefined;
+  /** CSAM assets: the live hosts and assets without one. */
+  readonly csam: CsamModel;
+  /** WAS web apps and findings (QIDs from this KB). */
+  readonly was: WasModel;
+  /** PC policies, controls and posture of the live hosts. */
+  readonly pc: PcModel;
 
   constructor(options: TenantDataOptions = {}) {
     const hosts = checkCount("hosts", options.hosts ?? 1000, 0, 16_000_000);
@@ -55,6 +65,10 @@ export class TenantModel {
     if (!Number.isFinite(now)) throw new TypeError(`tenant: now is not a date: ${String(options.now)}`);
     this.start = toSecond(now);
     this.live = this.takeCandidates(hosts);
+    const sizes = moduleSizes(options, hosts);
+    this.pc = new PcModel(this, sizes);
+    this.csam = new CsamModel(this, this.pc, sizes.extraAssets);
+    this.was = new WasModel(this, sizes);
   }
 
   get steps(): readonly TenantStep[] {
@@ -79,6 +93,11 @@ export class TenantModel {
   /** IDs purged by steps, with the step that purged them. */
   removedHostIds(): Map<number, number> {
     return new Map([...this.removed].map(([c, step]) => [hostId(c), step]));
+  }
+
+  /** The step a live host was added in (0: there from the start), or undefined when it is not live. */
+  hostBirth(id: number): number | undefined {
+    return this.isLive(candidateOf(id)) ? (this.born.get(candidateOf(id)) ?? 0) : undefined;
   }
 
   hasHost(id: number): boolean {

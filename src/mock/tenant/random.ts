@@ -40,6 +40,9 @@ export const Tag = {
   change: 10,
   added: 11,
   kbChange: 12,
+  hld5: 13,
+  cloud: 14,
+  patch: 15,
 } as const;
 
 /** Sequential draws seeded from one hash (mulberry32): one record's fields. */

@@ -30,6 +30,8 @@ export interface DetectionQuery extends HostFilter {
   readonly showQds: boolean;
   readonly showQdsFactors: boolean;
   readonly showAssetId: boolean;
+  /** `host_metadata` (all, ec2, azure, google, alicloud): which cloud metadata to show. */
+  readonly hostMetadata?: string;
 }
 
 export type HostDetails = "None" | "Basic" | "All";
@@ -55,7 +57,7 @@ export type Params = URLSearchParams | Record<string, string | number>;
 const toParams = (p: Params) => (p instanceof URLSearchParams ? p : new URLSearchParams(Object.entries(p).map(([k, v]) => [k, String(v)])));
 
 const HOST_FILTER = ["ids", "id_min", "id_max", "vm_processed_after", "vm_processed_before"];
-const HLD_KNOWN = new Set(["action", "echo_request", "truncation_limit", "status", "severities", "qids", "include_vuln_type", "show_igs", "detection_updated_since", "detection_updated_before", "show_results", "show_qds", "show_qds_factors", "show_asset_id", "output_format", ...HOST_FILTER]);
+const HLD_KNOWN = new Set(["action", "echo_request", "truncation_limit", "status", "severities", "qids", "include_vuln_type", "show_igs", "detection_updated_since", "detection_updated_before", "show_results", "show_qds", "show_qds_factors", "show_asset_id", "output_format", "host_metadata", ...HOST_FILTER]);
 const HOST_LIST_KNOWN = new Set(["action", "echo_request", "details", "truncation_limit", "show_asset_id", ...HOST_FILTER]);
 const KB_KNOWN = new Set(["action", "echo_request", "details", "ids", "id_min", "id_max", "last_modified_after", "last_modified_before", "last_modified_by_service_after", "published_after", "is_patchable"]);
 
@@ -95,6 +97,7 @@ export function detectionQuery(input: Params): DetectionQuery {
     showQds: parseFlag("show_qds", params.get("show_qds"), false),
     showQdsFactors: parseFlag("show_qds_factors", params.get("show_qds_factors"), false),
     showAssetId: parseFlag("show_asset_id", params.get("show_asset_id"), false),
+    hostMetadata: optional(params, "host_metadata", (n, v) => [...parseChoices(n, v, ["all", "ec2", "azure", "google", "alicloud"] as const)][0]),
   };
 }
 

@@ -1,24 +1,21 @@
 /**
- * The tenant's HTTP front: routes the VM paths (any API version the real service has), checks
- * auth the way Qualys does (X-Requested-With plus Basic auth or a session cookie), applies the
- * per-path limits, injects faults, then hands the call to its endpoint.
+ * The tenant's HTTP front: routes the VM paths (the API versions of the SDK's version table,
+ * refusing retired ones by default: routes.ts), checks auth the way Qualys does
+ * (X-Requested-With plus Basic auth or a session cookie), applies the per-path limits, injects
+ * faults, then hands the call to its endpoint.
  */
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { hostDetections, hostList, knowledgeBase, type Endpoint } from "./endpoints.js";
-import { SERVICE_UNAVAILABLE_HTML, type FaultPlan } from "./faults.js";
+import { basicUser, sameSecret } from "./credentials.js";
+import { answerEarlyFault, type FaultPlan } from "./faults.js";
 import { blockedText, type PathLimiter } from "./limits.js";
 import type { TenantModel } from "./model.js";
 import { ParamError } from "./params.js";
+import { NOT_FOUND_HTML, routeOf, type RetiredVersions } from "./routes.js";
 import { RecordWriter } from "./stream.js";
 import { simpleReturn } from "./xml.js";
 
-const ROUTES: readonly { pattern: RegExp; endpoint: Endpoint }[] = [
-  { pattern: /^\/api\/(2\.0|5\.0)\/fo\/asset\/host\/vm\/detection\/$/, endpoint: hostDetections },
-  { pattern: /^\/api\/(2\.0|3\.0)\/fo\/asset\/host\/$/, endpoint: hostList },
-  { pattern: /^\/api\/(2\.0|3\.0|4\.0)\/fo\/knowledge_base\/vuln\/$/, endpoint: knowledgeBase },
-];
 const SESSION_PATH = "/api/2.0/fo/session/";
 
 export interface PathStats {
@@ -37,8 +34,10 @@ export interface TenantStats {
   calls: number;
   blocked: number;
   faulted: number;
-  /** Calls refused before the limits: bad auth, bad parameters, unknown paths. */
+  /** Calls refused before the limits: bad auth, bad parameters, unknown paths, retired versions. */
   rejected: number;
+  /** Calls to an API version past its End-of-Life, refused (404) as Qualys does: path → calls. */
+  retiredVersionCalls: Record<string, number>;
   bytes: number;
   /** HOST (or VULN) records sent. */
   records: number;
@@ -56,34 +55,23 @@ export interface ServerState {
   readonly stats: TenantStats;
   readonly latencyMs: number;
   readonly costPerHostMs: number;
+  readonly retiredVersions: RetiredVersions;
   faults: FaultPlan | undefined;
   readonly sessions: Set<string>;
   readonly nth: Map<string, number>;
+  /** Other APIs on this server (WAS): true when the call was theirs and has been answered. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
 }
 
 export function newStats(): TenantStats {
-  return { calls: 0, blocked: 0, faulted: 0, rejected: 0, bytes: 0, records: 0, detections: 0, maxRunning: 0, running: 0, byPath: {} };
+  return { calls: 0, blocked: 0, faulted: 0, rejected: 0, retiredVersionCalls: {}, bytes: 0, records: 0, detections: 0, maxRunning: 0, running: 0, byPath: {} };
 }
 
-function pathStats(stats: TenantStats, path: string): PathStats {
+export function pathStats(stats: TenantStats, path: string): PathStats {
   return (stats.byPath[path] ??= { calls: 0, blocked: 0, blockedRate: 0, blockedConcurrency: 0, maxRunning: 0, faulted: 0, bytes: 0, records: 0 });
 }
 
 const XML = { "Content-Type": "text/xml;charset=UTF-8" };
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function basicUser(header: string | undefined): { username: string; password: string } | undefined {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? "");
-  if (!m) return undefined;
-  const text = Buffer.from(m[1]!, "base64").toString("utf8");
-  const colon = text.indexOf(":");
-  return colon < 0 ? undefined : { username: text.slice(0, colon), password: text.slice(colon + 1) };
-}
 
 function sessionOf(req: IncomingMessage): string | undefined {
   return /(?:^|;\s*)QualysSession=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
@@ -106,11 +94,13 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
   };
 
   const path = url.pathname;
-  const route = ROUTES.find((r) => r.pattern.test(path));
-  if (!route && path !== SESSION_PATH) {
+  if (state.extraRoutes && (await state.extraRoutes(req, res, url, Buffer.concat(chunks)))) return;
+  const route = routeOf(path, now, state.retiredVersions);
+  if (route?.kind === "retired") state.stats.retiredVersionCalls[path] = (state.stats.retiredVersionCalls[path] ?? 0) + 1;
+  if ((!route || route.kind === "retired") && path !== SESSION_PATH) {
     state.stats.rejected += 1;
     res.writeHead(404, { "Content-Type": "text/html" });
-    res.end("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n");
+    res.end(NOT_FOUND_HTML);
     return;
   }
   // Qualys refuses v2 calls without it. No source shows the exact answer: a 400 SIMPLE_RETURN
@@ -152,20 +142,16 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
   state.nth.set(path, nth);
 
   if (state.latencyMs > 0) await sleep(state.latencyMs);
-  const fault = state.faults?.({ path, params, nth, nthOverall: state.stats.calls }) || undefined;
+  let fault = state.faults?.({ path, params, nth, nthOverall: state.stats.calls }) || undefined;
+  if (fault?.kind === "hold") {
+    await fault.until.catch(() => {});
+    fault = undefined;
+  }
   if (fault) {
     state.stats.faulted += 1;
     ps.faulted += 1;
   }
-  if (fault?.kind === "status") {
-    res.writeHead(fault.status ?? 503, { "Content-Type": fault.contentType ?? "text/html", ...admission.headers });
-    res.end(fault.body ?? SERVICE_UNAVAILABLE_HTML);
-    return;
-  }
-  if (fault?.kind === "reset" && fault.afterRecords === undefined) {
-    res.destroy();
-    return;
-  }
+  if (answerEarlyFault(fault, res, admission.headers)) return;
 
   const counted = { bytes: 0, records: 0 };
   try {
@@ -176,11 +162,12 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
       writer,
       params,
       url: `http://${req.headers.host ?? "127.0.0.1"}${path}`,
+      version: route!.kind === "serve" ? route!.version : "",
       countDetections: (n: number) => (state.stats.detections += n),
     };
     res.setHeader("Content-Type", XML["Content-Type"]);
     for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
-    await route!.endpoint(call);
+    if (route?.kind === "serve") await route.endpoint(call);
     if (!res.destroyed) res.end();
   } catch (err) {
     if (err instanceof ParamError && !res.headersSent) {

@@ -3,9 +3,19 @@
  * simulated server cost per record on timers (not CPU), and carries out reset/stall faults at
  * the record they name.
  */
-import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Fault } from "./faults.js";
+
+/** What RecordWriter writes into: the answer itself, or a sink in front of it (the gzip of a PCRS answer). */
+export interface RecordSink {
+  readonly destroyed: boolean;
+  /** `written`: called once the chunk has left for the wire (a reset waits for it). */
+  write(chunk: string, written?: () => void): boolean;
+  destroy(): void;
+  on(event: "drain" | "close", listener: () => void): unknown;
+  once(event: "close", listener: () => void): unknown;
+  off(event: "drain" | "close", listener: () => void): unknown;
+}
 
 export interface StreamStats {
   bytes: number;
@@ -16,10 +26,12 @@ export class RecordWriter {
   private written = 0;
   private readonly started = performance.now();
   private spentMs = 0;
+  /** Settles once the last chunk written has been handed to the socket (or the socket is gone). */
+  private flushed: Promise<void> = Promise.resolve();
   closed = false;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: RecordSink,
     private readonly stats: StreamStats,
     private readonly costPerRecordMs: number,
     private readonly fault: Fault | undefined,
@@ -32,7 +44,9 @@ export class RecordWriter {
     if (this.closed || this.res.destroyed) return false;
     const bytes = Buffer.byteLength(chunk);
     this.stats.bytes += bytes;
-    if (this.res.write(chunk)) return true;
+    let done!: () => void;
+    this.flushed = new Promise<void>((resolve) => (done = resolve));
+    if (this.res.write(chunk, () => done())) return true;
     await new Promise<void>((resolve) => {
       const done = () => {
         this.res.off("drain", done);
@@ -82,6 +96,11 @@ export class RecordWriter {
     this.fired = true;
     const fault = this.fault!;
     if (fault.kind === "reset") {
+      // "After N records" means the client gets those N records, then the connection drops. What
+      // was written this tick may still sit in Node's buffers (corked, or under the stream's
+      // highWaterMark, 16 KiB on Node 20 and 64 KiB from 22): destroying now would discard it and
+      // turn the fault into a reset before the answer, which a client retries differently.
+      if (!this.closed) await Promise.race([this.flushed, new Promise<void>((resolve) => this.res.once("close", () => resolve()))]);
       this.res.destroy();
       return false;
     }

@@ -64,6 +64,19 @@ export interface DetectionOutput {
   readonly showQds: boolean;
   readonly showQdsFactors: boolean;
   readonly showAssetId: boolean;
+  /** `host_metadata`: which cloud metadata to show (the tenant has Alibaba Cloud hosts only). */
+  readonly hostMetadata?: string;
+  /** HLD 5.0: the detection additions and ALICLOUD metadata (api-versions.md §2.4). */
+  readonly current: boolean;
+}
+
+/** HLD 5.0 METADATA: ALICLOUD ATTRIBUTEs shaped like EC2's (x-unverified), with host_metadata=all or alicloud. */
+function metadataXml(h: TenantHost, out: DetectionOutput, i: string): string {
+  if (!out.current || !h.alicloud || (out.hostMetadata !== "all" && out.hostMetadata !== "alicloud")) return "";
+  const attribute = (name: string, value: string) =>
+    `${i}    <ATTRIBUTE>\n${i}      <NAME>${cdata(name)}</NAME>\n${i}      <LAST_STATUS>${cdata("Success")}</LAST_STATUS>\n${i}      <VALUE>${cdata(value)}</VALUE>\n${i}      <LAST_SUCCESS_DATE>${cdata(qualysDate(h.lastProcessed))}</LAST_SUCCESS_DATE>\n${i}    </ATTRIBUTE>\n`;
+  const a = h.alicloud;
+  return `${i}<METADATA>\n${i}  <ALICLOUD>\n${attribute("latest/meta-data/instance-id", a.instanceId)}${attribute("latest/meta-data/region-id", a.regionId)}${attribute("latest/meta-data/instance/instance-type", a.instanceType)}${i}  </ALICLOUD>\n${i}</METADATA>\n`;
 }
 
 /** One HOST of HOST_LIST_VM_DETECTION_OUTPUT with its DETECTION_LIST. */
@@ -77,6 +90,7 @@ export function detectionHostXml(h: TenantHost, detections: readonly TenantDetec
   if (h.qgHostId) s += el(i, "QG_HOSTID", cdata(h.qgHostId));
   s += date(i, "LAST_SCAN_DATETIME", h.lastProcessed) + date(i, "LAST_VM_SCANNED_DATE", h.lastVmScanned) + el(i, "LAST_VM_SCANNED_DURATION", h.lastVmScannedDuration);
   if (h.lastVmAuthScanned !== undefined) s += date(i, "LAST_VM_AUTH_SCANNED_DATE", h.lastVmAuthScanned) + el(i, "LAST_VM_AUTH_SCANNED_DURATION", h.lastVmScannedDuration);
+  s += metadataXml(h, out, i);
   s += `${i}<DETECTION_LIST>\n`;
   for (const d of detections) s += detectionXml(d, out);
   return s + `${i}</DETECTION_LIST>\n      </HOST>\n`;
@@ -95,7 +109,26 @@ function detectionXml(d: TenantDetection, out: DetectionOutput): string {
   s += el(i, "TIMES_FOUND", d.timesFound) + date(i, "LAST_TEST_DATETIME", d.lastTest) + date(i, "LAST_UPDATE_DATETIME", d.lastUpdate) + date(i, "LAST_FIXED_DATETIME", d.lastFixed);
   s += date(i, "FIRST_REOPENED_DATETIME", d.firstReopened) + date(i, "LAST_REOPENED_DATETIME", d.lastReopened) + el(i, "TIMES_REOPENED", d.timesReopened);
   s += el(i, "IS_IGNORED", "0") + el(i, "IS_DISABLED", "0") + date(i, "LAST_PROCESSED_DATETIME", d.lastProcessed);
+  if (out.current) s += additionsXml(d, i);
   return s + "          </DETECTION>\n";
+}
+
+/**
+ * HLD 5.0's DETECTION additions, after the 2.0 elements. Their order and repetition in Qualys's
+ * answers are not known (no capture is public): each repeats per value, grouped by name.
+ */
+function additionsXml(d: TenantDetection, i: string): string {
+  const each = (name: string, values: readonly string[], wrap: (v: string) => string = escapeText) => values.map((v) => el(i, name, wrap(v))).join("");
+  return (
+    each("CVE", d.cves) +
+    each("VULNERABILITY_DETECTION_SOURCES", d.detectionSources) +
+    el(i, "LATEST_VULNERABILITY_DETECTION_SOURCE", escapeText(d.latestDetectionSource)) +
+    each("MITRE_TACTIC_NAME", d.mitre.map((m) => m.tacticName), cdata) +
+    each("MITRE_TACTIC_ID", d.mitre.map((m) => m.tacticId)) +
+    each("MITRE_TECHNIQUE_NAME", d.mitre.map((m) => m.techniqueName), cdata) +
+    each("MITRE_TECHNIQUE_ID", d.mitre.map((m) => m.techniqueId)) +
+    el(i, "TRURISK_ELIMINATION_STATUS", escapeText(d.truriskEliminationStatus))
+  );
 }
 
 function qdsFactors(d: TenantDetection, i: string): string {
@@ -121,14 +154,15 @@ export function listHostXml(h: TenantHost, all: boolean, showAssetId: boolean): 
   return s + "      </HOST>\n";
 }
 
-/** One VULN of KNOWLEDGE_BASE_VULN_LIST_OUTPUT. */
-export function vulnXml(v: KbVuln, all: boolean): string {
+/** One VULN of KNOWLEDGE_BASE_VULN_LIST_OUTPUT; `patchDate`: KB 3.0+ (PATCH_PUBLISHED_DATE after PATCHABLE; its real position is not known). */
+export function vulnXml(v: KbVuln, all: boolean, patchDate: boolean): string {
   const i = "        ";
   const refs = (list: string, item: string, ids: readonly string[], url: (id: string) => string) =>
     ids.length ? `${i}<${list}>\n${ids.map((id) => `${i}  <${item}>\n${i}    <ID>${cdata(id)}</ID>\n${i}    <URL>${cdata(url(id))}</URL>\n${i}  </${item}>\n`).join("")}${i}</${list}>\n` : "";
   let s = "      <VULN>\n";
   s += el(i, "QID", v.qid) + el(i, "VULN_TYPE", v.vulnType) + el(i, "SEVERITY_LEVEL", v.severity) + el(i, "TITLE", cdata(v.title)) + el(i, "CATEGORY", escapeText(v.category));
   s += date(i, "LAST_SERVICE_MODIFICATION_DATETIME", v.lastServiceModification) + date(i, "PUBLISHED_DATETIME", v.published) + el(i, "PATCHABLE", bool(v.patchable));
+  if (patchDate) s += date(i, "PATCH_PUBLISHED_DATE", v.patchPublished);
   s += refs("VENDOR_REFERENCE_LIST", "VENDOR_REFERENCE", v.vendorReferences, (id) => `https://vendor.example/advisories/${id}`);
   s += refs("CVE_LIST", "CVE", v.cves, (id) => `https://cve.example/${id}`);
   if (all) s += el(i, "DIAGNOSIS", cdata(v.diagnosis)) + el(i, "CONSEQUENCE", cdata(v.consequence)) + el(i, "SOLUTION", cdata(v.solution));

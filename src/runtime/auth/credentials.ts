@@ -47,15 +47,34 @@ export class PasswordCredentials extends Secretive {
   }
 }
 
-/** An OAuth client of the subscription: `POST /auth/oauth` with clientId / clientSecret headers. */
+/**
+ * Which Qualys OAuth client it is, so which token endpoint: a subscription-level client gets its
+ * token from `POST /auth/oauth`, a user-level client (WAS and QFlow document only these) from
+ * `POST /auth/oidc`; both with clientId / clientSecret headers, both tokens valid 4 hours.
+ */
+export type OAuthClientLevel = "subscription" | "user";
+
+/** The token endpoint of each client level. */
+export const TOKEN_ENDPOINTS: Readonly<Record<OAuthClientLevel, "/auth/oauth" | "/auth/oidc">> = { subscription: "/auth/oauth", user: "/auth/oidc" };
+
+/** An OAuth client: `POST /auth/oauth` (subscription-level, the default) or `/auth/oidc` (user-level) with clientId / clientSecret headers. */
 export class OAuthCredentials extends Secretive {
   readonly kind = "oauth";
   readonly clientId: string;
+  readonly level: OAuthClientLevel;
   readonly #clientSecret: string;
-  constructor(clientId: string, clientSecret: string) {
+  constructor(clientId: string, clientSecret: string, level: OAuthClientLevel = "subscription") {
     super();
     this.clientId = requireText(clientId, "clientId");
     this.#clientSecret = requireText(clientSecret, "clientSecret");
+    if (level !== "subscription" && level !== "user") {
+      throw new ConfigurationError(`Qualys credentials: "clientLevel" must be "subscription" (token from /auth/oauth) or "user" (/auth/oidc), not ${JSON.stringify(level)}.`);
+    }
+    this.level = level;
+  }
+  /** Where its token comes from. */
+  get tokenEndpoint(): "/auth/oauth" | "/auth/oidc" {
+    return TOKEN_ENDPOINTS[this.level];
   }
   /** @internal */
   revealSecret(): string {
@@ -65,7 +84,7 @@ export class OAuthCredentials extends Secretive {
     return [this.#clientSecret];
   }
   protected describe() {
-    return { clientId: this.clientId, clientSecret: REDACTED };
+    return { clientId: this.clientId, clientSecret: REDACTED, clientLevel: this.level };
   }
 }
 
@@ -95,7 +114,7 @@ export type Credentials = PasswordCredentials | OAuthCredentials | TokenCredenti
 export type CredentialsInput =
   | Credentials
   | { username: string; password: string }
-  | { clientId: string; clientSecret: string }
+  | { clientId: string; clientSecret: string; clientLevel?: OAuthClientLevel }
   | { token: string };
 
 export function toCredentials(input: CredentialsInput): Credentials {
@@ -105,9 +124,17 @@ export function toCredentials(input: CredentialsInput): Credentials {
   }
   const given = input as Record<string, unknown>;
   if ("token" in given) return new TokenCredentials(given.token as string);
-  if ("clientId" in given || "clientSecret" in given) return new OAuthCredentials(given.clientId as string, given.clientSecret as string);
+  if ("clientId" in given || "clientSecret" in given) return new OAuthCredentials(given.clientId as string, given.clientSecret as string, (given.clientLevel as OAuthClientLevel | undefined) ?? "subscription");
   if ("username" in given || "password" in given) return new PasswordCredentials(given.username as string, given.password as string);
   throw new ConfigurationError("Credentials need {username, password}, {clientId, clientSecret} or {token}.");
+}
+
+/** QUALYS_CLIENT_LEVEL: "subscription" (default, /auth/oauth) or "user" (/auth/oidc). */
+function clientLevelFromEnv(env: NodeJS.ProcessEnv): OAuthClientLevel {
+  const value = env.QUALYS_CLIENT_LEVEL?.trim().toLowerCase();
+  if (!value) return "subscription";
+  if (value !== "subscription" && value !== "user") throw new ConfigurationError(`QUALYS_CLIENT_LEVEL is "${value}": use "subscription" (token from /auth/oauth) or "user" (/auth/oidc).`);
+  return value;
 }
 
 /** Names the missing or malformed field, never its value (it may be a secret). */
@@ -146,7 +173,7 @@ export function envCredentials(env: NodeJS.ProcessEnv = process.env): Credential
   if (env.QUALYS_TOKEN) return new TokenCredentials(env.QUALYS_TOKEN);
   if (env.QUALYS_CLIENT_ID || env.QUALYS_CLIENT_SECRET) {
     requireBoth(env, "QUALYS_CLIENT_ID", "QUALYS_CLIENT_SECRET");
-    return new OAuthCredentials(env.QUALYS_CLIENT_ID!.trim(), env.QUALYS_CLIENT_SECRET!);
+    return new OAuthCredentials(env.QUALYS_CLIENT_ID!.trim(), env.QUALYS_CLIENT_SECRET!, clientLevelFromEnv(env));
   }
   if (env.QUALYS_USERNAME || env.QUALYS_PASSWORD) {
     requireBoth(env, "QUALYS_USERNAME", "QUALYS_PASSWORD");

@@ -8,8 +8,9 @@
  *   await auth.close(); // logs the VM session out; safe to call twice
  *
  * The layer dispatches on `ctx.family`:
- * - "gateway": `Authorization: Bearer <JWT>` from `POST /auth` (username/password) or
- *   `POST /auth/oauth` (clientId/clientSecret), or a static token. Cached, refreshed before it
+ * - "gateway": `Authorization: Bearer <JWT>` from `POST /auth` (username/password),
+ *   `POST /auth/oauth` (subscription-level OAuth client) or `POST /auth/oidc` (user-level client),
+ *   or a static token. Cached, refreshed before it
  *   expires, one fetch for any number of concurrent calls; a 401 gets one re-auth and one replay.
  * - "vm": `X-Requested-With` always, plus Basic, the session cookie or the JWT (see VmAuthMode).
  *   A stale session (401, or 200 with CODE 2000) gets one re-login and one replay. An HTTP 200
@@ -28,8 +29,8 @@ import { JwtSource, jwtExpiry } from "./jwt-source.js";
 import { basicHeader, sendVm, type VmAuth, type VmAuthMode } from "./vm-auth.js";
 import { VmSession } from "./vm-session.js";
 
-export { credentialsFromEnv, envCredentials, envPlatform, OAuthCredentials, PasswordCredentials, TokenCredentials, toCredentials } from "./credentials.js";
-export type { Credentials, CredentialsInput, EnvSettings } from "./credentials.js";
+export { credentialsFromEnv, envCredentials, envPlatform, OAuthCredentials, PasswordCredentials, TOKEN_ENDPOINTS, TokenCredentials, toCredentials } from "./credentials.js";
+export type { Credentials, CredentialsInput, EnvSettings, OAuthClientLevel } from "./credentials.js";
 export { JwtSource, jwtClaims, jwtExpiry } from "./jwt-source.js";
 export type { VmAuthMode } from "./vm-auth.js";
 
@@ -41,7 +42,7 @@ export interface AuthOptions {
   readonly apiUrl?: string;
   /**
    * How the VM API is authenticated. Default: "basic" for a username and password (stateless;
-   * no session to leak), "oidc" for OAuth clients and static tokens (the only way they can).
+   * no session to leak), "jwt" / "oidc" for OAuth clients and static tokens (the only way they can).
    */
   readonly vmAuth?: VmAuthMode;
   /** Refresh JWTs this long before they expire. Default 5 minutes (at most half their lifetime). */
@@ -55,8 +56,8 @@ export interface AuthOptions {
 export interface Auth {
   /** Put first in compose(): `compose([auth.layer, …], transport)`. */
   readonly layer: Layer;
-  /** The VM auth mode in force (after the default was chosen). */
-  readonly vmAuth: VmAuthMode;
+  /** The VM auth mode in force (after the default was chosen; the JWT mode is reported as "oidc"). */
+  readonly vmAuth: Exclude<VmAuthMode, "jwt">;
   /**
    * Gets the gateway JWT (fetching one when none is cached, sharing a fetch under way) and says
    * when it expires: a credentials check that calls no module. The token itself is not handed out.
@@ -78,9 +79,10 @@ export interface TokenStatus {
 
 export function createAuth(options: AuthOptions): Auth {
   const credentials = toCredentials(options.credentials);
-  const mode = options.vmAuth ?? (credentials instanceof PasswordCredentials ? "basic" : "oidc");
+  // "jwt" and "oidc" are one mode: the gateway JWT as a bearer.
+  const mode = options.vmAuth === "jwt" ? "oidc" : (options.vmAuth ?? (credentials instanceof PasswordCredentials ? "basic" : "oidc"));
   if (!["basic", "session", "oidc"].includes(mode)) {
-    throw new ConfigurationError(`vmAuth must be "basic", "session" or "oidc", not "${String(mode)}".`);
+    throw new ConfigurationError(`vmAuth must be "basic", "session" or "jwt" (also "oidc"), not "${String(mode)}".`);
   }
   const margin = options.refreshMarginMs;
   if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0)) {

@@ -1,6 +1,8 @@
 /**
- * Gateway JWTs: fetched from `POST /auth` (user) or `POST /auth/oauth` (OAuth client), cached,
- * and refreshed a margin before they expire. Concurrent callers share one fetch.
+ * Gateway JWTs, one provider for every mode: fetched from `POST /auth` (username and password),
+ * or with an OAuth client's clientId / clientSecret headers from `POST /auth/oauth`
+ * (subscription-level client) or `POST /auth/oidc` (user-level client); cached, and refreshed a
+ * margin before they expire (Qualys: 4 hours). Concurrent callers share one fetch.
  *
  * The lifetime is measured on our clock from when we asked: `exp - iat` when the token has both
  * (immune to clock skew between us and Qualys), else `exp` against our clock, else Qualys's
@@ -142,21 +144,21 @@ export class JwtSource {
         body: new URLSearchParams({ username: credentials.username, password: credentials.revealPassword(), token: "true", permissions: "true" }),
       });
     } else if (oauth) {
-      request = new Request(`${gatewayUrl}/auth/oauth`, {
+      request = new Request(`${gatewayUrl}${credentials.tokenEndpoint}`, {
         method: "POST",
         headers: { clientId: credentials.clientId, clientSecret: credentials.revealSecret() },
       });
     } else {
       throw new AuthenticationError("The static token was refused and cannot be renewed.");
     }
-    const operationId = oauth ? "createOAuthToken" : "createToken";
+    const operationId = oauth ? (credentials.level === "user" ? "createOidcToken" : "createOAuthToken") : "createToken";
     const askedAt = this.#now();
     const response = await send(request, authContext(operationId));
     const text = (await response.text()).trim();
     if (response.status === 401 || response.status === 403) {
       const said = oneLine(scrubSecrets(text, credentials));
       throw new AuthenticationError(
-        `Qualys refused the ${oauth ? "OAuth client credentials" : "username or password"} (POST ${oauth ? "/auth/oauth" : "/auth"}): HTTP ${response.status}${said ? ` — ${said}` : ""}`,
+        `Qualys refused the ${oauth ? `OAuth client credentials (${credentials.level}-level client)` : "username or password"} (POST ${oauth ? credentials.tokenEndpoint : "/auth"}): HTTP ${response.status}${said ? ` — ${said}` : ""}`,
         { status: response.status, text: said },
       );
     }

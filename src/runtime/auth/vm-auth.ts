@@ -16,9 +16,11 @@ import type { VmSession } from "./vm-session.js";
 /**
  * "basic": `Authorization: Basic` on every call (stateless; the default for a username and
  * password). "session": one `QualysSession` login shared by all calls, logged out on close.
- * "oidc": the gateway JWT as a bearer (the default for OAuth clients and static tokens).
+ * "jwt" (also spelt "oidc", its first name here): the gateway JWT as a bearer — from `/auth` with
+ * a username and password, or an OAuth client's token — which Qualys documents for `/api/2.0`
+ * and later (the default for OAuth clients and static tokens).
  */
-export type VmAuthMode = "basic" | "session" | "oidc";
+export type VmAuthMode = "basic" | "session" | "jwt" | "oidc";
 
 export type VmAuth =
   | { readonly mode: "basic"; readonly header: string }

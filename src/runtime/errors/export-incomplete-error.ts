@@ -2,7 +2,8 @@ import { QualysError } from "./qualys-error.js";
 
 /** A batch of an export that still failed after its retries: which kind and which id range. */
 export interface FailedBatch {
-  readonly kind: "hosts" | "detections" | "kb";
+  /** hosts, detections, kb, assets… */
+  readonly kind: string;
   readonly firstId: number;
   readonly lastId: number;
   readonly attempts: number;

@@ -2,7 +2,7 @@
  * The inner observation layer, right above the transport: sees every attempt that goes on the
  * wire (retries, rate-limit re-sends, auth's own calls) and writes one log line each:
  *
- *   GET /api/2.0/fo/asset/host/vm/detection/ 200 412ms 18734B attempt 1 wait 0ms remaining 299 (vm.listHostDetections)
+ *   POST /api/5.0/fo/asset/host/vm/detection/ 200 412ms 18734B attempt 1 wait 0ms remaining 299 (vm.listHostDetections)
  *
  * The path never has its query (filters, ids) and nothing comes from headers or bodies.
  */

@@ -5,7 +5,7 @@
  * next URL) and QPS pages (hasMoreRecords / lastId) so the caller sees one iterator over every
  * record.
  */
-import { warnDeprecatedOnce } from "../deprecation.js";
+import { warnOlderVersionOnce } from "../deprecation.js";
 import { ConfigurationError } from "../errors/configuration-error.js";
 import { HttpError } from "../errors/http-error.js";
 import { NetworkError } from "../errors/network-error.js";
@@ -13,7 +13,7 @@ import { TimeoutError } from "../errors/timeout-error.js";
 import { PagingError } from "../errors/paging-error.js";
 import { tracedWalk } from "../observe/tracing.js";
 import type { Runtime } from "../runtime.js";
-import type { CallContext, DeprecationInfo } from "../types.js";
+import type { CallContext } from "../types.js";
 import { withRecords } from "../paging/progress.js";
 import { readAhead, readWhole } from "../transport/index.js";
 import { decodeXml, decodeXmlDocument, type DecodeOptions, type XmlDecodeStream } from "../xml/decode.js";
@@ -24,7 +24,8 @@ import { nextQpsPage, nextTruncationPage, pageKey, type PageRequest } from "./pa
 import { checkRawBody, rawResult, type RawAs } from "./raw-body.js";
 import { xmlBody, type ResponseCheckContext } from "./response-check.js";
 import { checkQpsSearch, serviceRequest } from "./service-request.js";
-import { pathFor } from "./versions.js";
+import { checkVersionRefusal, versionRefusalOf, type RefusalContext } from "./version-refusal.js";
+import { chooseVersion, type ChosenVersion, type VmVersion } from "./versions.js";
 
 export interface VmAction {
   readonly function: string;
@@ -39,10 +40,10 @@ export interface VmAction {
   readonly example: string;
   readonly skipAuth?: boolean;
   readonly exemptFromRateLimit?: boolean;
-  /** Applies to the documented `path` only; another version of the endpoint is not deprecated by it. */
-  readonly deprecated?: DeprecationInfo;
-  /** Every API version of this endpoint known to the spec, the documented one included: version → path. */
-  readonly versions?: Readonly<Record<string, string>>;
+  /** The current API version (the one `path` is on), when the spec gives the action a version history. */
+  readonly version?: string;
+  /** Every API version of this action known to the spec, the current one included: version → path and dates. */
+  readonly versions?: Readonly<Record<string, VmVersion>>;
 }
 
 export type VmActionTable = Readonly<Record<string, VmAction>>;
@@ -56,7 +57,7 @@ export interface VmCallOptions<Version extends string = string> {
   headers?: Record<string, string>;
   /** Told after each page of a paged action: its number and its rest-of-document. */
   onPage?: (page: { readonly number: number; readonly document: unknown }) => void;
-  /** Which Qualys API version of the endpoint to call (e.g. "5.0"); default: the client's, else the documented path. */
+  /** Which Qualys API version of the endpoint to call (e.g. "2.0"); default: the client's, else the current one. */
   apiVersion?: Version;
   /**
    * Decodes each page's checked XML body instead of the built-in decoder — e.g. in a worker
@@ -100,7 +101,7 @@ export function defineVmModule(
     const meta = actions[name];
     if (!meta) throw new ConfigurationError(`apiVersions names ${name}, which is not a ${module} action`);
     // Fails at set-up, not on the first call, when the version does not exist.
-    pathFor(name, meta.path, meta.versions, version);
+    chooseVersion(meta, version);
   }
 
   for (const meta of Object.values(actions)) {
@@ -129,13 +130,16 @@ export function defineVmModule(
       return runtime.handler(request, ctx);
     };
 
+    /** The API version a call goes to (an unknown one throws); an older one is told once per process. */
+    const versionFor = (options: VmCallOptions): ChosenVersion => {
+      const chosen = chooseVersion(meta, options.apiVersion ?? moduleOptions.apiVersions?.[meta.function]);
+      if (!chosen.current && chosen.version && meta.version) warnOlderVersionOnce(runtime, module, meta.function, { version: chosen.version, ...chosen.info! }, meta.version);
+      return chosen;
+    };
+
     /** Validates the parameters and builds the first request; nothing is sent when they are wrong. */
-    const firstRequest = (params: unknown, options: VmCallOptions): PageRequest => {
-      const path = pathFor(meta.function, meta.path, meta.versions, options.apiVersion ?? moduleOptions.apiVersions?.[meta.function]);
-      if (meta.deprecated && path === meta.path) {
-        warnDeprecatedOnce(runtime, module, { operationId: meta.function, method: meta.method, path, idempotent: meta.idempotent, deprecated: meta.deprecated });
-      }
-      const url = new URL(base() + path);
+    const firstRequest = (params: unknown, options: VmCallOptions, chosen: ChosenVersion): PageRequest => {
+      const url = new URL(base() + chosen.path);
       if (meta.kind === "qps") return { url, body: serviceRequest(checkQpsSearch(params, meta.function)) };
       const form = encodeForm(params, meta.function);
       // Set last: a JS caller's own `action` must not turn a list into a delete.
@@ -148,6 +152,10 @@ export function defineVmModule(
     };
 
     const checkContext = (page: PageRequest): ResponseCheckContext => ({ operation: meta.function, method, url: page.url.href });
+    const refusalContext = (page: PageRequest, chosen: ChosenVersion): RefusalContext => ({ meta, chosen, method, url: page.url.href });
+    /** On a versioned action, a refusal of the version becomes an ApiVersionError; other answers pass. */
+    const versionChecked = (response: Response, page: PageRequest, chosen: ChosenVersion) => (meta.versions ? checkVersionRefusal(response, refusalContext(page, chosen)) : response);
+    const asVersionError = (err: unknown, page: PageRequest, chosen: ChosenVersion) => (meta.versions ? versionRefusalOf(err, refusalContext(page, chosen)) : err);
 
     /**
      * Reads a page up to its first record (or its end) inside the retry loop: until a record has
@@ -169,27 +177,38 @@ export function defineVmModule(
     let fn: (params?: unknown, options?: VmCallOptions) => unknown;
     if (meta.output === "raw") {
       fn = async (params, options: VmRawCallOptions = {}) => {
-        const page = firstRequest(params, options);
-        return rawResult(await checkRawBody(await send(page, options), checkContext(page)), options.as);
+        const chosen = versionFor(options);
+        const page = firstRequest(params, options, chosen);
+        try {
+          return rawResult(await checkRawBody(await versionChecked(await send(page, options), page, chosen), checkContext(page)), options.as);
+        } catch (err) {
+          throw asVersionError(err, page, chosen);
+        }
       };
     } else if (meta.output === "document") {
       fn = async (params, options = {}) => {
-        const page = firstRequest(params, options);
-        // Read whole inside the retry loop: a fault in the body is retried like one before the headers.
-        const response = await send(page, options, readWhole);
-        const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, {
-          httpStatus: response.status,
-          operation: meta.function,
-          signal: options.signal,
-          charset: charsetOf(response.headers.get("content-type")),
-        });
-        failOnStatus(response, page, meta.function, method);
-        return document;
+        const chosen = versionFor(options);
+        const page = firstRequest(params, options, chosen);
+        try {
+          // Read whole inside the retry loop: a fault in the body is retried like one before the headers.
+          const response = await versionChecked(await send(page, options, readWhole), page, chosen);
+          const document = await decodeXmlDocument(await xmlBody(response, checkContext(page)), root!, {
+            httpStatus: response.status,
+            operation: meta.function,
+            signal: options.signal,
+            charset: charsetOf(response.headers.get("content-type")),
+          });
+          failOnStatus(response, page, meta.function, method);
+          return document;
+        } catch (err) {
+          throw asVersionError(err, page, chosen);
+        }
       };
     } else {
       fn = (params, options = {}) => {
-        // Bad parameters throw here, at the call, not at the first iteration.
-        const first = firstRequest(params, options);
+        // Bad parameters (and an unknown version) throw here, at the call, not at the first iteration.
+        const chosen = versionFor(options);
+        const first = firstRequest(params, options, chosen);
         const search = meta.kind === "qps" ? checkQpsSearch(params, meta.function) : {};
         const pages: unknown[] = [];
         let used = false;
@@ -201,21 +220,28 @@ export function defineVmModule(
           let page: PageRequest | undefined = first;
           for (let number = 1; page; number++) {
             seen.add(pageKey(page));
-            const response = await send(page, options, untilFirstRecord);
-            const body = await xmlBody(response, checkContext(page));
-            const stream = (options.decodePage ?? decodeXml)(body, root!, {
-              httpStatus: response.status,
-              operation: meta.function,
-              signal: options.signal,
-              charset: charsetOf(response.headers.get("content-type")),
-            });
+            const current: PageRequest = page;
+            let stream: XmlDecodeStream<unknown, unknown>;
+            let response: Response;
+            try {
+              response = await versionChecked(await send(page, options, untilFirstRecord), page, chosen);
+              const body = await xmlBody(response, checkContext(page));
+              stream = (options.decodePage ?? decodeXml)(body, root!, {
+                httpStatus: response.status,
+                operation: meta.function,
+                signal: options.signal,
+                charset: charsetOf(response.headers.get("content-type")),
+              });
+            } catch (err) {
+              throw withRecords(asVersionError(err, current, chosen), received);
+            }
             try {
               for await (const record of stream) {
                 received++;
                 yield record;
               }
             } catch (err) {
-              throw withRecords(err, received);
+              throw withRecords(asVersionError(err, current, chosen), received);
             }
             const document: unknown = await stream.document;
             failOnStatus(response, page, meta.function, method);

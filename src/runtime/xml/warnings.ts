@@ -58,7 +58,15 @@ export function reportWarnings(summary: MutableSummary, options: { operation?: s
     ...(options.operation !== undefined && { operation: options.operation }),
   };
   summary.warnings.push(warning);
-  if (options.onWarning) options.onWarning(warning);
+  deliverWarning(warning, options.onWarning);
+}
+
+/**
+ * A warning to `onWarning`, else to the process (the first of the process only). Also for
+ * warnings a decode in a worker thread made, handed back with its summary.
+ */
+export function deliverWarning(warning: XmlDecodeWarning, onWarning: ((warning: XmlDecodeWarning) => void) | undefined): void {
+  if (onWarning) onWarning(warning);
   else if (!processWarned) {
     processWarned = true;
     process.emitWarning(`${warning.message}. Later answers with invalid bytes are counted on each record stream's summary, not reported again.`, {

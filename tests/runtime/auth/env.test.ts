@@ -36,6 +36,14 @@ describe("credentialsFromEnv", () => {
     });
   });
 
+  it("reads the OAuth client's level from QUALYS_CLIENT_LEVEL: subscription (default, /auth/oauth) or user (/auth/oidc)", () => {
+    const base = { QUALYS_CLIENT_ID: "cid", QUALYS_CLIENT_SECRET: "csecret", QUALYS_PLATFORM: "CA1" };
+    expect((credentialsFromEnv(base).credentials as OAuthCredentials).tokenEndpoint).toBe("/auth/oauth");
+    const user = credentialsFromEnv({ ...base, QUALYS_CLIENT_LEVEL: "User" }).credentials as OAuthCredentials;
+    expect([user.level, user.tokenEndpoint]).toEqual(["user", "/auth/oidc"]);
+    expect(() => credentialsFromEnv({ ...base, QUALYS_CLIENT_LEVEL: "team" })).toThrow(/QUALYS_CLIENT_LEVEL is "team"/);
+  });
+
   it("reads an OAuth client or a static token, the token first", () => {
     const oauth = credentialsFromEnv({ QUALYS_CLIENT_ID: "cid", QUALYS_CLIENT_SECRET: "csecret", QUALYS_PLATFORM: "CA1" });
     expect(oauth.credentials).toBeInstanceOf(OAuthCredentials);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCarClient } from "../../../src/generated/car/index.js";
-import { createAuth, JwtSource, PasswordCredentials } from "../../../src/runtime/auth/index.js";
+import { createAuth, JwtSource, PasswordCredentials, toCredentials } from "../../../src/runtime/auth/index.js";
 import { AuthenticationError } from "../../../src/runtime/errors/authentication-error.js";
 import { HttpError } from "../../../src/runtime/errors/http-error.js";
 import { InvalidResponseError } from "../../../src/runtime/errors/invalid-response-error.js";
@@ -225,6 +225,24 @@ describe("OAuth client credentials", () => {
     server.revokeTokens();
     await car.listScriptTypes();
     expect(server.counts.oauth).toBe(2);
+  });
+
+  it("a user-level client gets its token from POST /auth/oidc instead, with the same headers and refresh", async () => {
+    const { server, car } = await setup({ credentials: { clientId: GOOD_CLIENT, clientSecret: GOOD_SECRET, clientLevel: "user" } });
+    await Promise.all(Array.from({ length: 5 }, () => car.listScriptTypes()));
+    expect(server.counts).toMatchObject({ oidc: 1, oauth: 0, auth: 0 });
+    expect(server.seen.find((s) => s.path === "/auth/oidc")!.oauthHeaders).toEqual([GOOD_CLIENT, GOOD_SECRET]);
+    server.revokeTokens();
+    await car.listScriptTypes();
+    expect(server.counts.oidc).toBe(2);
+    const refused = await setup({ credentials: { clientId: GOOD_CLIENT, clientSecret: "not-the-secret", clientLevel: "user" } });
+    const err = await failure(refused.car.listScriptTypes());
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as Error).message).toContain("OAuth client credentials (user-level client) (POST /auth/oidc): HTTP 401");
+  });
+
+  it("refuses an unknown client level before anything is sent", () => {
+    expect(() => toCredentials({ clientId: "c", clientSecret: "s", clientLevel: "team" as never })).toThrow(/"clientLevel" must be "subscription" \(token from \/auth\/oauth\) or "user" \(\/auth\/oidc\)/);
   });
 
   it("reports a refused client as AuthenticationError", async () => {

@@ -208,6 +208,19 @@ describe("VM API: OIDC bearer", () => {
     expect(vm.every((s) => s.authorization === `Bearer ${server.issuedTokens[0]}` && s.requestedWith === "qualys-ts")).toBe(true);
   });
 
+  it("vmAuth \"jwt\" is the same mode: a username and password get the /auth token on the VM API; Basic stays the default", async () => {
+    const { server, auth, vmCall } = await setup({ vmAuth: "jwt" });
+    expect(auth.vmAuth).toBe("oidc");
+    expect((await vmCall()).status).toBe(200);
+    expect(server.counts.auth).toBe(1);
+    expect(server.seen.at(-1)!.authorization).toBe(`Bearer ${server.issuedTokens[0]}`);
+    const plain = await setup();
+    expect(plain.auth.vmAuth).toBe("basic");
+    await plain.vmCall();
+    expect(plain.server.seen.at(-1)!.authorization).toMatch(/^Basic /);
+    expect(plain.server.counts.auth).toBe(0);
+  });
+
   it("re-authenticates once after a 401 on a VM call", async () => {
     const { server, vmCall } = await setup({ vmAuth: "oidc" });
     await vmCall();
@@ -225,7 +238,7 @@ describe("VM API: OIDC bearer", () => {
     expect(createAuth({ credentials: { token: STATIC_TOKEN }, gatewayUrl: url }).vmAuth).toBe("oidc");
     expect(() => createAuth({ credentials: { token: STATIC_TOKEN }, vmAuth: "basic" })).toThrow(ConfigurationError);
     expect(() => createAuth({ credentials: { clientId: "c", clientSecret: "s" }, apiUrl: url, vmAuth: "session" })).toThrow(/vmAuth "oidc"/);
-    expect(() => createAuth({ credentials: { token: STATIC_TOKEN }, vmAuth: "kerberos" as never })).toThrow(/"basic", "session" or "oidc"/);
+    expect(() => createAuth({ credentials: { token: STATIC_TOKEN }, vmAuth: "kerberos" as never })).toThrow(/"basic", "session" or "jwt" \(also "oidc"\)/);
   });
 });
 

@@ -70,14 +70,14 @@ describe("one line per request", () => {
     const server = await startVmServer((req, res, origin) => {
       const from = Number(req.form.get("id_min") ?? 1);
       res.writeHead(200, { "Content-Type": "text/xml" });
-      res.end(detectionPage([from], from < 3 ? `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&ids=10.0.0.1&id_min=${from + 1}` : undefined));
+      res.end(detectionPage([from], from < 3 ? `${origin}/api/5.0/fo/asset/host/vm/detection/?action=list&ids=10.0.0.1&id_min=${from + 1}` : undefined));
     });
     closers.push(() => server.close());
     const { logger, lines } = capture();
     for await (const _ of clientAt(server.url, { logger, vmAuth: "oidc" }).vm.listHostDetections({ truncation_limit: 1, ips: "10.0.0.1" })) void _;
     expect(lines).toHaveLength(3);
     for (const line of lines) {
-      expect(line.fields!.path).toBe("/api/2.0/fo/asset/host/vm/detection/");
+      expect(line.fields!.path).toBe("/api/5.0/fo/asset/host/vm/detection/");
       expect(JSON.stringify(line)).not.toMatch(/10\.0\.0\.1|id_min|\?/);
     }
   });

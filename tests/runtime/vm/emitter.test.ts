@@ -7,7 +7,7 @@ const simpleReturn = { type: "object", xml: { name: "SIMPLE_RETURN" }, propertie
 function spec(overrides: { actions?: unknown[]; versions?: unknown; examples?: string[] } = {}) {
   return {
     paths: {
-      "/api/2.0/fo/thing/": {
+      "/api/5.0/fo/thing/": {
         post: {
           "x-qualys-versions": overrides.versions,
           "x-actions": overrides.actions ?? [
@@ -36,26 +36,32 @@ function spec(overrides: { actions?: unknown[]; versions?: unknown; examples?: s
 }
 
 describe("emitVmActions", () => {
+  const history = (older: unknown[]) => ({ source: "release notes", older });
+  const v2 = { path: "/api/2.0/fo/thing/", "x-end-of-support": "2025-12", "x-end-of-life": "2026-06", source: "notes" };
+  const v3 = { path: "/api/3.0/fo/thing/", actions: ["list"], source: "a client", "x-unverified": true, "x-unverified-reason": "no dates found" };
+
   it("emits the action table, one typed function per action and the client factory", () => {
-    const out = emitVmActions(spec({ versions: [{ path: "/api/5.0/fo/thing/", actions: ["list"] }, "/api/3.0/fo/thing/"] }) as never, "vmThings");
+    const out = emitVmActions(spec({ versions: history([v3, v2]) }) as never, "vmThings");
+    // The spec path is the current version; older ones carry their dates (sources stay in the version table).
     expect(out).toContain(
-      `  listThings: {"function":"listThings","path":"/api/2.0/fo/thing/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"ThingList","example":"things","versions":{"2.0":"/api/2.0/fo/thing/","3.0":"/api/3.0/fo/thing/","5.0":"/api/5.0/fo/thing/"}},`,
+      `  listThings: {"function":"listThings","path":"/api/5.0/fo/thing/","method":"post","action":"list","kind":"form","idempotent":true,"paging":"truncation","output":"records","descriptor":"ThingList","example":"things","version":"5.0","versions":{"2.0":{"path":"/api/2.0/fo/thing/","endOfSupport":"2025-12","endOfLife":"2026-06"},"3.0":{"path":"/api/3.0/fo/thing/"},"5.0":{"path":"/api/5.0/fo/thing/"}}},`,
     );
     // Streams of records for record schemas; Params<> without `action`; only the versions an action has.
     expect(out).toContain(`  listThings(params?: Params<"ListParams">, options?: VmCallOptions<"2.0" | "3.0" | "5.0">): RecordStream<X.Thing, X.ThingList>;`);
-    expect(out).toContain(`  deleteThing(params: Params<"DeleteParams">, options?: VmCallOptions<"2.0" | "3.0">): Promise<X.SimpleReturn>;`);
+    expect(out).toContain(`  deleteThing(params: Params<"DeleteParams">, options?: VmCallOptions<"2.0" | "5.0">): Promise<X.SimpleReturn>;`);
     // Raw outputs: the Response, or its text or stream when asked.
-    expect(out).toContain(`  fetchThing(params: Params<"DeleteParams">, options: VmRawCallOptions<"2.0" | "3.0"> & { as: "text" }): Promise<string>;`);
-    expect(out).toContain(`  fetchThing(params: Params<"DeleteParams">, options?: VmRawCallOptions<"2.0" | "3.0"> & { as?: "response" }): Promise<Response>;`);
+    expect(out).toContain(`  fetchThing(params: Params<"DeleteParams">, options: VmRawCallOptions<"2.0" | "5.0"> & { as: "text" }): Promise<string>;`);
+    expect(out).toContain(`  fetchThing(params: Params<"DeleteParams">, options?: VmRawCallOptions<"2.0" | "5.0"> & { as?: "response" }): Promise<Response>;`);
     expect(out).toContain(`    readonly listThings?: "2.0" | "3.0" | "5.0";`);
+    expect(out).toContain(`   * API 5.0 (current); older, selectable with \`apiVersion\`: 2.0 (end of support 2025-12, end of life 2026-06), 3.0.`);
     expect(out).toContain(`export function createVmThingsClient(runtime: Runtime, options: VmThingsClientOptions = {}): VmThingsClient {`);
     expect(out).toContain(`import * as descriptors from "./xml-descriptors.js";`);
     expect(out).toContain(`import type * as X from "./xml-types.js";`);
   });
 
   it("is deterministic: the same spec gives the same text, whatever order the versions are listed in", () => {
-    const a = emitVmActions(spec({ versions: ["/api/3.0/fo/thing/", "/api/5.0/fo/thing/"] }) as never, "vm");
-    const b = emitVmActions(spec({ versions: ["/api/5.0/fo/thing/", "/api/3.0/fo/thing/"] }) as never, "vm");
+    const a = emitVmActions(spec({ versions: history([v3, v2]) }) as never, "vm");
+    const b = emitVmActions(spec({ versions: history([v2, v3]) }) as never, "vm");
     expect(a).toBe(b);
     expect(emitVmActions(spec() as never, "vm")).toBe(emitVmActions(spec() as never, "vm"));
   });
@@ -75,9 +81,22 @@ describe("emitVmActions", () => {
     ["QPS paging on a form action", { actions: [{ function: "searchThings", params: "#/components/schemas/ListParams", xmlSchema: "#/components/schemas/ThingList", example: "things", idempotent: true, paging: "qps" }] }, /qps paging needs kind: qps/],
     ["no decoded schema and no raw output", { actions: [{ action: "list", function: "listThings", params: "#/components/schemas/ListParams", example: "things", idempotent: true, paging: "none" }] }, /needs an xmlSchema, or output: raw/],
     ["a params pointer that is not a schema", { actions: [{ action: "list", function: "listThings", params: "ListParams", xmlSchema: "#/components/schemas/ThingList", example: "things", idempotent: true, paging: "none" }] }, /expected a "#\/components\/schemas\/…" pointer/],
-    ["a version entry without /api/<version>/", { versions: ["/msp/thing.php"] }, /x-qualys-versions entry "\/msp\/thing.php" has no \/api\/<version>\/ path/],
+    ["the old list form of x-qualys-versions", { versions: ["/api/2.0/fo/thing/"] }, /x-qualys-versions must be \{ source, older: \[\.\.\.\] \}/],
+    ["a history without a source", { versions: { older: [] } }, /x-qualys-versions needs a source/],
+    ["an older entry without /api/<version>/", { versions: { source: "s", older: [{ path: "/msp/thing.php", source: "s", "x-end-of-life": "2026-06" }] } }, /older\[0\] needs a path with \/api\/<version>\//],
+    ["an older entry that is not older", { versions: { source: "s", older: [{ path: "/api/6.0/fo/thing/", source: "s", "x-end-of-life": "2026-06" }] } }, /older\[0\] \(6\.0\) is not older than the operation's own path \(5\.0\): the spec path must be the current version/],
+    ["an older entry without a source", { versions: { source: "s", older: [{ path: "/api/2.0/fo/thing/", "x-end-of-life": "2026-06" }] } }, /older\[0\] needs a source/],
+    ["a date that is not a month", { versions: { source: "s", older: [{ ...v2, "x-end-of-life": "June 2026" }] } }, /older\[0\] x-end-of-life must be "YYYY-MM"/],
+    ["an older entry with no end of life and no reason", { versions: { source: "s", older: [{ path: "/api/2.0/fo/thing/", source: "s" }] } }, /older\[0\] has no x-end-of-life: say why with x-unverified/],
+    ["a version named twice", { versions: { source: "s", older: [v2, { ...v2 }] } }, /names version 2\.0 twice/],
   ];
   it.each(mistakes)("refuses %s", (_what, overrides, message) => {
     expect(() => emitVmActions(spec(overrides) as never, "vm")).toThrow(message);
+  });
+
+  it("refuses a deprecated VM operation: its path is the default, so it must be current", () => {
+    const deprecated = spec();
+    (deprecated.paths["/api/5.0/fo/thing/"].post as Record<string, unknown>).deprecated = true;
+    expect(() => emitVmActions(deprecated as never, "vm")).toThrow(/a VM operation's path must be the current version; move the retired path into x-qualys-versions\.older/);
   });
 });

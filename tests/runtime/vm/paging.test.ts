@@ -31,7 +31,7 @@ const truncating: VmRoute = (req, res, origin) => {
   const from = Number(req.form.get("id_min") ?? 1);
   const ids = Array.from({ length: TOTAL }, (_, i) => i + 1).filter((id) => id >= from).slice(0, PAGE);
   const last = ids[ids.length - 1]!;
-  const next = last < TOTAL ? `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&truncation_limit=${PAGE}&show_qds=1&id_min=${last + 1}` : undefined;
+  const next = last < TOTAL ? `${origin}/api/5.0/fo/asset/host/vm/detection/?action=list&truncation_limit=${PAGE}&show_qds=1&id_min=${last + 1}` : undefined;
   res.writeHead(200, xml);
   res.end(detectionPage(ids, next));
 };
@@ -49,7 +49,7 @@ describe("truncation paging", () => {
     expect(stream.pages).toHaveLength(3);
     expect(server.requests.map((r) => r.form.get("id_min"))).toEqual([null, "5", "9"]);
     // Every page is a POST of form parameters to our host, with action=list kept.
-    expect(server.requests.every((r) => r.path === "/api/2.0/fo/asset/host/vm/detection/" && r.form.get("action") === "list")).toBe(true);
+    expect(server.requests.every((r) => r.path === "/api/5.0/fo/asset/host/vm/detection/" && r.form.get("action") === "list")).toBe(true);
     expect(server.requests[1]!.form.get("show_qds")).toBe("1");
   });
 
@@ -57,7 +57,7 @@ describe("truncation paging", () => {
     const { vm } = await vmAgainst((req, res, origin) => {
       if (!req.form.get("id_min")) {
         res.writeHead(200, xml);
-        return res.end(detectionPage([1, 2], `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&id_min=3`));
+        return res.end(detectionPage([1, 2], `${origin}/api/5.0/fo/asset/host/vm/detection/?action=list&id_min=3`));
       }
       // Page 2: two whole hosts, half of a third, then the connection drops.
       res.writeHead(200, xml);
@@ -76,7 +76,7 @@ describe("truncation paging", () => {
   it("also when the fault comes after more than the first kilobyte of page 2", async () => {
     const { vm } = await vmAgainst((req, res, origin) => {
       res.writeHead(200, xml);
-      if (!req.form.get("id_min")) return res.end(detectionPage([1, 2], `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&id_min=3`));
+      if (!req.form.get("id_min")) return res.end(detectionPage([1, 2], `${origin}/api/5.0/fo/asset/host/vm/detection/?action=list&id_min=3`));
       const page = detectionPage([3, 4, 5, 6, 7, 8]);
       const cut = page.indexOf(hostXml(8)) + 60;
       expect(cut).toBeGreaterThan(1024);
@@ -148,7 +148,7 @@ describe("truncation paging", () => {
       const at = req.form.get("id_min") ?? "1";
       // 1 → 3 → 1: each URL differs from the request before it, but the walk would never end.
       res.writeHead(200, xml);
-      res.end(detectionPage([Number(at)], `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&id_min=${at === "1" ? 3 : 1}`));
+      res.end(detectionPage([Number(at)], `${origin}/api/5.0/fo/asset/host/vm/detection/?action=list&id_min=${at === "1" ? 3 : 1}`));
     });
     const { got, error } = await drain(vm.listHostDetections({ id_min: 1 }));
     expect(got.map((h) => h.id)).toEqual([1, 3]);
@@ -160,7 +160,7 @@ describe("truncation paging", () => {
   it("refuses a next-page URL on another host", async () => {
     const { server, vm } = await vmAgainst((_req, res) => {
       res.writeHead(200, xml);
-      res.end(detectionPage([1], "https://qualysapi.evil.example/api/2.0/fo/asset/host/vm/detection/?action=list&id_min=2"));
+      res.end(detectionPage([1], "https://qualysapi.evil.example/api/5.0/fo/asset/host/vm/detection/?action=list&id_min=2"));
     });
     const { got, error } = await drain(vm.listHostDetections());
     expect(got.map((h: DetectionHost) => h.id)).toEqual([1]);
@@ -173,7 +173,7 @@ describe("truncation paging", () => {
   it("stops instead of looping when the next URL repeats the request", async () => {
     const { vm } = await vmAgainst((req, res, origin) => {
       res.writeHead(200, xml);
-      res.end(detectionPage([1], `${origin}/api/2.0/fo/asset/host/vm/detection/?action=list&id_min=1`));
+      res.end(detectionPage([1], `${origin}/api/5.0/fo/asset/host/vm/detection/?action=list&id_min=1`));
     });
     const first = await drain(vm.listHostDetections({ id_min: 1 }));
     expect(first.error).toBeInstanceOf(PagingError);

@@ -47,7 +47,7 @@ describe("form encoding", () => {
     };
     await drain(vm.listHosts(params as never));
     const [request] = server.requests;
-    expect(request!.path).toBe("/api/2.0/fo/asset/host/");
+    expect(request!.path).toBe("/api/5.0/fo/asset/host/");
     expect(Object.fromEntries(request!.form)).toEqual({
       ids: "107800671,130-140",
       show_tags: "1",

@@ -2,10 +2,23 @@
  * One ioredis connection shared by every subscription a redisStore serves, opened on first use
  * and closed when the last user lets go. Commands fail fast while Redis is away — nothing is
  * queued for later, since a permit granted late is worse than an error or a local fallback —
- * and the connection keeps trying to come back in the background.
+ * and the connection keeps trying to come back in the background. ioredis is an optional package,
+ * loaded by the first command (`load()`), so `import "qualys-ts/redis"` works without it.
  */
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
+import { importOptional } from "../../optional-import.js";
 import { ACQUIRE, HOLD, RELEASE, RENEW, SNAPSHOT } from "./scripts.js";
+
+let ioredis: Promise<typeof import("ioredis")> | undefined;
+
+/** ioredis, once per process; a missing package is a MissingDependencyError (and is tried again next time). */
+function loadIoredis(): Promise<typeof import("ioredis")> {
+  const loading = (ioredis ??= importOptional<typeof import("ioredis")>("ioredis", "The Redis rate-limit store (qualys-ts/redis, --redis)"));
+  loading.catch(() => {
+    if (ioredis === loading) ioredis = undefined;
+  });
+  return loading;
+}
 
 type Reply = Promise<unknown>;
 
@@ -30,11 +43,17 @@ export class SharedConnection {
   readonly where: string;
   readonly #options: ConnectionOptions;
   #client: ScriptedRedis | undefined;
+  #Redis: typeof Redis | undefined;
   #users = 0;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
     this.where = whereOf(options.url);
+  }
+
+  /** Loads ioredis: before the first hold(). */
+  async load(): Promise<void> {
+    this.#Redis ??= (await loadIoredis()).Redis;
   }
 
   /** The client, connecting if needed; pair with `let go()`. */
@@ -57,7 +76,8 @@ export class SharedConnection {
   }
 
   #open(): ScriptedRedis {
-    const client = new Redis(this.#options.url, {
+    if (!this.#Redis) throw new Error("SharedConnection.hold() before load()");
+    const client = new this.#Redis(this.#options.url, {
       // A command fails as soon as its connection is lost or the next attempt fails, instead of waiting for Redis to return.
       maxRetriesPerRequest: 0,
       commandTimeout: this.#options.commandTimeoutMs ?? 2000,

@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import type { RedisOptions } from "ioredis";
 import { ConfigurationError } from "../../errors/configuration-error.js";
+import { MissingDependencyError } from "../../errors/missing-dependency-error.js";
 import { RateLimitStoreError } from "../../errors/rate-limit-store-error.js";
 import type { ObservedLimits } from "../headers.js";
 import { MemoryRateLimitStore, resolveDefaults, type DefaultsInput } from "../memory-store.js";
@@ -224,6 +225,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async #run(command: (r: ScriptedRedis) => Promise<unknown>): Promise<unknown> {
+    await this.#shared.connection.load();
     const redis = this.#redis();
     // While the connection is down, asking would only wait for the next reconnect attempt to fail.
     if (!this.#shared.connection.up) throw new Error("the connection is down, reconnecting");
@@ -234,7 +236,8 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   /** Fails with RateLimitStoreError, or — with the local fallback — warns once per outage and returns. */
   #unavailable(operation: string, err: unknown): void {
-    if (err instanceof ConfigurationError) throw err;
+    // Not an outage: no fallback would ever end it.
+    if (err instanceof ConfigurationError || err instanceof MissingDependencyError) throw err;
     if (!this.#shared.local) throw new RateLimitStoreError({ where: this.#shared.connection.where, operation, cause: err });
     if (this.#warned) return;
     this.#warned = true;
