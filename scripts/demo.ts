@@ -86,8 +86,9 @@ failures += await exportDemo();
 
 /**
  * The export: a synthetic subscription of a few thousand hosts (with Qualys's limits and a
- * little server time per host; its CSAM assets and WAS web apps and findings too), `qualys export`
- * into SQLite with its progress bars, then real questions answered in SQL.
+ * little server time per host; its CSAM assets, WAS web apps and findings, and PC posture from
+ * PCRS on the gateway too), `qualys export` into SQLite with its progress bars, then real
+ * questions answered in SQL.
  */
 async function exportDemo(): Promise<number> {
   const tenant = await startTenant({ hosts: 3000, detectionsPerHost: 20, kbSize: 1500, seed: 42, now: Date.now(), costPerHostMs: 1, limits: { concurrency: 4 } });
@@ -99,7 +100,7 @@ async function exportDemo(): Promise<number> {
   // The tenant speaks the real VM API on 127.0.0.1; the CLI finds it as it would find Qualys.
   Object.assign(process.env, { QUALYS_USERNAME: tenant.credentials.username, QUALYS_PASSWORD: tenant.credentials.password, QUALYS_API_URL: tenant.url, QUALYS_GATEWAY_URL: tenant.gatewayUrl });
   const args = ["export", "--db", `sqlite:${db}`, "--concurrency", "4"];
-  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts with CSAM assets and WAS web apps, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
+  console.log(`\n# Export the whole subscription (a synthetic tenant: 3,000 hosts with CSAM assets, WAS web apps and PC posture, Qualys limits) into SQLite\n$ qualys ${args.join(" ")}`);
   let code: number;
   try {
     code = await main(args, { stdout: process.stdout, stderr: process.stderr });
@@ -119,14 +120,18 @@ async function exportDemo(): Promise<number> {
     for (const r of await sql.all<{ severity: number; open_detections: number; hosts: number }>("SELECT severity, open_detections, hosts FROM open_by_severity ORDER BY severity DESC")) {
       console.log(`  severity ${r.severity}: ${r.open_detections.toLocaleString("en-US")} open on ${r.hosts.toLocaleString("en-US")} hosts`);
     }
-    if (!top.length) return 1;
+    console.log("\n# PC posture: pass rate per compliance policy (PCRS, pc_posture)");
+    const policies = await sql.all<{ policy_id: number; title: string; postures: number; pass_rate: number }>(
+      "SELECT p.policy_id, MAX(pol.title) AS title, COUNT(*) AS postures, ROUND(100.0 * SUM(CASE WHEN p.status = 'Passed' THEN 1 ELSE 0 END) / COUNT(*), 1) AS pass_rate FROM pc_posture p LEFT JOIN pc_policies pol ON pol.policy_id = p.policy_id GROUP BY p.policy_id ORDER BY pass_rate",
+    );
+    for (const r of policies) console.log(`  policy ${r.policy_id}  ${String(r.pass_rate).padStart(5)} % of ${r.postures.toLocaleString("en-US").padStart(6)} postures passed  ${clip(r.title ?? "")}`);
     console.log("\n# CSAM assets per OS category, and how many are VM hosts (assets.host_id)");
-    const assets = sql.prepare("SELECT COALESCE(os_category, '(unknown)') AS category, COUNT(*) AS n, COUNT(host_id) AS vm FROM assets WHERE removed_at IS NULL GROUP BY 1 ORDER BY n DESC").all() as { category: string; n: number; vm: number }[];
+    const assets = await sql.all<{ category: string; n: number; vm: number }>("SELECT COALESCE(os_category, '(unknown)') AS category, COUNT(*) AS n, COUNT(host_id) AS vm FROM assets WHERE removed_at IS NULL GROUP BY 1 ORDER BY n DESC");
     for (const r of assets) console.log(`  ${r.category.padEnd(10)} ${String(r.n).padStart(5)} assets, ${String(r.vm).padStart(5)} VM hosts`);
     console.log("\n# Open WAS findings by severity, with their KnowledgeBase title (was_findings.qid joins kb_vulns)");
-    const was = sql.prepare("SELECT f.severity, COUNT(*) AS n, MIN(k.title) AS example FROM open_was_findings f LEFT JOIN kb_vulns k ON k.qid = f.qid GROUP BY f.severity ORDER BY f.severity DESC").all() as { severity: number; n: number; example: string | null }[];
+    const was = await sql.all<{ severity: number; n: number; example: string | null }>("SELECT f.severity, COUNT(*) AS n, MIN(k.title) AS example FROM open_was_findings f LEFT JOIN kb_vulns k ON k.qid = f.qid GROUP BY f.severity ORDER BY f.severity DESC");
     for (const r of was) console.log(`  severity ${r.severity}: ${String(r.n).padStart(4)} open, e.g. ${clip(r.example ?? "")}`);
-    if (!assets.length || !was.length) return 1;
+    if (!top.length || !policies.length || !assets.length || !was.length) return 1;
   } finally {
     await sql.close();
   }

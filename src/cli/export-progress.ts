@@ -12,6 +12,7 @@ const UNITS: Readonly<Record<string, { readonly ids: string; readonly rows: stri
   hosts: { ids: "hosts", rows: "hosts" },
   detections: { ids: "hosts", rows: "detections" },
   kb: { ids: "QIDs", rows: "QIDs" },
+  posture: { ids: "hosts", rows: "postures" },
   assets: { ids: "assets", rows: "assets" },
   webapps: { ids: "web apps", rows: "web apps" },
   findings: { ids: "findings", rows: "findings" },
@@ -76,7 +77,7 @@ export class ExportBar {
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** Rows of each kind, as the summary line names them. */
-const NOUNS: Readonly<Record<string, string>> = { hosts: "hosts", detections: "detections", kb: "QIDs", assets: "assets", webapps: "web apps", findings: "WAS findings" };
+const NOUNS: Readonly<Record<string, string>> = { hosts: "hosts", detections: "detections", kb: "QIDs", posture: "PC postures", assets: "assets", webapps: "web apps", findings: "WAS findings" };
 /** What a table's rows are called when a full run marks them removed. */
 const MARKED: Readonly<Record<string, string>> = { assets: "assets", was_webapps: "web apps", was_findings: "WAS findings" };
 

@@ -65,6 +65,8 @@ export function isBodyFault(err: unknown): boolean {
   if (!e) return false;
   if (e.name === "NetworkError" || e.name === "OutcomeUnknownError") return e.phase === "body" || e.phase === "request";
   if (e.name === "TimeoutError") return true;
+  // A streamed JSON answer (PCRS posture) cut short or garbled; not an error page or another shape.
+  if (e.name === "JsonStreamError") return ["truncated-gzip", "corrupt-gzip", "truncated-json", "malformed-json"].includes((e as { problem?: string }).problem ?? "");
   return e.name === "XmlParseError" || e.name === "InvalidResponseError";
 }
 

@@ -14,7 +14,7 @@ import { inProcessDecoder, workerPoolDecoder, defaultWorkers } from "./decoders.
 import { fromRanges } from "./id-set.js";
 import { KIND_DEFS, kindDef } from "./kinds/index.js";
 import type { ExportKindDef, FetchContext } from "./kinds/kind.js";
-import { markUnseen } from "./mark-unseen.js";
+import { finishFull } from "./mark-unseen.js";
 import { openStore } from "./open-store.js";
 import { hasHostFilters, KINDS, resolveOptions, type ExportFilters, type ExportKind, type ModuleFilters } from "./options.js";
 import { deadHere, planOrJoin } from "./plan.js";
@@ -45,6 +45,10 @@ export interface ExportOptions {
   readonly attempts?: number;
   /** Backoff before attempt n+1, ms (default 1 s, doubling). */
   readonly backoffMs?: (attempt: number) => number;
+  /** Hosts per PC posture batch (one postureInfo call), 10–5000. Default 250. */
+  readonly postureBatchSize?: number;
+  /** PC posture with its evidence, into pc_posture_evidence (large). Default false. */
+  readonly postureEvidence?: boolean;
   /** Look-back before the last successful run's start for the default `since`, ms. Default 1 h. */
   readonly sinceMarginMs?: number;
   /** How long a worker's claim on a batch lasts without a heartbeat, ms; a killed worker's batches go to the others after it. Default 60 s. */
@@ -217,7 +221,7 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
       if (gone.length) await store.markRemoved(gone, finishedAt);
       removed = gone.length;
     }
-    const marked = run.mode === "full" ? await markUnseen(store, batches, runKinds, resolved, id, finishedAt) : {};
+    const marked = run.mode === "full" ? await finishFull(store, batches, runKinds, resolved, id, finishedAt, bad) : {};
     await resolveServedBadHosts(store, batches, runKinds, id);
     await store.finishRun(id, { status: "succeeded", finishedAt, invalidUtf8 });
     // Kinds left out (their module unavailable) have no total: the skipped lines say why.

@@ -10,8 +10,8 @@ type HldParams = components["schemas"]["HostDetectionListParams"];
 export type ExportFilters = Omit<Partial<HldParams>, "action" | "ids" | "id_min" | "id_max" | "truncation_limit" | "output_format" | "echo_request">;
 
 /** What `qualys export` can write: see kinds/. */
-export type ExportKind = "hosts" | "detections" | "kb" | "assets" | "webapps" | "findings";
-export const KINDS: readonly ExportKind[] = ["hosts", "detections", "kb", "assets", "webapps", "findings"];
+export type ExportKind = "hosts" | "detections" | "kb" | "posture" | "assets" | "webapps" | "findings";
+export const KINDS: readonly ExportKind[] = ["hosts", "detections", "kb", "posture", "assets", "webapps", "findings"];
 
 /** WAS finding statuses (verbose search); information-gathered findings have none. */
 export const FINDING_STATUSES = ["NEW", "ACTIVE", "REOPENED", "PROTECTED", "FIXED"] as const;
@@ -35,6 +35,11 @@ export const HOST_FILTER_KEYS = [
 
 export const BATCH_SIZE = { min: 100, max: 2000, default: 1000 } as const;
 export const DEFAULT_CONCURRENCY = 4;
+/**
+ * Hosts per PC posture batch (one postureInfo call naming every policy of those hosts). The most
+ * one call may name is undocumented; QualysETL sends 250, the Splunk TA 5000 (pc-posture.md §1).
+ */
+export const POSTURE_BATCH_SIZE = { min: 10, max: 5000, default: 250 } as const;
 export const DEFAULT_ATTEMPTS = 3;
 /** Incremental runs look back this far before the last successful run's start: clock skew and late processing. */
 export const DEFAULT_SINCE_MARGIN_MS = 3600_000;
@@ -53,6 +58,10 @@ export interface ResolvedOptions {
   readonly findingCriteria: readonly WasCriterion[];
   readonly since: string | undefined;
   readonly full: boolean;
+  /** Hosts per PC posture batch. */
+  readonly postureBatchSize: number;
+  /** PC posture with its evidence (pc_posture_evidence); off by default: evidence is large. */
+  readonly postureEvidence: boolean;
 }
 
 /**
@@ -61,7 +70,18 @@ export interface ResolvedOptions {
  */
 export const ALL_STATUSES = "New,Active,Re-Opened,Fixed";
 
-export function resolveOptions(o: { what?: readonly string[]; batchSize?: number; concurrency?: number; attempts?: number; filters?: ExportFilters; moduleFilters?: ModuleFilters; since?: Date | string; full?: boolean }): ResolvedOptions {
+export function resolveOptions(o: {
+  what?: readonly string[];
+  batchSize?: number;
+  concurrency?: number;
+  attempts?: number;
+  filters?: ExportFilters;
+  moduleFilters?: ModuleFilters;
+  since?: Date | string;
+  full?: boolean;
+  postureBatchSize?: number;
+  postureEvidence?: boolean;
+}): ResolvedOptions {
   const what = [...new Set(o.what ?? KINDS)];
   for (const w of what) if (!KINDS.includes(w as ExportKind)) throw new ConfigurationError(`what: "${w}" is not one of ${KINDS.join(", ")}`);
   if (!what.length) throw new ConfigurationError(`what: name at least one of ${KINDS.join(", ")}`);
@@ -74,10 +94,14 @@ export function resolveOptions(o: { what?: readonly string[]; batchSize?: number
   const attempts = o.attempts ?? DEFAULT_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 1) throw new ConfigurationError(`attempts ${attempts}: give a whole number of at least 1`);
   if (o.full && o.since !== undefined) throw new ConfigurationError("give --since or --full, not both");
+  const postureBatchSize = o.postureBatchSize ?? POSTURE_BATCH_SIZE.default;
+  if (!Number.isInteger(postureBatchSize) || postureBatchSize < POSTURE_BATCH_SIZE.min || postureBatchSize > POSTURE_BATCH_SIZE.max) {
+    throw new ConfigurationError(`postureBatchSize ${postureBatchSize}: give a whole number of hosts from ${POSTURE_BATCH_SIZE.min} to ${POSTURE_BATCH_SIZE.max}`);
+  }
   return {
     what: KINDS.filter((k) => what.includes(k)), whatDefaulted: o.what === undefined, batchSize, concurrency, attempts, filters: { status: ALL_STATUSES, ...(o.filters ?? {}) },
     assetFilters: assetFilters(o.moduleFilters?.assets), findingCriteria: findingCriteria(o.moduleFilters),
-    since: o.since === undefined ? undefined : qualysTime(o.since), full: Boolean(o.full),
+    since: o.since === undefined ? undefined : qualysTime(o.since), full: Boolean(o.full), postureBatchSize, postureEvidence: Boolean(o.postureEvidence),
   };
 }
 
@@ -118,6 +142,7 @@ export function planShape(o: ResolvedOptions): string {
     filters: o.filters, batchSize: o.batchSize,
     ...(o.assetFilters.length ? { assetFilters: o.assetFilters } : {}),
     ...(o.findingCriteria.length ? { findingCriteria: o.findingCriteria } : {}),
+    ...(o.what.includes("posture") ? { posture: { batchSize: o.postureBatchSize, evidence: o.postureEvidence } } : {}),
   });
 }
 

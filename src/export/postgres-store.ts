@@ -339,6 +339,14 @@ export class PostgresStore implements ExportStore {
     );
   }
 
+  sweep(what: string, statements: readonly string[]): Promise<number> {
+    return this.#tx(what, async (c) => {
+      let n = 0;
+      for (const sql of statements) n += (await c.query(sql)).rowCount ?? 0;
+      return n;
+    });
+  }
+
   finishRun(runId: number, end: RunEnd): Promise<RunTotals | undefined> {
     return this.#tx("finishing the run", async (c) => {
       // The row lock makes one finisher of many; the others see it no longer running.

@@ -13,6 +13,7 @@
  */
 import { COLUMN_TYPES as types, type Dialect } from "../db/dialect.js";
 import type { Migration } from "../db/migrate.js";
+import { postureSchema } from "./schema-posture.js";
 import { v3 } from "./schema-v3.js";
 
 export type { Dialect, Migration };
@@ -288,6 +289,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "hosts, detections, KnowledgeBase, runs and batches", sql: { sqlite: v1("sqlite"), postgres: v1("postgres") } },
   { version: 2, name: "shared runs, bad hosts, HLD 5.0 and KB 3.0+ fields", sql: { sqlite: v2("sqlite"), postgres: v2("postgres") } },
   { version: 3, name: "CSAM assets, WAS web apps and findings", sql: { sqlite: v3("sqlite"), postgres: v3("postgres") } },
+  { version: 4, name: "PC posture", sql: { sqlite: postureSchema("sqlite"), postgres: postureSchema("postgres") } },
 ];
 
 /** The schema version this code writes; a database at a higher version is refused. */

@@ -318,6 +318,10 @@ export class SqliteStore implements ExportStore {
     return this.#run(`marking removed ${table}`, () => Number(this.#s(`UPDATE ${table} SET removed_at = ? WHERE removed_at IS NULL AND (last_seen_run IS NULL OR last_seen_run < ?)`).run(at, runId).changes));
   }
 
+  sweep(what: string, statements: readonly string[]): Promise<number> {
+    return this.#run(what, () => this.#db.transaction(() => statements.reduce((n, sql) => n + Number(this.#db.prepare(sql).run().changes), 0)));
+  }
+
   finishRun(runId: number, end: RunEnd): Promise<RunTotals | undefined> {
     return this.#run("finishing the run", () =>
       this.#analyzed(end, this.#db.transaction(() => {

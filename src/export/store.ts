@@ -157,6 +157,11 @@ export interface ExportStore {
   /** Rows of `table` whose `last_seen_run` is before `runId` and not yet removed, marked removed; returns how many. */
   markUnseen(table: string, runId: number, at: string): Promise<number>;
   /**
+   * Runs a kind's clean-up after a full run (kinds/kind.ts `finishFull`) in one transaction:
+   * plain statements without parameters, valid on this store's engine. Returns the rows changed.
+   */
+  sweep(what: string, statements: readonly string[]): Promise<number>;
+  /**
    * Ends the run once, whoever calls it first (others get undefined): totals per kind from its
    * batches, and on success the open-detection statistics.
    */

@@ -10,7 +10,7 @@ import { openDatabase } from "../db/open.js";
 import { loadChartEngine, renderSvg } from "./chart.js";
 import { renderPage, type RenderedSection } from "./html.js";
 import { normalizeTime } from "./options.js";
-import { checkExportSchema, existingRelations } from "./schema-check.js";
+import { checkExportSchema, missingFor } from "./schema-check.js";
 import type { QueryContext } from "./section.js";
 import { SECTIONS } from "./sections/index.js";
 import { packageVersion } from "./version.js";
@@ -50,20 +50,21 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   try {
     await checkExportSchema(db);
     const ctx: QueryContext = { dialect: db.dialect, asOf, since };
-    // Sections of kinds this database may not have (an older schema, or never exported).
-    const present = await existingRelations(db, [...new Set(SECTIONS.flatMap((s) => s.requires ?? []))]);
     const sections: ReportSection[] = [];
+    const catalog = new Map<string, Set<string>>();
     for (const def of SECTIONS) {
       options.signal?.throwIfAborted();
       // The text run is the text shown, terminator included, so it pastes into sqlite3 or psql.
       const sql = `${def.sql(ctx)};`;
-      const missing = (def.requires ?? []).filter((r) => !present.has(r));
+      // A section over data an older export did not write: not run, and it says why.
+      const notRun = await missingFor(db, def.requires, catalog);
       const started = performance.now();
-      const rows = missing.length ? [] : await db.all(sql);
+      const rows = notRun ? [] : await db.all(sql);
       const queryMs = performance.now() - started;
       const chart = def.chart && rows.length ? await renderSvg(def.chart(rows, ctx)) : undefined;
-      const empty = def.empty && missing.length ? `${def.empty} (This database has no ${missing.join(", ")}.)` : def.empty;
-      sections.push({ id: def.id, title: def.title, intro: def.intro(ctx), sql, columns: def.columns, rows, svg: chart?.svg, empty, queryMs, chartWarnings: chart?.warnings ?? [] });
+      sections.push({
+        id: def.id, title: def.title, intro: def.intro(ctx), sql, columns: def.columns, rows, svg: chart?.svg, empty: def.empty, notRun, queryMs, chartWarnings: chart?.warnings ?? [],
+      });
     }
     const html = renderPage(sections, { dialect: db.dialect, asOf, since, generatedAt: normalizeTime(new Date(), "generatedAt"), version: packageVersion() });
     return { html, dialect: db.dialect, asOf, since, sections };

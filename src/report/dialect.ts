@@ -23,6 +23,11 @@ export function atOrAfter(dialect: Dialect, column: string, iso: string): string
   return dialect === "sqlite" ? `unixepoch(${column}) >= unixepoch(${timeLiteral(dialect, iso)})` : `${column} >= ${timeLiteral(dialect, iso)}`;
 }
 
+/** 1-based position of `needle` in `haystack`, 0 when absent (SQLite instr, PostgreSQL strpos). */
+export function position(dialect: Dialect, haystack: string, needle: string): string {
+  return dialect === "sqlite" ? `instr(${haystack}, ${needle})` : `strpos(${haystack}, ${needle})`;
+}
+
 /** A time column as `YYYY-MM-DDTHH:MM:SSZ` text, the same on both engines. */
 export function isoText(dialect: Dialect, column: string): string {
   return dialect === "sqlite" ? `strftime('%Y-%m-%dT%H:%M:%SZ', ${column})` : `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;

@@ -17,8 +17,10 @@ export interface RenderedSection {
   readonly rows: readonly Row[];
   /** The chart, when the section has one and rows to draw. */
   readonly svg?: string;
-  /** Shown instead of a chart when there are no rows: why, and how to fill the section. */
+  /** Said in place of the chart when there are no rows. */
   readonly empty?: string;
+  /** Why the SQL was not run (a table or column this database lacks). */
+  readonly notRun?: string;
 }
 
 export interface PageInfo {
@@ -44,6 +46,15 @@ function cards(section: RenderedSection): string {
     .join("\n")}\n</div>`;
 }
 
+/** In place of the chart: the section's `empty` text when it has no rows (data-empty), and why its SQL was not run (data-not-run). */
+function noData(section: RenderedSection): string {
+  const id = escapeHtml(section.id);
+  const empty = section.empty !== undefined && !section.rows.length;
+  const text = empty ? section.empty! : "No data to chart.";
+  const attrs = `${empty ? ` data-empty="${id}"` : ""}${section.notRun ? ` data-not-run="${id}"` : ""}`;
+  return `<p class="nodata"${attrs}>${escapeHtml(text)}${section.notRun ? ` Not run: ${escapeHtml(section.notRun)}.` : ""}</p>`;
+}
+
 function sqlDetails(section: RenderedSection, info: PageInfo): string {
   return `<details data-sql="${escapeHtml(section.id)}"><summary>SQL that produced these figures (${ENGINE[info.dialect]}; rerun with <code>${escapeHtml(RERUN[info.dialect])}</code>)</summary><pre><code>${escapeHtml(section.sql)}</code></pre></details>`;
 }
@@ -52,9 +63,7 @@ function renderSection(section: RenderedSection, info: PageInfo, headline: boole
   const body = headline
     ? cards(section)
     : [
-        section.svg
-          ? `<figure data-chart="${escapeHtml(section.id)}">${section.svg}</figure>`
-          : `<p class="nodata"${section.empty && !section.rows.length ? ` data-empty="${escapeHtml(section.id)}"` : ""}>${escapeHtml(section.empty && !section.rows.length ? section.empty : "No data to chart.")}</p>`,
+        section.svg ? `<figure data-chart="${escapeHtml(section.id)}">${section.svg}</figure>` : noData(section),
         `<div class="table-wrap${section.rows.length > 25 ? " scroll" : ""}">${renderTable(section.id, section.columns, section.rows)}</div>`,
       ].join("\n");
   return `<section id="${escapeHtml(section.id)}">\n<h2>${escapeHtml(section.title)}</h2>\n<p class="intro">${escapeHtml(section.intro)}</p>\n${body}\n${sqlDetails(section, info)}\n</section>`;

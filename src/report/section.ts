@@ -20,6 +20,12 @@ export interface Column {
   readonly kind: ColumnKind;
 }
 
+/** A table or view (and columns of it) a section reads that older export databases lack. */
+export interface Requirement {
+  readonly table: string;
+  readonly columns?: readonly string[];
+}
+
 export interface SectionDefinition {
   readonly id: string;
   readonly title: string;
@@ -29,12 +35,11 @@ export interface SectionDefinition {
   /** Every column the SQL returns, in its order. */
   readonly columns: readonly Column[];
   /**
-   * Tables and views the section reads beyond the export's base ones (those of a kind such as
-   * assets or WAS findings): on a database without one (the kind never exported, an older schema)
-   * the section runs nothing and shows `empty`.
+   * What the SQL reads beyond the first export schema (PC posture tables, HLD 5.0 columns): on a
+   * database without them the SQL is not run and the section says why, with its `empty` text.
    */
-  readonly requires?: readonly string[];
-  /** What the section says when it has no rows (or its tables are missing): why, and how to fill it. */
+  readonly requires?: readonly Requirement[];
+  /** Shown in place of the chart when there are no rows: what that means and how to get some. Default "No data to chart.". */
   readonly empty?: string;
   /** The Vega-Lite chart of the rows; none for the headline figures. */
   chart?(rows: readonly Row[], ctx: QueryContext): TopLevelSpec;

@@ -19,7 +19,9 @@ afterEach(async () => {
 });
 
 const CURRENT = ["/api/5.0/fo/asset/host/", "/api/5.0/fo/asset/host/vm/detection/", "/api/4.0/fo/knowledge_base/vuln/"];
-const tenantUser = (t: Tenant) => ({ QUALYS_USERNAME: t.credentials.username, QUALYS_PASSWORD: t.credentials.password, QUALYS_API_URL: t.url, QUALYS_GATEWAY_URL: t.url });
+/** PC posture on the gateway: policy list 2.0, host ids 5.0, posture info 5.0. */
+const CURRENT_PCRS = ["/pcrs/2.0/posture/policy/list", "/pcrs/5.0/posture/hostids", "/pcrs/5.0/posture/postureInfo"];
+const tenantUser = (t: Tenant) => ({ QUALYS_USERNAME: t.credentials.username, QUALYS_PASSWORD: t.credentials.password, QUALYS_API_URL: t.url, QUALYS_GATEWAY_URL: t.gatewayUrl });
 
 describe("the CLI on a server that refuses retired versions", () => {
   it("export, vm detections, vm kb and vm hosts succeed and call only the current versions", async () => {
@@ -29,10 +31,11 @@ describe("the CLI on a server that refuses retired versions", () => {
     const exported = await withEnv(tenantUser(t), () => cli(["export", "--db", `sqlite:${db}`, "--concurrency", "2", "--what", "hosts,detections,kb"]));
     expect(exported.code, exported.stderr).toBe(0);
     const sql = openSync(db, { readonly: true });
-    const counts = sql.prepare("SELECT (SELECT COUNT(*) FROM hosts) AS hosts, (SELECT COUNT(*) FROM detections) AS detections, (SELECT COUNT(*) FROM kb_vulns) AS kb").get() as Record<string, number>;
+    const counts = sql.prepare("SELECT (SELECT COUNT(*) FROM hosts) AS hosts, (SELECT COUNT(*) FROM detections) AS detections, (SELECT COUNT(*) FROM kb_vulns) AS kb, (SELECT COUNT(*) FROM pc_posture) AS posture").get() as Record<string, number>;
     sql.close();
     expect(counts).toMatchObject({ hosts: 120, kb: 150 });
     expect(counts.detections).toBeGreaterThan(100);
+    expect(counts.posture).toBeGreaterThan(100);
 
     const detections = await withEnv(tenantUser(t), () => cli(["-f", "ndjson", "vm", "detections", "--truncation-limit", "50"]));
     expect(detections.code, detections.stderr).toBe(0);
@@ -47,7 +50,7 @@ describe("the CLI on a server that refuses retired versions", () => {
     const list = await withEnv(tenantUser(t), () => cli(["-f", "ndjson", "vm", "hosts", "--details", "Basic"]));
     expect(list.code, list.stderr).toBe(0);
 
-    expect(Object.keys(t.stats.byPath).sort()).toEqual([...CURRENT].sort());
+    expect(Object.keys(t.stats.byPath).sort()).toEqual([...CURRENT, ...CURRENT_PCRS].sort());
     expect(t.stats.retiredVersionCalls).toEqual({});
     // No deprecation warning either: nothing old was called.
     for (const r of [exported, detections, kb, list]) expect(r.stderr).not.toContain("qualys-ts:");

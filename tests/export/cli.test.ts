@@ -72,11 +72,12 @@ describe("qualys export", () => {
     expect(r.stderr).toMatch(/detections .*300\/300 hosts \| [\d,]+ detections/);
     expect(r.stderr).toMatch(/hosts +.*300\/300 hosts \| 300 hosts/);
     expect(r.stderr).toMatch(/kb +.*40\/40 QIDs \| 40 QIDs/);
+    expect(r.stderr).toMatch(/posture +.*(\d+)\/\1 hosts \| [\d,]+ postures/);
     // The cursor kinds count their rows against the plan's count.
     expect(r.stderr).toMatch(/assets +.*330\/330 assets \| 330 assets/);
     expect(r.stderr).toMatch(/webapps +.*10\/10 web apps \| 10 web apps/);
     expect(r.stderr).toMatch(/findings +.*(\d+)\/\1 findings \| \1 findings/);
-    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs, 330 assets, 10 web apps, [\d,]+ WAS findings in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
+    expect(r.stdout).toMatch(/^export run 1 \(full\): 300 hosts, [\d,]+ detections, 40 QIDs, [\d,]+ PC postures, 330 assets, 10 web apps, [\d,]+ WAS findings in [\d.]+ s \([\d,]+ detections\/s\) → sqlite:.*tty\.db\n$/);
     const plain = await withEnv(tenantUser(t.tenant.url, t.tenant.gatewayUrl), () => cli(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"]));
     expect(plain.code).toBe(0);
     expect(plain.stderr).toBe("");
@@ -88,7 +89,7 @@ describe("qualys export", () => {
     cleanup = t.close;
     const env = tenantUser(t.tenant.url, t.tenant.gatewayUrl);
     const killed = tempDb("killed");
-    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0"];
+    const args = (db: string) => ["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0", "--what", "hosts,detections,kb"];
     // Killed once a random number of detection batches are committed.
     const killAfter = 2 + Math.floor(Math.random() * 5);
     const run1 = qualys(args(killed), env);

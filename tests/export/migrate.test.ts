@@ -103,6 +103,8 @@ describe.each(engines)("schema v1 upgrade: %s", (_name, newDb) => {
         expect(await after.all("SELECT COUNT(*) AS n FROM open_detections WHERE host_id = 99999999")).toEqual([{ n: 0 }]);
         expect(await after.all("SELECT COUNT(*) AS n FROM open_detections")).toEqual(await after.all("SELECT COUNT(*) AS n FROM detections d JOIN hosts h ON h.host_id = d.host_id WHERE h.removed_at IS NULL AND d.status IN ('New', 'Active', 'Re-Opened')"));
         expect(await after.all("SELECT id, status FROM export_runs ORDER BY id")).toEqual([{ id: 1, status: "succeeded" }, { id: 2, status: "succeeded" }]);
+        // v4's PC posture tables are there, empty: this run did not ask for posture.
+        for (const table of ["pc_policies", "pc_controls", "pc_hosts", "pc_posture", "pc_posture_evidence"]) expect(await after.all(`SELECT COUNT(*) AS n FROM ${table}`), table).toEqual([{ n: 0 }]);
         expect(await after.all("SELECT COUNT(*) AS n FROM export_batches WHERE generation <> 0 OR status <> 'done'")).toEqual([{ n: 0 }]);
       } finally {
         await after.close();

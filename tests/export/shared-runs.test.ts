@@ -75,7 +75,8 @@ async function until(check: () => Promise<boolean>, what: string, ms = 60_000): 
 
 const joined = (db: string) => sql<{ n: number }>(db, "SELECT COUNT(*)::int AS n FROM export_workers").then(([r]) => r!.n);
 
-const args = (db: string) => ["export", "--db", db, "--redis", redis.url, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0"];
+// The VM kinds by name: the tenant's gateway is not given (posture has tests of its own).
+const args = (db: string) => ["export", "--db", db, "--redis", redis.url, "--batch-size", "100", "--concurrency", "2", "--decode-threads", "0", "--what", "hosts,detections,kb"];
 
 describe("one export run shared by several processes (PostgreSQL + Redis)", () => {
   it("three workers write what one uninterrupted run writes, each host served once, no call blocked", async () => {

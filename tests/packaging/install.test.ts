@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTenant } from "../../src/tenant.js";
+import { SECTION_IDS } from "../support/report-check.js";
 import { parseReport } from "../support/report-html.js";
 import { bin, filesBelow, installedPackages, npm, pack, root, stagePackage, userEnv } from "./stage.js";
 
@@ -248,12 +249,12 @@ describe("npx qualys-ts-cli / npm install -g qualys-ts-cli (the CLI)", () => {
       const exported = await qualys("export", "--db", db);
       expect(exported.stderr).toBe("");
       expect(exported.code).toBe(0);
-      expect(exported.stdout).toMatch(/^export run 1 \(full\): 150 hosts, [\d,]+ detections, 60 QIDs, 165 assets, 10 web apps, [\d,]+ WAS findings in /);
+      expect(exported.stdout).toMatch(/^export run 1 \(full\): 150 hosts, [\d,]+ detections, 60 QIDs, [\d,]+ PC postures, 165 assets, 10 web apps, [\d,]+ WAS findings in /);
 
       const out = join(project, "report.html");
       const report = await qualys("report", "--db", db, "-o", out);
       expect(report.code).toBe(0);
-      expect(report.stderr).toMatch(/^qualys report: wrote .*report\.html \(11 sections, [\d,]+ open detections, /);
+      expect(report.stderr).toMatch(new RegExp(`^qualys report: wrote .*report\\.html \\(${SECTION_IDS.length} sections, [\\d,]+ open detections, `));
       const sections = parseReport(readFileSync(out, "utf8"));
       const summary = sections.get("summary")!;
       expect(summary.rows[0]![summary.columns.indexOf("active_hosts")]).toBe("150");

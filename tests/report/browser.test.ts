@@ -107,6 +107,28 @@ describe("report in Chromium", () => {
     }
   });
 
+  it("shows the PC posture and HLD 5.0 sections: a bar per policy, tactic and source, tables as the database counts them", async () => {
+    const count = async (sql: string) => Number(Object.values((await db.all(sql))[0]!)[0]);
+    const bars = (id: string) => page.locator(`figure[data-chart="${id}"] svg g.mark-rect path`).count();
+    const rows = (id: string) => page.locator(`table[data-section="${id}"] tbody tr`).count();
+    const policies = await count("SELECT COUNT(DISTINCT policy_id) FROM pc_posture");
+    expect(policies).toBeGreaterThan(2);
+    expect(await bars("pc-pass-rate")).toBe(policies);
+    expect(await rows("pc-pass-rate")).toBe(policies);
+    expect(await bars("pc-failed-controls")).toBe(20);
+    // The policy titled with markup is text on the page, in the table and on the chart's axis.
+    expect(await page.locator('table[data-section="pc-pass-rate"] td', { hasText: '<script>alert("x")</script>' }).count()).toBe(1);
+    expect(await page.locator('figure[data-chart="pc-pass-rate"] svg text', { hasText: "<script>" }).count()).toBe(1);
+    // Tactics one by one: a cell may hold several, joined by ", "; one more bar for detections without any.
+    const cells = await db.all<{ ids: string | null }>("SELECT DISTINCT mitre_tactic_id AS ids FROM open_detections");
+    const tactics = new Set(cells.flatMap((c) => c.ids?.split(", ") ?? ["(none)"])).size;
+    expect(tactics).toBeGreaterThan(3);
+    expect(await bars("mitre-tactics")).toBe(tactics);
+    expect(await rows("mitre-tactics")).toBe(tactics);
+    expect(await rows("detection-sources")).toBeGreaterThan(2);
+    expect(await bars("detection-sources")).toBe(await rows("detection-sources"));
+  });
+
   it("renders a screenshot that is a picture, not a blank page", async () => {
     const png = PNG.sync.read(await page.screenshot({ fullPage: true, path: join(dir, "report.png") }));
     expect(png.height).toBeGreaterThan(3000);

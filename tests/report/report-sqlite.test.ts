@@ -13,6 +13,7 @@ import { openDatabase } from "../../src/db/open.js";
 import type { Database } from "../../src/db/database.js";
 import { buildReport, writeReport, type Report } from "../../src/report.js";
 import { MIGRATIONS } from "../../src/export/schema.js";
+import { SECTIONS } from "../../src/report/sections/index.js";
 import { HOSTILE_TITLE, HOSTILE_WEBAPP } from "../support/export-data.js";
 import { applyMigrations, fillExportDatabase } from "../support/export-db.js";
 import { parseReport } from "../support/report-html.js";
@@ -120,8 +121,11 @@ describe("report on SQLite", () => {
       for (const id of CHART_IDS) {
         expect(sections.get(id)!.rows, id).toEqual([]);
         expect(sections.get(id)!.svg, id).toBeNull();
+        // Each says what no rows means: the sections over PC posture and HLD 5.0 data in their own words.
+        expect(sections.get(id)!.nodata, id).toBe(SECTIONS.find((s) => s.id === id)!.empty ?? "No data to chart.");
+        expect(sections.get(id)!.notRun, id).toBe(false);
       }
-      expect(empty.html.match(/No data to chart\./g)).toHaveLength(CHART_IDS.length - MODULE_SECTION_IDS.length);
+      expect(empty.html.match(/No data to chart\./g)).toHaveLength(CHART_IDS.filter((id) => !SECTIONS.find((s) => s.id === id)!.empty).length);
       // The CSAM and WAS sections say why they are empty and how to fill them.
       for (const id of MODULE_SECTION_IDS) expect(empty.html).toMatch(new RegExp(`data-empty="${id}">No (CSAM assets|WAS findings) in this export: \`qualys export\` writes them`));
     } finally {
@@ -129,26 +133,32 @@ describe("report on SQLite", () => {
     }
   });
 
-  it("reports a database of schema v2 (no CSAM or WAS tables): the other sections as before, those say what is missing", async () => {
-    const v2 = await openDatabase(`sqlite:${join(dir, "v2.db")}`);
-    try {
-      for (const m of MIGRATIONS.filter((m) => m.version <= 2)) await v2.exec(m.sql.sqlite);
-      await v2.exec("INSERT INTO hosts (host_id, ip, os) VALUES (1, '10.0.0.1', 'Linux')");
-      const page = await buildReport({ db: v2, asOf });
-      const sections = parseReport(page.html);
-      expect([...sections.keys()]).toEqual(SECTION_IDS);
-      expect(sections.get("summary")!.rows[0]![0]).toBe("1");
-      for (const id of MODULE_SECTION_IDS) {
-        expect(sections.get(id)!.rows, id).toEqual([]);
-        // The SQL is still shown: what the section would run on a database that has the tables.
-        expect(page.sections.find((s) => s.id === id)!.sql, id).toMatch(/FROM (assets|was_findings|open_was_findings)/);
+  for (const version of [1, 2, 3]) {
+    it(`reports a schema v${version} database (written before PC posture${version < 3 ? ", CSAM and WAS" : ""}${version === 1 ? " and HLD 5.0" : ""}): the sections it cannot hold say why, their SQL not run`, async () => {
+      const old = await openDatabase(`sqlite:${join(dir, `v${version}.db`)}`);
+      try {
+        for (const m of MIGRATIONS.filter((m) => m.version <= version)) await old.exec(m.sql.sqlite);
+        await old.exec("INSERT INTO hosts (host_id, ip) VALUES (1, '10.0.0.1'); INSERT INTO detections (host_id, qid, severity, status) VALUES (1, 38170, 3, 'Active')");
+        const report = await buildReport({ db: old, asOf });
+        const sections = parseReport(report.html);
+        expect(sections.get("summary")!.rows[0]![1]).toBe("1");
+        const notRun = [...sections.values()].filter((s) => s.notRun).map((s) => s.id);
+        const modules = version < 3 ? MODULE_SECTION_IDS : [];
+        expect(notRun).toEqual([...(version === 1 ? ["mitre-tactics", "detection-sources"] : []), "pc-pass-rate", "pc-failed-controls", ...modules]);
+        if (version < 3) {
+          expect(sections.get("assets-by-os")!.nodata).toContain("Not run: this database has no assets table");
+          expect(sections.get("was-by-webapp")!.nodata).toContain("Not run: this database has no was_findings table");
+        }
+        expect(sections.get("pc-pass-rate")!.nodata).toContain("Not run: this database has no pc_posture table");
+        if (version === 1) expect(sections.get("mitre-tactics")!.nodata).toContain("Not run: open_detections has no mitre_tactic_id, mitre_tactic_name columns");
+        // A v2 database has the HLD 5.0 columns: the sections run, the detection counted as not reported.
+        else expect(sections.get("detection-sources")!.rows).toEqual([["—", "1", "1"]]);
+        for (const id of notRun) expect(report.sections.find((s) => s.id === id)!.rows, id).toEqual([]);
+      } finally {
+        await old.close();
       }
-      expect(page.html).toContain('data-empty="assets-by-os">No CSAM assets in this export: `qualys export` writes them (kind assets) when the subscription has CSAM. (This database has no assets.)');
-      expect(page.html).toContain("(This database has no was_findings, was_webapps, open_was_findings.)");
-    } finally {
-      await v2.close();
-    }
-  });
+    });
+  }
 
   it("writes the page to a file", async () => {
     const out = join(dir, "report.html");

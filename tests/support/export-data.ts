@@ -57,6 +57,7 @@ export const KB_COLUMNS = ["qid", "vuln_type", "severity_level", "title", "categ
 export const DETECTION_COLUMNS = [
   "host_id", "qid", "port", "protocol", "fqdn", "ssl", "unique_vuln_id", "type", "severity", "status",
   "first_found_datetime", "last_found_datetime", "last_fixed_datetime", "times_found", "is_ignored", "is_disabled", "results", "run_id",
+  "latest_detection_source", "mitre_tactic_id", "mitre_tactic_name",
 ];
 export const RUN_COLUMNS = ["id", "started_at", "finished_at", "status", "mode", "what", "hosts", "detections", "kb"];
 export const RUN_STAT_COLUMNS = ["run_id", "severity", "open_detections"];
@@ -70,6 +71,15 @@ const ASSET_OSES: readonly (readonly [string | null, string | null])[] = [
   ["Ubuntu Linux 22.04", "Linux"], ["Red Hat Enterprise Linux 8.9", "Linux"], ["Debian GNU/Linux 12.5", "Linux"], ["Apple macOS 14", "Mac"], ["Cisco IOS 15", "Network"], [null, null],
 ];
 const WAS_STATUSES = ["NEW", "ACTIVE", "ACTIVE", "ACTIVE", "REOPENED", "FIXED", "FIXED", "PROTECTED", null] as const;
+export const PC_POLICY_COLUMNS = ["policy_id", "title", "status", "locked", "last_seen_run"];
+export const PC_CONTROL_COLUMNS = ["policy_id", "control_id", "technology_id", "statement", "criticality_label", "criticality_value"];
+export const PC_POSTURE_COLUMNS = ["host_id", "policy_id", "control_id", "instance", "posture_id", "technology_id", "status", "last_evaluated_date", "run_id"];
+
+/** ATT&CK tactics the synthetic QIDs map to. */
+const TACTICS = [["TA0001", "Initial Access"], ["TA0002", "Execution"], ["TA0004", "Privilege Escalation"], ["TA0006", "Credential Access"], ["TA0008", "Lateral Movement"], ["TA0040", "Impact"]] as const;
+/** Latest detection sources, joined by ", " when several (as the export stores HLD 5.0 repeats); null: exported before HLD 5.0. */
+const SOURCES = ["Cloud Agent", "Cloud Agent", "Scanner", "Scanner", "Scanner", "Cloud Agent, Scanner", "Passive Sensor", null] as const;
+const PC_POLICIES = ["CIS Benchmark for Ubuntu 22.04", "Windows Server 2022 Baseline", "PCI DSS Linux Hardening", HOSTILE_TITLE, "Policy missing from the list"] as const;
 
 /** Writes every table through `sink`, in batches of at most `batchSize` rows. */
 export async function generateExportData(options: ExportDataOptions, sink: Sink, batchSize = 5000): Promise<void> {
@@ -105,6 +115,20 @@ export async function generateExportData(options: ExportDataOptions, sink: Sink,
   await flush("hosts", HOST_COLUMNS, hosts);
 
   const results = "x".repeat(options.resultsChars ?? 120);
+  // HLD 5.0 fields from their own random stream: the detections' other values stay what they were.
+  const rand5 = random((options.seed ?? 1) + 0x5eed);
+  const tacticsOf = new Map<number, { ids: string | null; names: string | null }>();
+  const mitre = (qid: number) => {
+    let m = tacticsOf.get(qid);
+    if (!m) {
+      const roll = rand5();
+      const first = Math.floor(rand5() * TACTICS.length);
+      const picked = roll < 0.2 ? [] : roll < 0.7 ? [TACTICS[first]!] : [TACTICS[first]!, TACTICS[(first + 1 + Math.floor(rand5() * (TACTICS.length - 1))) % TACTICS.length]!];
+      m = picked.length ? { ids: picked.map((t) => t[0]).join(", "), names: picked.map((t) => t[1]).join(", ") } : { ids: null, names: null };
+      tacticsOf.set(qid, m);
+    }
+    return m;
+  };
   let batch: Value[][] = [];
   let uniqueVulnId = 1;
   const openBySeverityNow = [0, 0, 0, 0, 0, 0];
@@ -129,6 +153,7 @@ export async function generateExportData(options: ExportDataOptions, sink: Sink,
         hostId, qid, d % 4 === 0 ? 443 : 0, d % 4 === 0 ? "tcp" : "", "", d % 4 === 0, uniqueVulnId++, "Confirmed", severity, status,
         noFirstFound ? null : iso(firstFound), iso(asOf - Math.floor(rand() * 7) * DAY), fixed === null ? null : iso(Math.max(firstFound, fixed)),
         1 + Math.floor(rand() * 40), false, false, results, options.runs,
+        SOURCES[Math.floor(rand5() * SOURCES.length)]!, mitre(qid).ids, mitre(qid).names,
       ]);
       if (batch.length >= batchSize) {
         await sink({ table: "detections", columns: DETECTION_COLUMNS, rows: batch });
@@ -153,6 +178,50 @@ export async function generateExportData(options: ExportDataOptions, sink: Sink,
   await flush("export_runs", RUN_COLUMNS, runs);
   await flush("export_run_stats", RUN_STAT_COLUMNS, stats);
   await generateModuleData(options, qids.map((q) => q.qid), flush);
+  await generatePosture(options, flush);
+}
+
+/**
+ * PC posture, from its own random stream: policies (one titled with HTML metacharacters, one with
+ * postures but missing from the policy list), 15 controls each (one without control text), and
+ * every third host evaluated by one or two policies, some controls on two instances.
+ */
+async function generatePosture(options: ExportDataOptions, flush: (table: string, columns: readonly string[], rows: Value[][]) => Promise<void>): Promise<void> {
+  const rand = random((options.seed ?? 1) + 0x9c);
+  const policies = PC_POLICIES.map((title, p) => ({ id: 4_677_689 + p, title }));
+  await flush("pc_policies", PC_POLICY_COLUMNS, policies.slice(0, -1).map((p, i) => [p.id, p.title, i === 2 ? "inactive" : "active", i % 2 === 1, options.runs]));
+  const controls: Value[][] = [];
+  const labels = ["MINIMAL", "MEDIUM", "SERIOUS", "CRITICAL", "URGENT"];
+  for (const p of policies) {
+    for (let k = 0; k < 15; k++) {
+      if (p.id === policies[1]!.id && k === 4) continue;
+      // Controls 2000–2009 belong to several policies: the section counts a control across them.
+      const control = k < 10 ? 2000 + k : 1000 + (p.id - policies[0]!.id) * 100 + k;
+      const level = 1 + ((control * 7) % 5);
+      controls.push([p.id, control, 10 + (p.id % 3), `Status of setting ${control}${k === 3 ? " (password length, complexity, history and reuse limits across every local account)" : ""}`, labels[level - 1]!, level]);
+    }
+  }
+  await flush("pc_controls", PC_CONTROL_COLUMNS, controls);
+  const posture: Value[][] = [];
+  const at = iso(Date.parse(options.asOf) - 86_400_000);
+  let id = 0;
+  for (let h = 0; h < options.hosts; h += 3) {
+    const hostId = 100_000 + h;
+    const mine = [policies[h % policies.length]!, ...(h % 2 === 0 ? [policies[(h + 2) % policies.length]!] : [])];
+    for (const p of mine) {
+      for (let k = 0; k < 15; k++) {
+        const control = k < 10 ? 2000 + k : 1000 + (p.id - policies[0]!.id) * 100 + k;
+        // Some controls fail far more often than others, so the ranking has leaders.
+        const failShare = 0.1 + (k % 5) * 0.12;
+        for (const instance of k % 7 === 6 ? ["oracle:1521", "oracle:1522"] : ["os"]) {
+          const roll = rand();
+          const status = roll < failShare ? "Failed" : roll < failShare + 0.03 ? "Error" : "Passed";
+          posture.push([hostId, p.id, control, instance, `${9_007_199_254_740_993n + BigInt(id++)}`, 10 + (p.id % 3), status, at, options.runs]);
+        }
+      }
+    }
+  }
+  await flush("pc_posture", PC_POSTURE_COLUMNS, posture);
 }
 
 /**

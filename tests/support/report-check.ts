@@ -4,7 +4,7 @@ import type { Database } from "../../src/db/database.js";
 import type { Report } from "../../src/report/build.js";
 import { cellValue, parseReport } from "./report-html.js";
 
-export const SECTION_IDS = ["summary", "by-severity", "top-qids", "ageing", "time-to-fix", "trend", "top-hosts", "assets-by-os", "assets-check-in", "was-by-severity", "was-by-webapp"];
+export const SECTION_IDS = ["summary", "by-severity", "top-qids", "ageing", "time-to-fix", "trend", "top-hosts", "mitre-tactics", "detection-sources", "pc-pass-rate", "pc-failed-controls", "assets-by-os", "assets-check-in", "was-by-severity", "was-by-webapp"];
 /** The sections of kinds a database may lack (CSAM, WAS): they say so instead of failing. */
 export const MODULE_SECTION_IDS = ["assets-by-os", "assets-check-in", "was-by-severity", "was-by-webapp"];
 export const CHART_IDS = SECTION_IDS.slice(1);
@@ -50,7 +50,7 @@ export function expectFiguresMatchOracle(html: string, expected: Record<string, 
         const value = row[column];
         const where = `${id} row ${r} ${column}`;
         // Days to fix are shown rounded to 0.1; the oracle keeps every digit.
-        if (id === "time-to-fix" && column.endsWith("_days")) expect(Math.abs((shown as number) - (value as number)), where).toBeLessThanOrEqual(0.05 + 1e-9);
+        if ((id === "time-to-fix" && column.endsWith("_days")) || column === "pass_rate") expect(Math.abs((shown as number) - (value as number)), where).toBeLessThanOrEqual(0.05 + 1e-9);
         else if (typeof value === "number") expect(shown, where).toBe(value);
         else expect(section.rows[r]![c], where).toBe(value === null ? "—" : String(value));
       });

@@ -9,6 +9,10 @@ export interface ParsedSection {
   /** Cell texts as shown, row by row. */
   readonly rows: string[][];
   readonly svg: HTMLElement | null;
+  /** What the section says in place of a chart (no rows, or its SQL not run), or null. */
+  readonly nodata: string | null;
+  /** Its SQL was not run: the database lacks what it reads. */
+  readonly notRun: boolean;
 }
 
 export function parseReport(html: string): Map<string, ParsedSection> {
@@ -26,6 +30,8 @@ export function parseReport(html: string): Map<string, ParsedSection> {
         columns: cards.map((c) => c.getAttribute("data-column")!),
         rows: [cards.map((c) => c.querySelector(".value")!.textContent)],
         svg: null,
+        nodata: null,
+        notRun: false,
       });
       continue;
     }
@@ -34,7 +40,11 @@ export function parseReport(html: string): Map<string, ParsedSection> {
       .querySelectorAll("tbody tr")
       .filter((tr) => !tr.querySelector("td.empty"))
       .map((tr) => tr.querySelectorAll("td").map((td) => td.textContent));
-    sections.set(id, { id, sql, columns: table.querySelectorAll("thead th").map((th) => th.getAttribute("data-column")!), rows, svg: section.querySelector("figure svg") });
+    const nodata = section.querySelector("p.nodata");
+    sections.set(id, {
+      id, sql, columns: table.querySelectorAll("thead th").map((th) => th.getAttribute("data-column")!), rows, svg: section.querySelector("figure svg"),
+      nodata: nodata?.textContent ?? null, notRun: nodata?.getAttribute("data-not-run") === id,
+    });
   }
   return sections;
 }

@@ -121,10 +121,93 @@ export function oracle(data: ExportRows, asOf: string, since?: string) {
     .sort((a, b) => b.open_sev45 - a.open_sev45 || b.sev5 - a.sev5 || a.host_id - b.host_id)
     .slice(0, 20);
 
-  return { summary, "by-severity": bySeverity, "top-qids": topQids, ageing, "time-to-fix": timeToFix, trend, "top-hosts": topHosts, ...moduleFigures(data, asOf) } as Record<
-    string,
-    Record<string, unknown>[] | Record<string, unknown>
-  >;
+  return {
+    summary, "by-severity": bySeverity, "top-qids": topQids, ageing, "time-to-fix": timeToFix, trend, "top-hosts": topHosts,
+    "mitre-tactics": mitreTactics(open), "detection-sources": detectionSources(open), ...posture(data), ...moduleFigures(data, asOf),
+  } as Record<string, Record<string, unknown>[] | Record<string, unknown>>;
+}
+
+/** A detection's cell split into its values (stored joined by ", "); none for NULL or "". */
+const values = (cell: Value | undefined): string[] => (typeof cell === "string" && cell ? cell.split(", ") : []);
+const textOrder = (a: Value | undefined, b: Value | undefined) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
+
+/** Per value: the open detections holding it (each once per value) and their hosts; the ones with none last. */
+function countValues(open: Obj[], split: (d: Obj) => { key: string; name?: string }[]) {
+  const per = new Map<string, { names: string[]; detections: number; hosts: Set<unknown> }>();
+  const none = { detections: 0, hosts: new Set<unknown>() };
+  for (const d of open) {
+    const parts = split(d);
+    if (!parts.length) {
+      none.detections++;
+      none.hosts.add(d.host_id);
+    }
+    for (const { key, name } of parts) {
+      const entry = per.get(key) ?? { names: [], detections: 0, hosts: new Set() };
+      entry.detections++;
+      entry.hosts.add(d.host_id);
+      if (name) entry.names.push(name);
+      per.set(key, entry);
+    }
+  }
+  const rows = [...per.entries()].sort(([ka, a], [kb, b]) => b.detections - a.detections || textOrder(ka, kb));
+  return { rows, none };
+}
+
+function mitreTactics(open: Obj[]) {
+  const { rows, none } = countValues(open, (d) => {
+    const names = values(d.mitre_tactic_name);
+    return values(d.mitre_tactic_id).map((key, i) => ({ key, name: names[i] }));
+  });
+  return [
+    ...rows.map(([id, e]) => ({ tactic_id: id, tactic_name: e.names.sort(textOrder).at(-1) ?? null, open_detections: e.detections, hosts: e.hosts.size })),
+    ...(none.detections ? [{ tactic_id: null, tactic_name: null, open_detections: none.detections, hosts: none.hosts.size }] : []),
+  ];
+}
+
+function detectionSources(open: Obj[]) {
+  const { rows, none } = countValues(open, (d) => values(d.latest_detection_source).map((key) => ({ key })));
+  return [
+    ...rows.map(([source, e]) => ({ source, open_detections: e.detections, hosts: e.hosts.size })),
+    ...(none.detections ? [{ source: null, open_detections: none.detections, hosts: none.hosts.size }] : []),
+  ];
+}
+
+/** PC pass rate per policy and the most failed controls, from the generated posture. */
+function posture(data: ExportRows) {
+  const rows = data.rows("pc_posture");
+  const titles = new Map(data.rows("pc_policies").map((p) => [p.policy_id, p.title]));
+  const byPolicy = new Map<Value | undefined, Obj[]>();
+  for (const r of rows) byPolicy.set(r.policy_id, [...(byPolicy.get(r.policy_id) ?? []), r]);
+  const passRate = [...byPolicy.entries()]
+    .map(([policyId, list]) => {
+      const n = (status: string) => list.filter((r) => r.status === status).length;
+      return {
+        policy_id: policyId, title: titles.get(policyId) ?? null, hosts: new Set(list.map((r) => r.host_id)).size, postures: list.length,
+        passed: n("Passed"), failed: n("Failed"), errors: n("Error"), pass_rate: Math.round((1000 * n("Passed")) / list.length) / 10,
+      };
+    })
+    .sort((a, b) => a.pass_rate - b.pass_rate || (a.policy_id as number) - (b.policy_id as number));
+
+  const controls = new Map(data.rows("pc_controls").map((c) => [`${c.policy_id}|${c.control_id}|${c.technology_id}`, c]));
+  const byControl = new Map<number, Obj[]>();
+  for (const r of rows) byControl.set(r.control_id as number, [...(byControl.get(r.control_id as number) ?? []), r]);
+  const failedControls = [...byControl.entries()]
+    .map(([controlId, list]) => {
+      const texts = list.map((r) => controls.get(`${r.policy_id}|${r.control_id}|${r.technology_id}`)).filter((c) => c !== undefined);
+      const failing = list.filter((r) => r.status === "Failed");
+      return {
+        control_id: controlId,
+        statement: texts.map((c) => c.statement).sort(textOrder).at(-1) ?? null,
+        criticality: texts.length ? Math.max(...texts.map((c) => c.criticality_value as number)) : null,
+        failing_hosts: new Set(failing.map((r) => r.host_id)).size,
+        hosts: new Set(list.map((r) => r.host_id)).size,
+        failed_postures: failing.length,
+      };
+    })
+    .filter((c) => c.failed_postures > 0)
+    .sort((a, b) => b.failing_hosts - a.failing_hosts || b.failed_postures - a.failed_postures || a.control_id - b.control_id)
+    .slice(0, 20);
+  return { "pc-pass-rate": passRate, "pc-failed-controls": failedControls };
 }
 
 const count = <T>(list: readonly T[], f: (x: T) => boolean) => list.filter(f).length;

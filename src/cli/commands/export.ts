@@ -4,7 +4,7 @@ import { parseDatabaseUrl } from "../../db/url.js";
 import { parseCsamFilter, type CsamFilter } from "../../runtime/csam/filters.js";
 import { QualysError } from "../../runtime/errors/qualys-error.js";
 import { checkExportDbUrl, DEFAULT_DB_URL } from "../../export/open-store.js";
-import { BATCH_SIZE, DEFAULT_CONCURRENCY, KINDS, type ExportFilters, type ExportKind } from "../../export/options.js";
+import { BATCH_SIZE, DEFAULT_CONCURRENCY, KINDS, POSTURE_BATCH_SIZE, type ExportFilters, type ExportKind } from "../../export/options.js";
 import { int, type Run } from "../command.js";
 import { ExitCodeError } from "../exit-code-error.js";
 import { ExportBar, summaryLine, badHostsLine } from "../export-progress.js";
@@ -31,6 +31,8 @@ interface ExportCliOptions {
   assetFilter?: CsamFilter[];
   findingStatus?: string;
   findingSeverities?: string;
+  postureBatchSize: number;
+  postureEvidence?: boolean;
 }
 
 /** A repeatable `--asset-filter`, checked as it is parsed (a usage error otherwise). */
@@ -80,6 +82,8 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
     .option("--asset-filter <FIELD:OPERATOR:VALUE>", "CSAM asset search filter, repeatable (ANDed), e.g. operatingSystem.category1:EQUALS:Windows", collectAssetFilter)
     .option("--finding-status <list>", "WAS finding statuses, e.g. NEW,ACTIVE,REOPENED (default all)")
     .option("--finding-severities <list>", "WAS finding severities, e.g. 4-5")
+    .option("--posture-batch-size <n>", `hosts per PC posture call, ${POSTURE_BATCH_SIZE.min}-${POSTURE_BATCH_SIZE.max}`, int, POSTURE_BATCH_SIZE.default)
+    .option("--posture-evidence", "PC posture with its evidence (pc_posture_evidence; large)")
     .addHelpText(
       "after",
       `\nExit codes: 0 done; 1 failed (batches that failed are listed; run again to retry them); 2 usage;\n${EXIT_BAD_HOSTS} done except hosts Qualys could not serve (recorded in export_bad_hosts; the next run tries them first).`,
@@ -95,6 +99,9 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
       }
       if (o.full && o.since) command.error("error: give --since or --full, not both", { exitCode: 2 });
       if (o.batchSize < BATCH_SIZE.min || o.batchSize > BATCH_SIZE.max) command.error(`error: --batch-size must be ${BATCH_SIZE.min}-${BATCH_SIZE.max}`, { exitCode: 2 });
+      if (o.postureBatchSize < POSTURE_BATCH_SIZE.min || o.postureBatchSize > POSTURE_BATCH_SIZE.max) {
+        command.error(`error: --posture-batch-size must be ${POSTURE_BATCH_SIZE.min}-${POSTURE_BATCH_SIZE.max}`, { exitCode: 2 });
+      }
       if (o.concurrency < 1) command.error("error: --concurrency must be at least 1", { exitCode: 2 });
       if (o.workers < 1 || o.workers > 64) command.error("error: --workers must be 1-64", { exitCode: 2 });
       if (o.workers > 1 && parseDatabaseUrl(url).dialect === "sqlite") {
@@ -135,6 +142,8 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
             decodeThreads: o.decodeThreads,
             filters,
             moduleFilters: { assets: o.assetFilter, findingStatus: o.findingStatus, findingSeverities: o.findingSeverities },
+            postureBatchSize: o.postureBatchSize,
+            postureEvidence: o.postureEvidence,
             signal,
             onProgress: (p) => bar.update(p),
           });

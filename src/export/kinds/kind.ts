@@ -6,7 +6,7 @@
 import type { QualysClient } from "../../client.js";
 import type { RowDecoder } from "../decoders.js";
 import type { ResolvedOptions } from "../options.js";
-import type { BadHostRecord, BatchPlan, BatchRecord } from "../store.js";
+import type { BadHostRecord, BatchPlan, BatchRecord, ExportStore } from "../store.js";
 import type { TableOp } from "../table-ops.js";
 
 /** The API family a kind reads: a subscription without the module answers its first call 401/403. */
@@ -38,6 +38,16 @@ export interface FetchContext {
   readonly since: string | undefined;
   readonly signal: AbortSignal;
   readonly decoder: RowDecoder;
+}
+
+/** What a kind's clean-up after a full run gets. */
+export interface FinishContext {
+  readonly store: ExportStore;
+  readonly runId: number;
+  /** When the run finishes (ISO-8601 UTC), for `removed_at` marks. */
+  readonly at: string;
+  /** Hosts of this kind Qualys could not serve (unresolved bad hosts): their rows stay as they were. */
+  readonly badHostIds: readonly number[];
 }
 
 /** What one write of a batch holds: the table operations, the rows counted, and for cursor kinds where to go on. */
@@ -77,6 +87,11 @@ export interface ExportKindDef {
   size(batch: BatchPlan): number;
   /** One attempt at a batch: one write, or for cursor kinds one per page (resuming at `batch.cursor`). */
   fetch(ctx: FetchContext, batch: BatchRecord): AsyncIterable<BatchWrite>;
+  /**
+   * After a successful full run that planned batches of this kind (every one written): drops or
+   * marks removed what Qualys no longer lists. Runs once per worker that finishes; idempotent.
+   */
+  finishFull?(ctx: FinishContext): Promise<void>;
   /** Host-keyed kinds: the batch in two halves (undefined: one host left), and its host ids. */
   split?(batch: BatchRecord): BatchPlan[] | undefined;
   hostIdsOf?(batch: BatchPlan): number[];

@@ -11,6 +11,8 @@ export interface FaultCall {
   readonly path: string;
   /** Query and form parameters together. */
   readonly params: URLSearchParams;
+  /** The request body of a gateway or WAS JSON call (PCRS posture names its hosts there); the VM API's form fields are in `params`. */
+  readonly body?: string;
   /** 1-based: the nth admitted call of this path, and of all paths. */
   readonly nth: number;
   readonly nthOverall: number;

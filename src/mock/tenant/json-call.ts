@@ -98,7 +98,7 @@ export async function runJsonCall(context: JsonCallContext, route: JsonRoute, ma
   state.nth.set(path, nth);
 
   if (state.latencyMs > 0) await sleep(state.latencyMs);
-  let fault = state.faults?.({ path, params: query, nth, nthOverall: state.stats.calls }) || undefined;
+  let fault = state.faults?.({ path, params: query, body: body.toString("utf8"), nth, nthOverall: state.stats.calls }) || undefined;
   if (fault?.kind === "hold") {
     await fault.until.catch(() => {});
     fault = undefined;

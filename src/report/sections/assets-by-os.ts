@@ -6,7 +6,7 @@ export const assetsByOs: SectionDefinition = {
   title: "Assets by operating system",
   intro: () =>
     "CSAM assets not removed from the export, per operating system as CSAM names it (the 25 most common); “VM hosts” counts those linked to a VM host (assets.host_id).",
-  requires: ["assets"],
+  requires: [{ table: "assets" }],
   empty: "No CSAM assets in this export: `qualys export` writes them (kind assets) when the subscription has CSAM.",
   sql: () => sql`
     SELECT COALESCE(os, '(unknown)') AS os,

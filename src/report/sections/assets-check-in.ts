@@ -17,7 +17,7 @@ export const assetsCheckIn: SectionDefinition = {
   title: "Assets by last check-in",
   intro: ({ asOf }) =>
     `Time from each asset's last check-in to ${asOf}: the agent's last check-in (agent.lastCheckedIn) for agent assets, else the last update by any sensor (sensorLastUpdatedDate); “under 1 day” includes check-ins after that instant. Assets not removed from the export, per OS category.`,
-  requires: ["assets"],
+  requires: [{ table: "assets" }],
   empty: "No CSAM assets in this export: `qualys export` writes them (kind assets) when the subscription has CSAM.",
   sql: ({ dialect, asOf }) => sql`
     SELECT category,

@@ -4,6 +4,10 @@ import { ageing } from "./ageing.js";
 import { assetsByOs } from "./assets-by-os.js";
 import { assetsCheckIn } from "./assets-check-in.js";
 import { bySeverity } from "./by-severity.js";
+import { detectionSources } from "./detection-sources.js";
+import { mitreTactics } from "./mitre-tactics.js";
+import { pcFailedControls } from "./pc-failed-controls.js";
+import { pcPassRate } from "./pc-pass-rate.js";
 import { summary } from "./summary.js";
 import { timeToFix } from "./time-to-fix.js";
 import { topHosts } from "./top-hosts.js";
@@ -12,4 +16,6 @@ import { trend } from "./trend.js";
 import { wasBySeverity } from "./was-by-severity.js";
 import { wasByWebApp } from "./was-by-webapp.js";
 
-export const SECTIONS: readonly SectionDefinition[] = [summary, bySeverity, topQids, ageing, timeToFix, trend, topHosts, assetsByOs, assetsCheckIn, wasBySeverity, wasByWebApp];
+export const SECTIONS: readonly SectionDefinition[] = [
+  summary, bySeverity, topQids, ageing, timeToFix, trend, topHosts, mitreTactics, detectionSources, pcPassRate, pcFailedControls, assetsByOs, assetsCheckIn, wasBySeverity, wasByWebApp,
+];

@@ -13,7 +13,7 @@ export const wasBySeverity: SectionDefinition = {
   title: "WAS findings by severity",
   intro: () =>
     "Web application findings with a status (vulnerabilities and sensitive content; information gathered has none), of web apps and findings not removed from the export. Open = New, Active or Re-opened (the open_was_findings view); “web apps” counts those with an open finding.",
-  requires: ["was_findings", "was_webapps"],
+  requires: [{ table: "was_findings" }, { table: "was_webapps" }],
   empty: "No WAS findings in this export: `qualys export` writes them (kinds webapps and findings) when the subscription has WAS.",
   sql: () => sql`
     SELECT f.severity,

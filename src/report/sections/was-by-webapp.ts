@@ -13,7 +13,7 @@ export const wasByWebApp: SectionDefinition = {
   id: "was-by-webapp",
   title: "Top 20 web apps by open WAS findings",
   intro: () => "Web apps still in the export with the most open findings (New, Active or Re-opened: the open_was_findings view), by severity.",
-  requires: ["was_findings", "was_webapps", "open_was_findings"],
+  requires: [{ table: "was_findings" }, { table: "was_webapps" }, { table: "open_was_findings" }],
   empty: "No WAS findings in this export: `qualys export` writes them (kinds webapps and findings) when the subscription has WAS.",
   sql: () => sql`
     SELECT w.webapp_id, w.name,
