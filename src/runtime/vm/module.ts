@@ -166,7 +166,8 @@ export function defineVmModule(
      */
     const untilFirstRecord = (response: Response) =>
       readAhead(response, async (chunks) => {
-        const records = decodeXml(chunks, root!, { operation: meta.function })[Symbol.asyncIterator]();
+        // A look-ahead: the decode proper reports the answer's warnings.
+        const records = decodeXml(chunks, root!, { operation: meta.function, onWarning: () => {} })[Symbol.asyncIterator]();
         try {
           await records.next();
         } catch (err) {
