@@ -13,6 +13,7 @@ import { XmlParseError, type XmlPosition } from "../errors/xml-parse-error.js";
 import { DocumentBuilder, type BuilderHooks } from "./builder.js";
 import { ERROR_DOCUMENTS } from "./builtin.js";
 import type { XmlElement, XmlRoot } from "./descriptor.js";
+import { redactedHead, redactedWindow, SECRET_MARGIN } from "../redact/cut.js";
 import { apiErrorOf, summaryOf } from "./error-documents.js";
 import { textPieces, type Piece, type XmlSource } from "./source.js";
 import { newSummary, reportWarnings, type MutableSummary, type XmlDecodeSummary, type XmlDecodeWarning } from "./warnings.js";
@@ -53,6 +54,11 @@ export interface DecodeOptions {
    * on its stream's `summary` either way.
    */
   readonly onWarning?: (warning: XmlDecodeWarning) => void;
+  /**
+   * The client's redactor for text: what an error quotes of the body (an excerpt, a value, an
+   * error document's text) is redacted before it is cut, so a cut cannot leave part of a secret.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /** Records of a document, one by one; iterate once. */
@@ -95,6 +101,9 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
   const limits = limitsOf(options);
   const { maxTextBytes } = limits;
   const httpStatus = options.httpStatus;
+  const redact = options.redact;
+  // With a redactor, enough of the previous piece is kept to see a secret the excerpt cuts through.
+  const tailLength = redact ? TAIL + SECRET_MARGIN : TAIL;
   const parser = new SaxesParser({ position: true });
   const queue: unknown[] = [];
   // Where the current piece starts in the body, for byte offsets and excerpts on errors.
@@ -117,7 +126,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       line: parser.line,
       column: parser.column,
       offset: bytesBefore + skipped + measure(piece.slice(0, index)),
-      excerpt: context.slice(Math.max(0, at - 60), at + 20),
+      excerpt: redactedWindow(context, at, 60, 20, redact),
       httpStatus,
     };
   };
@@ -136,7 +145,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
     invalid(expected, element, value) {
       const at = element.indexOf("@");
       const what = at < 0 ? `<${element}>` : `Attribute ${element.slice(at + 1)} of <${element.slice(0, at)}>`;
-      throw new XmlParseError(`${what} should hold ${expected}, not ${JSON.stringify(value.slice(0, 80))}`, { ...position(), element, value: value.slice(0, 200) });
+      throw new XmlParseError(`${what} should hold ${expected}, not ${JSON.stringify(redactedHead(value, 80, redact))}`, { ...position(), element, value: redactedHead(value, 200, redact) });
     },
     limit(message, element) {
       // No excerpt: it would be a slice of the oversized text or of the deep nesting.
@@ -207,7 +216,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       }
       charsBefore += piece.length;
       bytesBefore += p.bytes;
-      tail = piece.length >= TAIL ? piece.slice(-TAIL) : (tail + piece).slice(-TAIL);
+      tail = piece.length >= tailLength ? piece.slice(-tailLength) : (tail + piece).slice(-tailLength);
       piece = "";
       // Records completed before a fault are whole: hand them out, then report the fault.
       for (let i = 0; i < queue.length; i++) {
@@ -227,13 +236,13 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
         failure = asParseError(err, head.trim() !== "");
       }
     }
-    if (failure !== undefined) throw classify(failure, builder.rootName === undefined, head, httpStatus);
+    if (failure !== undefined) throw classify(failure, builder.rootName === undefined, head, httpStatus, redact);
     const doc = builder.result;
     const rootName = builder.rootName!;
     const apiError = apiErrorOf(rootName, rootElement, doc, options);
     if (apiError) throw apiError;
     if (rootName !== root.name) {
-      const said = summaryOf(rootName, rootElement, doc);
+      const said = summaryOf(rootName, rootElement, doc, redact);
       throw new XmlParseError(`Expected <${root.name}> but Qualys answered with <${rootName}>${said ? ` (${said})` : ""}`, { httpStatus });
     }
     settled = true;
@@ -251,18 +260,18 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
 }
 
 /** Errors before the root element usually mean the body is not XML at all: say which. */
-function classify(failure: unknown, beforeRoot: boolean, head: string, httpStatus: number | undefined): unknown {
+function classify(failure: unknown, beforeRoot: boolean, head: string, httpStatus: number | undefined, redact: ((text: string) => string) | undefined): unknown {
   if (!beforeRoot && !(failure instanceof HtmlRoot)) return failure;
   const start = head.replace(/^\uFEFF/, "").trimStart();
   if (start === "") return new XmlParseError("The body is empty: no XML document", { httpStatus });
   if (failure instanceof HtmlRoot || HTML.test(start)) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(head)?.[1]?.trim();
     return new XmlParseError("Qualys answered with an HTML page, not XML (a proxy, maintenance or login page?)", {
-      excerpt: (title || start).slice(0, 80),
+      excerpt: redactedHead(title || start, 80, redact),
       httpStatus,
     });
   }
-  if (!start.startsWith("<")) return new XmlParseError("The body is not XML", { excerpt: start.slice(0, 80), httpStatus });
+  if (!start.startsWith("<")) return new XmlParseError("The body is not XML", { excerpt: redactedHead(start, 80, redact), httpStatus });
   return failure;
 }
 
