@@ -29,6 +29,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
+import { apiVersionTable } from "../src/generated/versions.js";
 import { startTenant, type Tenant } from "../src/tenant.js";
 import { startPostgres } from "../tests/support/postgres.js";
 import { startRedis } from "../tests/support/redis-server.js";
@@ -44,7 +45,8 @@ const WORKERS = 3;
 /** Hosts decoded once for the ingest rows (~23 detections each). */
 const INGEST_HOSTS = Math.min(HOSTS, 8000);
 const TARGET = { ratio: 1.1, rssMb: 300, ingest: 150_000, reportMs: 20_000, reportRssMb: 400 };
-const HLD_PATH = "/api/2.0/fo/asset/host/vm/detection/";
+/** The path the export calls by default (the version table's current one), where the tenant counts what it served. */
+const HLD_PATH = apiVersionTable.find((r) => r.operation === "listHostDetections")!.current.path;
 /** Extra node flags for the exporting processes (profiling: BENCH_EXPORT_NODE_FLAGS="--cpu-prof --cpu-prof-dir=…"). */
 const NODE_FLAGS = (process.env.BENCH_EXPORT_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 

@@ -28,7 +28,7 @@ describe("the CLI on a server that refuses retired versions", () => {
     tenant = await startTenant({ hosts: 120, detectionsPerHost: 5, kbSize: 150, seed: 17, now: Date.now() });
     const t = tenant;
     const db = join(mkdtempSync(join(tmpdir(), "qualys-versions-")), "export.db");
-    const exported = await withEnv(tenantUser(t), () => cli(["export", "--db", `sqlite:${db}`, "--concurrency", "2", "--what", "hosts,detections,kb"]));
+    const exported = await withEnv(tenantUser(t), () => cli(["export", "--db", `sqlite:${db}`, "--concurrency", "2", "--what", "hosts,detections,kb,posture"]));
     expect(exported.code, exported.stderr).toBe(0);
     const sql = openSync(db, { readonly: true });
     const counts = sql.prepare("SELECT (SELECT COUNT(*) FROM hosts) AS hosts, (SELECT COUNT(*) FROM detections) AS detections, (SELECT COUNT(*) FROM kb_vulns) AS kb, (SELECT COUNT(*) FROM pc_posture) AS posture").get() as Record<string, number>;

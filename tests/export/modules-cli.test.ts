@@ -75,7 +75,7 @@ describe("qualys export of assets, web apps and findings", () => {
     const all = await qualys(["export", "--db", `sqlite:${db}`, "--batch-size", "100", "--decode-threads", "0"], env).done;
     expect(all.code, all.stderr).toBe(0);
     expect(all.stderr).toBe("qualys export: skipped assets: the subscription has no CSAM access (countAssets answered HTTP 403)\n");
-    expect(all.stdout).toMatch(/^export run 1 \(full\): 150 hosts, [\d,]+ detections, 30 QIDs, 6 web apps, [\d,]+ WAS findings in /);
+    expect(all.stdout).toMatch(/^export run 1 \(full\): 150 hosts, [\d,]+ detections, 30 QIDs, [\d,]+ PC postures, 6 web apps, [\d,]+ WAS findings in /);
 
     const named = await qualys(["export", "--db", `sqlite:${tempDb("named")}`, "--what", "assets"], env).done;
     expect(named.code).toBe(1);

@@ -212,10 +212,10 @@ describe.each(SQLITE_DRIVERS)("CSAM and WAS into SQLite (%s)", (driver) => {
       "assets: the subscription has no CSAM access (countAssets answered HTTP 403)",
       "webapps, findings: the subscription has no WAS access (countWebApps answered UNAUTHORIZED: You are not authorized to access the application through the API.)",
     ]);
-    expect(summary.totals).toEqual({ hosts: 200, detections: expect.any(Number), kb: 40 });
+    expect(summary.totals).toEqual({ hosts: 200, detections: expect.any(Number), kb: 40, posture: expect.any(Number) });
     // The run keeps what was asked (a rerun joins it), the skipped kinds without batches.
-    expect(query(db, "SELECT what FROM export_runs")).toEqual([{ what: "hosts,detections,kb,assets,webapps,findings" }]);
-    expect(query(db, "SELECT DISTINCT kind FROM export_batches ORDER BY kind")).toEqual([{ kind: "detections" }, { kind: "hosts" }, { kind: "kb" }]);
+    expect(query(db, "SELECT what FROM export_runs")).toEqual([{ what: "hosts,detections,kb,posture,assets,webapps,findings" }]);
+    expect(query(db, "SELECT DISTINCT kind FROM export_batches ORDER BY kind")).toEqual([{ kind: "detections" }, { kind: "hosts" }, { kind: "kb" }, { kind: "posture" }]);
     // A full default run of a subscription without the module marks nothing of it removed.
     expect(summary.marked).toEqual({});
     for (const what of [["assets"], ["webapps", "hosts"]] as const) {
@@ -228,7 +228,7 @@ describe.each(SQLITE_DRIVERS)("CSAM and WAS into SQLite (%s)", (driver) => {
     const vmOnly = await tenantWithClient({ hosts: 100, kbSize: 20, seed: 66, webApps: 3 });
     try {
       const s = await exportSubscription(vmOnly.client, { db: tempDb("vm-only"), batchSize: 100, ...fast });
-      expect(s.skipped).toEqual(["assets: CSAM cannot be reached (no gateway URL: give a platform or baseUrls.gateway)"]);
+      expect(s.skipped).toEqual(["posture: no gateway URL is configured (PC posture is on the gateway: give a platform or baseUrls.gateway)", "assets: CSAM cannot be reached (no gateway URL: give a platform or baseUrls.gateway)"]);
       expect(s.totals).toMatchObject({ webapps: 3 });
     } finally {
       await vmOnly.close();

@@ -38,7 +38,7 @@ describe("qualys export with PC posture", () => {
     const second = await qualys(args, gatewayUser(t.tenant)).done;
     expect(second.stderr).toBe("");
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^export run 1 \(full, resumed\): 500 hosts, [\d,]+ detections, 20 QIDs, [\d,]+ PC postures in /);
+    expect(second.stdout).toMatch(/^export run 1 \(full, resumed\): 500 hosts, [\d,]+ detections, 20 QIDs, [\d,]+ PC postures, 550 assets, 10 web apps, [\d,]+ WAS findings in /);
     await expectTablesEqual(`sqlite:${db}`, expectedTables(t.tenant.model), expect);
     expect(query(db, "SELECT status FROM export_runs")).toEqual([{ status: "succeeded" }]);
     expect(t.tenant.stats.blocked).toBe(0);
@@ -61,7 +61,7 @@ describe("qualys export with PC posture", () => {
     const all = await withEnv(gatewayUser(t.tenant), () => cli(["export", "--db", `sqlite:${tempDb("no-pc")}`, "--decode-threads", "0"]));
     expect(all.code).toBe(0);
     expect(all.stderr).toBe("qualys export: skipped posture: the subscription has no PCRS access (HTTP 401 with a valid token: Policy Compliance is not enabled for this subscription)\n");
-    expect(all.stdout).toMatch(/^export run 1 \(full\): 40 hosts, [\d,]+ detections, 5 QIDs, 0 PC postures in /);
+    expect(all.stdout).toMatch(/^export run 1 \(full\): 40 hosts, [\d,]+ detections, 5 QIDs, 44 assets, 10 web apps, [\d,]+ WAS findings in /);
     const named = await withEnv(gatewayUser(t.tenant), () => cli(["export", "--db", `sqlite:${tempDb("no-pc-named")}`, "--what", "posture"]));
     expect(named.code).toBe(1);
     expect(named.stderr).toBe("qualys: the subscription has no PCRS access (HTTP 401 with a valid token: Policy Compliance is not enabled for this subscription)\n");

@@ -50,7 +50,7 @@ describe.each(SQLITE_DRIVERS)("PC posture into SQLite (%s)", (driver) => {
     expect(summary.skipped).toEqual([]);
     // Every kind of the subscription, in one run.
     expect(query(path, "SELECT COUNT(*) AS n FROM hosts")).toEqual([{ n: 400 }]);
-    expect(query(path, "SELECT what FROM export_runs")).toEqual([{ what: "hosts,detections,kb,posture" }]);
+    expect(query(path, "SELECT what FROM export_runs")).toEqual([{ what: "hosts,detections,kb,posture,assets,webapps,findings" }]);
     // One policy batch and host batches of at most 15 hosts, one postureInfo call each.
     const batches = query<{ n: number; hosts: number }>(path, "SELECT COUNT(*) AS n FROM export_batches WHERE kind = 'posture' AND first_id > 0");
     const posture = t.tenant.stats.byPath[POSTURE_PATH]!;
