@@ -194,6 +194,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   const observe = logger || tracing ? { call: [callLayer({ tracing })], attempt: [attemptLayer(logger)] } : { call: [], attempt: [] };
   const runtime: Runtime = {
     redact: (err) => redactor.error(err),
+    redactText: (text) => redactor.text(text),
     // The probe sits right under auth: it answers the credentials check once auth has done its part.
     handler: compose([auth.layer, probeLayer, ...(options.layers ?? []), ...observe.call, ...limits.layers, ...observe.attempt], transport),
     baseUrl,

@@ -89,10 +89,17 @@ export function summaryLine(s: ExportSummary): string {
     ...Object.entries(s.marked ?? {}).filter(([, count]) => count > 0).map(([table, count]) => `${n(count)} ${MARKED[table] ?? table} marked removed`),
     ...(s.retries ? [`${s.retries} retried batches`] : []),
     ...(s.badHosts.length ? [`${n(s.badHosts.length)} bad hosts`] : []),
+    ...(s.invalidUtf8 ? [`${n(s.invalidUtf8)} invalid UTF-8 sequences`] : []),
   ];
   const rate = seconds > 0 && s.detections ? ` (${n(Math.round(s.detections / seconds))} detections/s)` : "";
   const how = `${s.mode}${s.since ? ` since ${s.since}` : ""}${s.resumed ? ", resumed" : ""}${s.joined ? ", joined" : ""}`;
   return `export run ${s.runId} (${how}): ${parts.join(", ")} in ${seconds.toFixed(1)} s${rate} → ${s.db}`;
+}
+
+/** The warning `qualys export` gives when answers held bytes that are not UTF-8 (their records are written, with U+FFFD). */
+export function invalidUtf8Line(s: ExportSummary): string {
+  const what = s.invalidUtf8 === 1 ? "1 byte sequence that is" : `${n(s.invalidUtf8)} byte sequences that are`;
+  return `qualys export: warning: Qualys' answers held ${what} not valid UTF-8; the records holding them were written with U+FFFD (\uFFFD) in their place, counted in export_runs.invalid_utf8 of run ${s.runId}`;
 }
 
 /** The line `qualys export` ends with when hosts could not be exported (exit code 3). */

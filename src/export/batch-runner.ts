@@ -135,13 +135,16 @@ export async function runKind(ctx: RunnerContext, def: ExportKindDef): Promise<K
           }
           if (next.done) return;
           const page = next.value;
-          if (page.invalidUtf8) ctx.onInvalidUtf8(page.invalidUtf8);
           const done = page.done ?? true;
           const held = await ctx.write(() =>
-            ctx.store.commit({ runId: ctx.runId, kind: def.name, firstId: batch.firstId, worker: ctx.worker.id, attempts, records: page.records, cursor: page.cursor, done }, page.ops),
+            ctx.store.commit(
+              { runId: ctx.runId, kind: def.name, firstId: batch.firstId, worker: ctx.worker.id, attempts, records: page.records, cursor: page.cursor, done, invalidUtf8: page.invalidUtf8 },
+              page.ops,
+            ),
           );
           // Another worker took the batch over (this one's lease lapsed): it writes it, not this one.
           if (!held) return;
+          if (page.invalidUtf8) ctx.onInvalidUtf8(page.invalidUtf8);
           ctx.onCommitted(def.name, batch, page.records, done);
           if (page.cursor !== undefined) batch = { ...batch, cursor: page.cursor };
           if (done) return;

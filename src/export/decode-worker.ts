@@ -61,8 +61,10 @@ async function* bytes(id: number, job: Job): AsyncGenerator<Uint8Array> {
 }
 
 async function run(id: number, job: Job, root: XmlRoot, kind: RecordKind, runId: number, rowFormat: RowFormat, options: { httpStatus?: number; operation?: string }): Promise<void> {
+  let stream: ReturnType<typeof decodeXml> | undefined;
   try {
-    const stream = decodeXml(bytes(id, job), root, options);
+    // Warnings go back with the summary: the main thread gives them to the caller's onWarning.
+    stream = decodeXml(bytes(id, job), root, { ...options, onWarning: () => {} });
     let chunk = emptyChunk();
     for await (const record of stream) {
       addRecord(chunk, kind, record, runId);
@@ -72,12 +74,12 @@ async function run(id: number, job: Job, root: XmlRoot, kind: RecordKind, runId:
       }
     }
     if (chunk.records) postRows(id, chunk, rowFormat);
-    post({ type: "done", job: id, document: await stream.document });
+    post({ type: "done", job: id, document: await stream.document, summary: stream.summary });
   } catch (err) {
     const e = err as Error & Record<string, unknown>;
     const props: Record<string, unknown> = {};
     for (const key of ["code", "httpStatus", "operation", "offset", "line", "column"]) if (typeof e?.[key] === "string" || typeof e?.[key] === "number") props[key] = e[key];
-    post({ type: "error", job: id, error: { name: e?.name ?? "Error", message: e?.message ?? String(err), props } });
+    post({ type: "error", job: id, error: { name: e?.name ?? "Error", message: e?.message ?? String(err), props }, summary: stream?.summary });
   } finally {
     jobs.delete(id);
   }

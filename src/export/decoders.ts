@@ -9,8 +9,9 @@ import { Worker } from "node:worker_threads";
 import { descriptors } from "../generated/vm/index.js";
 import { QualysError } from "../runtime/errors/qualys-error.js";
 import type { PageDecoder } from "../runtime/vm/module.js";
-import { decodeXml, type XmlDecodeStream } from "../runtime/xml/decode.js";
+import { decodeXml, type XmlDecodeStream, type XmlDecodeSummary } from "../runtime/xml/decode.js";
 import type { XmlRoot } from "../runtime/xml/descriptor.js";
+import { deliverWarning } from "../runtime/xml/warnings.js";
 import type { RowFormat } from "./row-list.js";
 import { addRecord, emptyChunk, type DecodedChunk, type RecordKind, type RowChunk } from "./rows.js";
 import { CHUNK_RECORDS, type FromWorker, type ToWorker } from "./worker-protocol.js";
@@ -27,6 +28,7 @@ export function inProcessDecoder(): RowDecoder {
       const stream = decodeXml(body, root, options);
       return {
         document: stream.document,
+        summary: stream.summary,
         async *[Symbol.asyncIterator]() {
           let chunk = emptyChunk();
           for await (const record of stream) {
@@ -151,6 +153,8 @@ export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat 
     const worker = pick();
     const job = nextJob++;
     const chunks: DecodedChunk[] = [];
+    // The worker's counters, filled in when it is done with the answer.
+    const summary: { -readonly [K in keyof XmlDecodeSummary]: XmlDecodeSummary[K] } = { encoding: undefined, invalidSequences: 0, bytes: 0, warnings: [] };
     let finished = false;
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
@@ -186,11 +190,15 @@ export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat 
           chunks.push(message.chunk);
           notify();
         } else if (message.type === "done") {
+          Object.assign(summary, message.summary);
+          for (const warning of summary.warnings) deliverWarning(warning, options.onWarning);
           finished = true;
           worker.jobs.delete(job);
           resolveDoc(message.document);
           notify();
         } else {
+          if (message.summary) Object.assign(summary, message.summary);
+          for (const warning of summary.warnings) deliverWarning(warning, options.onWarning);
           fail(new WorkerDecodeError(message.error.name, message.error.message, message.error.props));
         }
       },
@@ -249,6 +257,7 @@ export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat 
 
     return {
       document,
+      summary,
       async *[Symbol.asyncIterator]() {
         try {
           for (;;) {

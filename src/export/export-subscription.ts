@@ -101,7 +101,7 @@ export interface ExportSummary {
   readonly marked: Readonly<Record<string, number>>;
   /** Hosts Qualys could not serve (every answer holding them broke off or stalled), recorded in export_bad_hosts; everything else was written. */
   readonly badHosts: readonly (BadHost & { kind: string })[];
-  /** Text with invalid UTF-8 replaced by U+FFFD while decoding (this worker). */
+  /** Byte sequences of Qualys' answers that were not valid UTF-8, decoded as U+FFFD, in what this worker wrote (the run's total: export_runs.invalid_utf8). */
   readonly invalidUtf8: number;
   /** Kinds left out because the subscription lacks their module, one line each (the worker that planned the run). */
   readonly skipped: readonly string[];
@@ -210,7 +210,7 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
       .map((b) => ({ kind: b.kind, firstId: b.firstId, lastId: b.lastId, attempts: b.attempts, error: (b.error ?? "").slice(0, 300) }));
     const finishedAt = new Date().toISOString();
     if (failed.length) {
-      await store.finishRun(id, { status: "failed", finishedAt, error: `${failed.length} batches failed`, invalidUtf8 });
+      await store.finishRun(id, { status: "failed", finishedAt, error: `${failed.length} batches failed` });
       throw new ExportIncompleteError(id, failed);
     }
     let removed = 0;
@@ -223,7 +223,7 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
     }
     const marked = run.mode === "full" ? await finishFull(store, batches, runKinds, resolved, id, finishedAt, bad) : {};
     await resolveServedBadHosts(store, batches, runKinds, id);
-    await store.finishRun(id, { status: "succeeded", finishedAt, invalidUtf8 });
+    await store.finishRun(id, { status: "succeeded", finishedAt });
     // Kinds left out (their module unavailable) have no total: the skipped lines say why.
     const totals = Object.fromEntries(runKinds.filter((k) => !joined.skippedKinds.includes(k.name)).map((k) => [k.name, 0])) as Record<string, number>;
     for (const b of batches) if (b.status === "done") totals[b.kind] = (totals[b.kind] ?? 0) + b.records;

@@ -271,6 +271,7 @@ export class PostgresStore implements ExportStore {
         [done.runId, done.kind, done.firstId, finished ? "done" : "running", done.attempts, done.records, done.cursor ?? null, finished],
       );
       if (finished) await c.query("UPDATE export_workers SET batches = batches + 1 WHERE run_id = $1 AND worker_id = $2", [done.runId, done.worker]);
+      if (done.invalidUtf8) await c.query("UPDATE export_runs SET invalid_utf8 = invalid_utf8 + $1 WHERE id = $2", [done.invalidUtf8, done.runId]);
       return true;
     });
     for (const t of created) this.#staged.add(t);
@@ -358,8 +359,8 @@ export class PostgresStore implements ExportStore {
       }
       const bad = Number((await c.query("SELECT COUNT(*) AS n FROM export_bad_hosts WHERE run_id = $1 AND resolved_run IS NULL", [runId])).rows[0].n);
       await c.query(
-        "UPDATE export_runs SET status = $1, finished_at = $2, hosts = $3, detections = $4, kb = $5, totals = $6::jsonb, bad_hosts = $7, invalid_utf8 = invalid_utf8 + $8, error = $9 WHERE id = $10",
-        [end.status, end.finishedAt, totals.hosts ?? 0, totals.detections ?? 0, totals.kb ?? 0, JSON.stringify(totals), bad, end.invalidUtf8 ?? 0, end.error ?? null, runId],
+        "UPDATE export_runs SET status = $1, finished_at = $2, hosts = $3, detections = $4, kb = $5, totals = $6::jsonb, bad_hosts = $7, error = $8 WHERE id = $9",
+        [end.status, end.finishedAt, totals.hosts ?? 0, totals.detections ?? 0, totals.kb ?? 0, JSON.stringify(totals), bad, end.error ?? null, runId],
       );
       if (end.status === "succeeded") {
         await c.query("DELETE FROM export_run_stats WHERE run_id = $1", [runId]);

@@ -247,6 +247,7 @@ export class SqliteStore implements ExportStore {
            WHERE run_id = ? AND kind = ? AND first_id = ?`,
         ).run(finished ? "done" : "running", done.attempts, done.records, done.cursor ?? null, now(), finished ? 1 : 0, finished ? 1 : 0, done.runId, done.kind, done.firstId);
         if (finished) this.#s("UPDATE export_workers SET batches = batches + 1 WHERE run_id = ? AND worker_id = ?").run(done.runId, done.worker);
+        if (done.invalidUtf8) this.#s("UPDATE export_runs SET invalid_utf8 = invalid_utf8 + ? WHERE id = ?").run(done.invalidUtf8, done.runId);
         return true;
       }),
     );
@@ -333,8 +334,8 @@ export class SqliteStore implements ExportStore {
         }
         const bad = Number(this.#s("SELECT COUNT(*) AS n FROM export_bad_hosts WHERE run_id = ? AND resolved_run IS NULL").get<{ n: number }>(runId)?.n ?? 0);
         this.#s(
-          "UPDATE export_runs SET status = ?, finished_at = ?, hosts = ?, detections = ?, kb = ?, totals = ?, bad_hosts = ?, invalid_utf8 = invalid_utf8 + ?, error = ? WHERE id = ?",
-        ).run(end.status, end.finishedAt, totals.hosts ?? 0, totals.detections ?? 0, totals.kb ?? 0, JSON.stringify(totals), bad, end.invalidUtf8 ?? 0, end.error ?? null, runId);
+          "UPDATE export_runs SET status = ?, finished_at = ?, hosts = ?, detections = ?, kb = ?, totals = ?, bad_hosts = ?, error = ? WHERE id = ?",
+        ).run(end.status, end.finishedAt, totals.hosts ?? 0, totals.detections ?? 0, totals.kb ?? 0, JSON.stringify(totals), bad, end.error ?? null, runId);
         if (end.status === "succeeded") {
           this.#s("DELETE FROM export_run_stats WHERE run_id = ?").run(runId);
           this.#s("INSERT INTO export_run_stats (run_id, severity, open_detections) SELECT ?, severity, open_detections FROM open_by_severity WHERE severity IS NOT NULL").run(runId);

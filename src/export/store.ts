@@ -76,6 +76,12 @@ export interface BatchCommit {
   readonly cursor?: string | null;
   /** False while a cursor kind has pages left: the batch stays claimed. Default true. */
   readonly done?: boolean;
+  /**
+   * Byte sequences of this write's answers that were not valid UTF-8 (decoded as U+FFFD): added
+   * to the run's invalid_utf8 in the same transaction, so a retried or taken-over write, a second
+   * process or a resumed run count each written answer once.
+   */
+  readonly invalidUtf8?: number;
 }
 
 export interface BadHost {
@@ -93,7 +99,6 @@ export interface RunEnd {
   readonly status: "succeeded" | "failed";
   readonly finishedAt: string;
   readonly error?: string;
-  readonly invalidUtf8?: number;
 }
 
 export type RunTotals = Record<string, number>;

@@ -1,4 +1,5 @@
 /** Messages between the export's main thread and its decode workers. */
+import type { XmlDecodeSummary } from "../runtime/xml/decode.js";
 import type { RowFormat } from "./row-list.js";
 import type { DecodedChunk, RecordKind } from "./rows.js";
 
@@ -19,5 +20,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ack"; job: number; bytes: number }
   | { type: "rows"; job: number; chunk: DecodedChunk }
-  | { type: "done"; job: number; document: unknown }
-  | { type: "error"; job: number; error: { name: string; message: string; props: Record<string, unknown> } };
+  | { type: "done"; job: number; document: unknown; summary: XmlDecodeSummary }
+  | { type: "error"; job: number; error: { name: string; message: string; props: Record<string, unknown> }; summary?: XmlDecodeSummary };

@@ -178,6 +178,7 @@ export function defineModule(
         operationId: meta.operationId,
         body: typeof error === "object" ? error : undefined,
         bodyText: typeof error === "string" ? error : JSON.stringify(error ?? ""),
+        redact: runtime.redactText,
       });
     };
     if (meta.pagination) {

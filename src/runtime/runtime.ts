@@ -16,6 +16,8 @@ export interface Runtime {
   readonly timeoutMs?: number;
   /** Scrubs the client's secrets from an error before it reaches the caller (echoed requests). */
   readonly redact?: <E>(err: E) => E;
+  /** The same redactor for text: applied to what an error quotes before it is cut to a slice. */
+  readonly redactText?: (text: string) => string;
   /** Told once per process and operation when a deprecated operation (or an older API version) is called. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
   /** Told once per process when the runtime changed what a call sends (a time filter moved up to its limit). Default: a process warning. */

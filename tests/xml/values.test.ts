@@ -37,6 +37,33 @@ describe("whitespace", () => {
   });
 });
 
+describe("typed values in CDATA", () => {
+  it("reads a number, boolean or date wrapped in CDATA with XML whitespace around it, and keeps a string verbatim", async () => {
+    const body = hld(
+      `<HOST><ID><![CDATA[ 42 ]]></ID><OS><![CDATA[ Linux ]]></OS><LAST_SCAN_DATETIME>\n  <![CDATA[\t2026-01-02T03:04:05Z\r\n]]>\n</LAST_SCAN_DATETIME>` +
+        `<DETECTION_LIST><DETECTION><QID> <![CDATA[7]]> </QID><SSL><![CDATA[ 1 ]]></SSL><QDS severity="HIGH"><![CDATA[ 70 ]]></QDS><PORT><![CDATA[ ]]></PORT></DETECTION></DETECTION_LIST></HOST>`,
+    );
+    for (const size of [1, 64 * 1024]) {
+      const { records: hosts } = await records(body, H.HostListVmDetectionOutput, size);
+      expect(hosts[0]).toEqual({
+        id: 42,
+        os: " Linux ",
+        lastScanDatetime: new Date("2026-01-02T03:04:05Z"),
+        detectionList: [{ qid: 7, ssl: true, qds: { severity: "HIGH", value: 70 } }],
+      });
+      expect(Object.hasOwn(hosts[0]!.detectionList![0]!, "port")).toBe(false);
+    }
+  });
+
+  it("still refuses CDATA that holds more than a number and XML whitespace", async () => {
+    for (const inner of [` 4 2 `, `${NBSP}42`, `42x`]) {
+      const err = (await rejection(documentOf(hld(`<HOST><ID><![CDATA[${inner}]]></ID></HOST>`), H.HostListVmDetectionOutput))) as XmlParseError;
+      expect(err, inner).toBeInstanceOf(XmlParseError);
+      expect(err).toMatchObject({ element: "ID", value: inner.trim() === "4 2" ? "4 2" : inner });
+    }
+  });
+});
+
 describe("dates and UTC offsets", () => {
   it("refuses impossible offsets", async () => {
     for (const bad of ["2018-04-13T03:49:05+99:99", "2018-04-13T03:49:05+23:60", "2018-04-13T03:49:05-24:00", "2018-04-13T03:49:05+0099"]) {

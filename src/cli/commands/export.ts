@@ -7,7 +7,7 @@ import { checkExportDbUrl, DEFAULT_DB_URL } from "../../export/open-store.js";
 import { BATCH_SIZE, DEFAULT_CONCURRENCY, KINDS, POSTURE_BATCH_SIZE, type ExportFilters, type ExportKind } from "../../export/options.js";
 import { int, type Run } from "../command.js";
 import { ExitCodeError } from "../exit-code-error.js";
-import { ExportBar, summaryLine, badHostsLine } from "../export-progress.js";
+import { ExportBar, summaryLine, badHostsLine, invalidUtf8Line } from "../export-progress.js";
 
 interface ExportCliOptions {
   db?: string;
@@ -151,6 +151,7 @@ export function exportCommands(program: Command, run: Run, stdout: NodeJS.Writab
           const codes = children ? await children.done : [];
           for (const line of summary.skipped) stderr.write(`qualys export: skipped ${line}\n`);
           stdout.write(`${summaryLine(summary)}\n`);
+          if (summary.invalidUtf8) stderr.write(`${invalidUtf8Line(summary)}\n`);
           if (summary.badHosts.length) throw new ExitCodeError(badHostsLine(summary), EXIT_BAD_HOSTS);
           const worst = Math.max(0, ...codes);
           if (worst) throw new ExitCodeError(`${codes.filter((c) => c).length} of ${codes.length + 1} worker processes failed (their errors are above)`, worst);

@@ -13,6 +13,8 @@ import { RowList, type RowSource } from "../row-list.js";
 import { DETECTION_COLUMNS, DETECTION_CVE_COLUMNS, HOST_COLUMNS, KB_CHILD_COLUMNS, KB_COLUMNS, type DecodedChunk, type KbChildTable, type RecordKind, type Row, type RowChunk } from "../rows.js";
 import { DO_NOTHING, replaceAll, type TableOp } from "../table-ops.js";
 import { countRanges, hostBatches, hostIdsOf, splitHostBatch } from "./host-batches.js";
+import type { PageDecoder } from "../../runtime/vm/module.js";
+import type { XmlDecodeStream } from "../../runtime/xml/decode.js";
 import type { BatchWrite, ExportKindDef, FetchContext } from "./kind.js";
 
 /** Host ids of the first detection batch: a small probe that teaches the scheduler the HLD limits before the fan-out. */
@@ -61,7 +63,20 @@ async function collect(stream: AsyncIterable<unknown>): Promise<BatchRows> {
   return all;
 }
 
-const decodeOptions = (ctx: FetchContext, kind: RecordKind) => ({ signal: ctx.signal, decodePage: ctx.decoder.pageDecoder(kind, ctx.runId) });
+/**
+ * Call options that decode each page with the run's decoder, and what its pages held that was not
+ * valid UTF-8 (decoded as U+FFFD): counted into the run's record and summary instead of a warning per page.
+ */
+function decodeOptions(ctx: FetchContext, kind: RecordKind) {
+  const pages: XmlDecodeStream<unknown, unknown>[] = [];
+  const decode = ctx.decoder.pageDecoder(kind, ctx.runId);
+  const decodePage: PageDecoder = (body, root, options) => {
+    const page = decode(body, root, { ...options, onWarning: () => {} });
+    pages.push(page);
+    return page;
+  };
+  return { signal: ctx.signal, decodePage, invalidUtf8: () => pages.reduce((n, page) => n + page.summary.invalidSequences, 0) };
+}
 const idsParam = (batch: { ids: unknown; firstId: number; lastId: number }) => ((batch.ids as string[] | null) ?? [`${batch.firstId}-${batch.lastId}`]).join(",");
 
 export const hostsKind: ExportKindDef = {
@@ -75,9 +90,10 @@ export const hostsKind: ExportKindDef = {
   },
   size: (batch) => countRanges(batch.ids as string[] | null),
   async *fetch(ctx, batch): AsyncIterable<BatchWrite> {
-    const stream = ctx.client.vm.listHosts({ ...hostFilters(ctx.options.filters), ids: idsParam(batch), details: "All", truncation_limit: ctx.options.batchSize } as never, decodeOptions(ctx, "hosts"));
+    const options = decodeOptions(ctx, "hosts");
+    const stream = ctx.client.vm.listHosts({ ...hostFilters(ctx.options.filters), ids: idsParam(batch), details: "All", truncation_limit: ctx.options.batchSize } as never, options);
     const chunk = await collect(stream as AsyncIterable<unknown>);
-    yield { ops: [upsertHosts(chunk.hosts, ctx.runId, "new")], records: chunk.records };
+    yield { ops: [upsertHosts(chunk.hosts, ctx.runId, "new")], records: chunk.records, invalidUtf8: options.invalidUtf8() };
   },
   split: splitHostBatch,
   hostIdsOf,
@@ -123,9 +139,11 @@ export const detectionsKind: ExportKindDef = {
   },
   size: (batch) => countRanges(batch.ids as string[] | null),
   async *fetch(ctx, batch): AsyncIterable<BatchWrite> {
-    const stream = ctx.client.vm.listHostDetections({ ...ctx.options.filters, ids: idsParam(batch), truncation_limit: ctx.options.batchSize } as never, decodeOptions(ctx, "detections"));
+    const options = decodeOptions(ctx, "detections");
+    const stream = ctx.client.vm.listHostDetections({ ...ctx.options.filters, ids: idsParam(batch), truncation_limit: ctx.options.batchSize } as never, options);
     const chunk = await collect(stream as AsyncIterable<unknown>);
-    yield { records: chunk.detections.length, ops: detectionWriteOps(hostIdsOf(batch), chunk.hosts, chunk.detections, chunk.detectionCves, ctx.runId) };
+    const ops = detectionWriteOps(hostIdsOf(batch), chunk.hosts, chunk.detections, chunk.detectionCves, ctx.runId);
+    yield { records: chunk.detections.length, ops, invalidUtf8: options.invalidUtf8() };
   },
   split: splitHostBatch,
   hostIdsOf,
@@ -145,14 +163,15 @@ export const kbKind: ExportKindDef = {
   },
   size: (batch) => countRanges(batch.ids as string[] | null),
   async *fetch(ctx, batch): AsyncIterable<BatchWrite> {
-    const chunk = await collect(ctx.client.vm.listVulns({ ids: idsParam(batch), details: "All" }, decodeOptions(ctx, "kb")) as AsyncIterable<unknown>);
+    const options = decodeOptions(ctx, "kb");
+    const chunk = await collect(ctx.client.vm.listVulns({ ids: idsParam(batch), details: "All" }, options) as AsyncIterable<unknown>);
     const qids = chunk.kb.map((r) => r[0] as number);
     const ops: TableOp[] = [{ op: "upsert", table: "kb_vulns", columns: KB_COLUMNS, key: ["qid"], onConflict: replaceAll(KB_COLUMNS, ["qid"]), rows: dedupe(chunk.kb) }];
     for (const t of Object.keys(KB_CHILD_COLUMNS) as KbChildTable[]) {
       const columns = KB_CHILD_COLUMNS[t];
       ops.push({ op: "delete", table: t, column: "qid", type: "bigint", keys: qids }, { op: "upsert", table: t, columns, key: ["qid", columns[1]], onConflict: DO_NOTHING, rows: chunk.kbChildren[t] });
     }
-    yield { ops, records: chunk.records };
+    yield { ops, records: chunk.records, invalidUtf8: options.invalidUtf8() };
   },
 };
 

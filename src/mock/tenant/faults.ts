@@ -26,7 +26,13 @@ export type Fault =
   /** After that many records (default 0: right after the headers), nothing more for `ms` (default: until the client closes). */
   | { readonly kind: "stall"; readonly afterRecords?: number; readonly ms?: number }
   /** Not a fault: the admitted call waits (holding its concurrency slot) until `until` settles, then is answered as usual. */
-  | { readonly kind: "hold"; readonly until: Promise<unknown> };
+  | { readonly kind: "hold"; readonly until: Promise<unknown> }
+  /**
+   * The connection is fine, the text is not: each record of the answer goes out as the bytes
+   * `encode` makes of it (text stored in another encoding, bytes not valid UTF-8) under the
+   * answer's usual UTF-8 charset.
+   */
+  | { readonly kind: "encode"; readonly encode: (record: string) => Uint8Array };
 
 /** Decides, per admitted call, whether it fails and how. */
 export type FaultPlan = (call: FaultCall) => Fault | undefined | null | false;

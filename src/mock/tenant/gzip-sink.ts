@@ -36,7 +36,7 @@ export class GzipSink extends EventEmitter implements RecordSink {
     return this.closed;
   }
 
-  write(chunk: string, written?: () => void): boolean {
+  write(chunk: string | Uint8Array, written?: () => void): boolean {
     if (this.closed) return false;
     // (destroy() flushes before it drops the connection, so "written" can mean "compressed".)
     const room = this.gzip.write(chunk, () => written?.());

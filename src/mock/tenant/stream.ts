@@ -10,7 +10,7 @@ import type { Fault } from "./faults.js";
 export interface RecordSink {
   readonly destroyed: boolean;
   /** `written`: called once the chunk has left for the wire (a reset waits for it). */
-  write(chunk: string, written?: () => void): boolean;
+  write(chunk: string | Uint8Array, written?: () => void): boolean;
   destroy(): void;
   on(event: "drain" | "close", listener: () => void): unknown;
   once(event: "close", listener: () => void): unknown;
@@ -40,9 +40,9 @@ export class RecordWriter {
   }
 
   /** Writes a chunk; resolves once the socket can take more. False when the client is gone. */
-  async write(chunk: string): Promise<boolean> {
+  async write(chunk: string | Uint8Array): Promise<boolean> {
     if (this.closed || this.res.destroyed) return false;
-    const bytes = Buffer.byteLength(chunk);
+    const bytes = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
     this.stats.bytes += bytes;
     let done!: () => void;
     this.flushed = new Promise<void>((resolve) => (done = resolve));
@@ -74,7 +74,7 @@ export class RecordWriter {
   }
 
   async record(chunk: string): Promise<boolean> {
-    if (!(await this.write(chunk))) return false;
+    if (!(await this.write(this.fault?.kind === "encode" ? this.fault.encode(chunk) : chunk))) return false;
     this.written += 1;
     this.stats.records += 1;
     return true;

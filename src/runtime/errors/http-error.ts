@@ -25,8 +25,12 @@ export class HttpError extends QualysError {
     operationId?: string;
     body?: unknown;
     bodyText?: string;
+    /** The client's redactor: the body's secrets go before the message and bodyText cut it. */
+    redact?: (text: string) => string;
   }) {
-    const detail = describeBody(init.body, init.bodyText ?? "");
+    const redact = init.redact ?? ((text: string) => text);
+    const bodyText = redact(init.bodyText ?? "");
+    const detail = describeBody(init.body, bodyText, redact);
     super(
       `${init.operationId ?? init.method} failed: HTTP ${init.status} ${init.statusText}`.trimEnd() +
         (detail ? ` — ${detail}` : ""),
@@ -37,17 +41,17 @@ export class HttpError extends QualysError {
     this.url = stripQuery(init.url);
     this.operationId = init.operationId;
     this.body = init.body;
-    this.bodyText = (init.bodyText ?? "").slice(0, BODY_EXCERPT);
+    this.bodyText = bodyText.slice(0, BODY_EXCERPT);
   }
 }
 
-function describeBody(body: unknown, text: string): string {
+function describeBody(body: unknown, text: string, redact: (text: string) => string): string {
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
     const parts = [b.errorCode, b.message ?? b.error ?? b.detail ?? b.title].filter(
       (v) => typeof v === "string" || typeof v === "number",
     );
-    if (parts.length) return parts.join(": ");
+    if (parts.length) return redact(parts.join(": "));
   }
   const oneLine = text.replace(/\s+/g, " ").trim();
   if (/^<!doctype html|^<html/i.test(oneLine)) return "the server answered with an HTML page, not the API format";

@@ -9,6 +9,7 @@ import { redactUserInfo } from "./url.js";
 
 export { basicForms, secretForms } from "./forms.js";
 export { scrubError } from "./error.js";
+export { redactedHead, redactedWindow, SECRET_MARGIN, type RedactText } from "./cut.js";
 export { redactUserInfo } from "./url.js";
 
 export interface Redactor {

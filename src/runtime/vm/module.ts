@@ -151,8 +151,8 @@ export function defineVmModule(
       return { url, body: form };
     };
 
-    const checkContext = (page: PageRequest): ResponseCheckContext => ({ operation: meta.function, method, url: page.url.href });
-    const refusalContext = (page: PageRequest, chosen: ChosenVersion): RefusalContext => ({ meta, chosen, method, url: page.url.href });
+    const checkContext = (page: PageRequest): ResponseCheckContext => ({ operation: meta.function, method, url: page.url.href, redact: runtime.redactText });
+    const refusalContext = (page: PageRequest, chosen: ChosenVersion): RefusalContext => ({ meta, chosen, method, url: page.url.href, redact: runtime.redactText });
     /** On a versioned action, a refusal of the version becomes an ApiVersionError; other answers pass. */
     const versionChecked = (response: Response, page: PageRequest, chosen: ChosenVersion) => (meta.versions ? checkVersionRefusal(response, refusalContext(page, chosen)) : response);
     const asVersionError = (err: unknown, page: PageRequest, chosen: ChosenVersion) => (meta.versions ? versionRefusalOf(err, refusalContext(page, chosen)) : err);
@@ -166,7 +166,8 @@ export function defineVmModule(
      */
     const untilFirstRecord = (response: Response) =>
       readAhead(response, async (chunks) => {
-        const records = decodeXml(chunks, root!, { operation: meta.function })[Symbol.asyncIterator]();
+        // A look-ahead: the decode proper reports the answer's warnings.
+        const records = decodeXml(chunks, root!, { operation: meta.function, onWarning: () => {} })[Symbol.asyncIterator]();
         try {
           await records.next();
         } catch (err) {
@@ -197,6 +198,7 @@ export function defineVmModule(
             operation: meta.function,
             signal: options.signal,
             charset: charsetOf(response.headers.get("content-type")),
+            redact: runtime.redactText,
           });
           failOnStatus(response, page, meta.function, method);
           return document;
@@ -231,6 +233,7 @@ export function defineVmModule(
                 operation: meta.function,
                 signal: options.signal,
                 charset: charsetOf(response.headers.get("content-type")),
+                redact: runtime.redactText,
               });
             } catch (err) {
               throw withRecords(asVersionError(err, current, chosen), received);

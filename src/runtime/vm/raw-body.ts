@@ -6,6 +6,7 @@
  * so HTML is only an error under a failure status.
  */
 import { HttpError } from "../errors/http-error.js";
+import { SECRET_MARGIN } from "../redact/cut.js";
 import { decodeXmlDocument } from "../xml/decode.js";
 import { SIMPLE_RETURN } from "../xml/builtin.js";
 import { peekBody, rootTagSeen } from "./peek.js";
@@ -23,13 +24,14 @@ export async function checkRawBody(response: Response, call: ResponseCheckContex
   if (rootIsSimpleReturn(peeked.head)) {
     // Small by nature; throws QualysApiError when it has a CODE, else it is handed over as it came.
     const text = await peeked.text(SIMPLE_RETURN_MAX);
-    await decodeXmlDocument([text], SIMPLE_RETURN, { httpStatus: response.status, operation: call.operation });
-    if (!response.ok) throw new HttpError({ status: response.status, statusText: response.statusText, method: call.method, url: call.url, operationId: call.operation, bodyText: text });
+    await decodeXmlDocument([text], SIMPLE_RETURN, { httpStatus: response.status, operation: call.operation, redact: call.redact });
+    if (!response.ok) throw new HttpError({ status: response.status, statusText: response.statusText, method: call.method, url: call.url, operationId: call.operation, bodyText: text, redact: call.redact });
     return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
   if (!response.ok) {
-    const text = await peeked.text(ERROR_TEXT);
-    throw new HttpError({ status: response.status, statusText: response.statusText, method: call.method, url: call.url, operationId: call.operation, bodyText: text });
+    // Read past the kept slice, so a secret it cuts through is redacted whole.
+    const text = await peeked.text(ERROR_TEXT + SECRET_MARGIN);
+    throw new HttpError({ status: response.status, statusText: response.statusText, method: call.method, url: call.url, operationId: call.operation, bodyText: text, redact: call.redact });
   }
   return new Response(peeked.body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

@@ -7,6 +7,7 @@
  */
 import { HttpError } from "../errors/http-error.js";
 import { InvalidResponseError } from "../errors/invalid-response-error.js";
+import { SECRET_MARGIN } from "../redact/cut.js";
 import { looksLikeHtml, looksLikeMarkup, peekBody } from "./peek.js";
 
 /** Enough bytes to get past an XML declaration, a DOCTYPE and leading comments. */
@@ -18,6 +19,8 @@ export interface ResponseCheckContext {
   readonly operation: string;
   readonly method: string;
   readonly url: string;
+  /** The client's redactor: what the error quotes of the body is redacted before it is cut. */
+  readonly redact?: (text: string) => string;
 }
 
 /** The body to decode as XML, or a thrown error when it is not a Qualys XML document. */
@@ -27,7 +30,9 @@ export async function xmlBody(response: Response, call: ResponseCheckContext): P
   const labelledHtml = /html/i.test(response.headers.get("content-type") ?? "");
   const html = looksLikeHtml(peeked.head) || (labelledHtml && !looksLikeMarkup(peeked.head));
   if (html || (!response.ok && !looksLikeMarkup(peeked.head))) {
-    const text = await peeked.text(ERROR_TEXT);
+    // Read past the kept slice, so a secret it cuts through is redacted whole.
+    const read = await peeked.text(ERROR_TEXT + SECRET_MARGIN);
+    const text = call.redact ? call.redact(read) : read;
     if (!response.ok) {
       throw new HttpError({ status: response.status, statusText: response.statusText, method: call.method, url: call.url, operationId: call.operation, bodyText: text });
     }

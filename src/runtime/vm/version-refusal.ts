@@ -11,6 +11,7 @@
  */
 import { ApiVersionError } from "../errors/api-version-error.js";
 import { QualysApiError } from "../errors/qualys-api-error.js";
+import { redactedHead, SECRET_MARGIN } from "../redact/cut.js";
 import { looksLikeHtml, looksLikeMarkup, peekBody } from "./peek.js";
 import { otherVersions, type ChosenVersion, type VersionedAction } from "./versions.js";
 
@@ -22,6 +23,8 @@ export interface RefusalContext {
   readonly chosen: ChosenVersion;
   readonly method: string;
   readonly url: string;
+  /** The client's redactor: what the error quotes of the answer is redacted before it is cut. */
+  readonly redact?: (text: string) => string;
 }
 
 /** Statuses whose non-API page says nothing about versions: auth, limits, timeouts, server faults. */
@@ -35,7 +38,7 @@ export async function checkVersionRefusal(response: Response, ctx: RefusalContex
   const status = response.status;
   if (status === 404 || status === 410) {
     const peeked = await peekBody(response, HEAD_BYTES);
-    const text = await peeked.text(EXCERPT);
+    const text = redactedHead(await peeked.text(EXCERPT + SECRET_MARGIN), EXCERPT, ctx.redact);
     throw refusal(ctx, status, `HTTP ${status}${describe(text)}`);
   }
   if (ctx.chosen.current || NOT_A_VERSION_ANSWER.has(status) || status >= 500 || ctx.meta.output === "raw") return response;
@@ -44,7 +47,7 @@ export async function checkVersionRefusal(response: Response, ctx: RefusalContex
   const html = looksLikeHtml(peeked.head) || (labelledHtml && !looksLikeMarkup(peeked.head));
   const empty = peeked.head.trim() === "";
   if (html || (!empty && !looksLikeMarkup(peeked.head))) {
-    const text = await peeked.text(EXCERPT);
+    const text = redactedHead(await peeked.text(EXCERPT + SECRET_MARGIN), EXCERPT, ctx.redact);
     throw refusal(ctx, status, `HTTP ${status}${describe(text)}`);
   }
   return new Response(peeked.body, { status, statusText: response.statusText, headers: response.headers });
@@ -54,7 +57,7 @@ export async function checkVersionRefusal(response: Response, ctx: RefusalContex
 export function versionRefusalOf(err: unknown, ctx: RefusalContext): unknown {
   if (!(err instanceof QualysApiError)) return err;
   if (!saysVersionIsGone(err.code, err.text)) return err;
-  return refusal(ctx, err.httpStatus ?? 0, `code ${err.code}: ${err.text.slice(0, 300)}`, err);
+  return refusal(ctx, err.httpStatus ?? 0, `code ${err.code}: ${redactedHead(err.text, 300, ctx.redact)}`, err);
 }
 
 /** QPS's INVALID_API_VERSION, or a text about this API version being unsupported, deprecated or retired. */

@@ -7,19 +7,14 @@
 import { coerce, describeScalar, INVALID } from "./coerce.js";
 import type { XmlElement, XmlScalar } from "./descriptor.js";
 import { addExtra, appendRepeated, setOwn } from "./extra.js";
+import { LIST, OBJECT, Plan, RAW, rootPlan, SCALAR, type Kind } from "./plan.js";
 import { appendText, elementText, isXmlBlank, resetText, textBytes, trimXml, type TextAccumulator } from "./text.js";
-
-const SCALAR = 0;
-const OBJECT = 1;
-const LIST = 2;
-/** Not in the schema: kept in its raw form. */
-const RAW = 3;
-type Kind = typeof SCALAR | typeof OBJECT | typeof LIST | typeof RAW;
 
 /** One open element. Frames are reused per depth (a page has millions of elements, few levels). */
 interface Frame extends TextAccumulator {
   name: string;
-  el: XmlElement | undefined;
+  /** Undefined for an element the schema does not know (RAW). */
+  plan: Plan | undefined;
   kind: Kind;
   obj: Record<string, unknown> | undefined;
   arr: unknown[] | undefined;
@@ -31,11 +26,18 @@ interface Frame extends TextAccumulator {
   inRecord: boolean;
   /** A child element has opened in it (its empty text is then no value of its own). */
   hasChildren: boolean;
+  /** The last known child opened in it: the next one is guessed from it. */
+  last: Plan | undefined;
+  /** Bits (Plan.bit) of the single-valued children stored in `obj`. */
+  seen: number;
+  /** The last two blank texts met at this depth: pretty-printing repeats the same few. */
+  blank1: string;
+  blank2: string;
 }
 
 const blankFrame = (): Frame => ({
   name: "",
-  el: undefined,
+  plan: undefined,
   kind: RAW,
   obj: undefined,
   arr: undefined,
@@ -43,6 +45,10 @@ const blankFrame = (): Frame => ({
   isRecord: false,
   inRecord: false,
   hasChildren: false,
+  last: undefined,
+  seen: 0,
+  blank1: "",
+  blank2: "",
   text: "",
   more: undefined,
   length: 0,
@@ -52,9 +58,22 @@ const blankFrame = (): Frame => ({
   counted: 0,
 });
 
-export interface Tag {
-  readonly name: string;
-  readonly attributes: Record<string, string>;
+/**
+ * The text of an element holding a typed value. CDATA keeps a string verbatim, but around a
+ * number, date or boolean its spaces are only spaces: `<![CDATA[ 42 ]]>` is 42.
+ */
+function valueText(frame: Frame, type: XmlScalar): string {
+  const text = elementText(frame);
+  return frame.cdataStart >= 0 && type !== "string" ? trimXml(text) : text;
+}
+
+/** XML-blank text, compared first with the blank texts last met at this depth. */
+function isBlank(frame: Frame, chunk: string): boolean {
+  if (chunk === frame.blank1 || chunk === frame.blank2) return true;
+  if (!isXmlBlank(chunk)) return false;
+  frame.blank2 = frame.blank1;
+  frame.blank1 = chunk;
+  return true;
 }
 
 export interface BuilderHooks {
@@ -89,88 +108,104 @@ export class DocumentBuilder {
     private readonly limits: BuilderLimits,
   ) {}
 
-  open(tag: Tag): void {
+  open(name: string, attributes: Readonly<Record<string, string>>): void {
     // Bounded before anything is kept: 100,000 nested unknown elements once filled `extra` so
     // deep that JSON.stringify overflowed the stack.
-    if (this.depth >= this.limits.maxDepth) this.hooks.limit(`Elements nested deeper than ${this.limits.maxDepth} levels (maxDepth)`, tag.name);
-    const parent = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
-    if (!parent) {
-      this.rootName = tag.name;
-      this.push(tag, this.hooks.root(tag.name), false, false, false);
+    if (this.depth >= this.limits.maxDepth) this.hooks.limit(`Elements nested deeper than ${this.limits.maxDepth} levels (maxDepth)`, name);
+    if (this.depth === 0) {
+      this.rootName = name;
+      this.push(name, attributes, rootPlan(name, this.hooks.root(name)), false, false, false);
       return;
     }
-    let el: XmlElement | undefined;
+    const parent = this.frames[this.depth - 1]!;
+    const parentPlan = parent.plan;
+    let plan: Plan | undefined;
     let isItem = false;
     let isRecord = false;
-    if (parent.kind === LIST) {
-      const item = parent.el!.item;
-      if (item !== undefined && item.name === tag.name) {
-        el = item.element;
-        isItem = true;
-        isRecord = parent.el!.record === true && !parent.inRecord && !this.collectRecords;
-      }
-    } else if (parent.kind === OBJECT) {
+    if (parent.kind === OBJECT) {
       parent.hasChildren = true;
-      const children = parent.el!.children;
-      el = children !== undefined && Object.hasOwn(children, tag.name) ? children[tag.name] : undefined;
-      isRecord = el !== undefined && el.list === "repeat" && el.record === true && !parent.inRecord && !this.collectRecords;
+      const last = parent.last;
+      const guess = last === undefined ? parentPlan!.first : last.next;
+      if (guess !== undefined && guess.name === name) plan = guess;
+      else {
+        plan = parentPlan!.child(name);
+        if (plan !== undefined) {
+          if (last === undefined) parentPlan!.first = plan;
+          else last.next = plan;
+        }
+      }
+      if (plan !== undefined) {
+        parent.last = plan;
+        isRecord = plan.repeats && plan.record && !parent.inRecord && !this.collectRecords;
+      }
+    } else if (parent.kind === LIST && parentPlan!.itemName === name) {
+      plan = parentPlan!.item();
+      isItem = true;
+      isRecord = parentPlan!.record && !parent.inRecord && !this.collectRecords;
     }
-    this.push(tag, el, isItem, isRecord, parent.inRecord || isRecord);
+    this.push(name, attributes, plan, isItem, isRecord, parent.inRecord || isRecord);
   }
 
-  private push(tag: Tag, el: XmlElement | undefined, isItem: boolean, isRecord: boolean, inRecord: boolean): void {
-    const kind: Kind = el === undefined ? RAW : el.list === "wrapped" ? LIST : el.type !== undefined ? SCALAR : OBJECT;
+  private push(tagName: string, attributes: Readonly<Record<string, string>>, plan: Plan | undefined, isItem: boolean, isRecord: boolean, inRecord: boolean): void {
     const frame = (this.frames[this.depth] ??= blankFrame());
-    frame.name = tag.name;
-    frame.el = el;
-    frame.kind = kind;
+    frame.name = tagName;
+    frame.plan = plan;
+    frame.kind = plan === undefined ? RAW : plan.kind;
     frame.obj = undefined;
     frame.arr = undefined;
     frame.isItem = isItem;
     frame.isRecord = isRecord;
     frame.inRecord = inRecord;
     frame.hasChildren = false;
+    frame.last = undefined;
+    frame.seen = 0;
     resetText(frame);
-    const attributes = tag.attributes;
+    this.depth++;
+    this.attributes(frame, tagName, attributes);
+  }
+
+  private attributes(frame: Frame, tagName: string, attributes: Readonly<Record<string, string>>): void {
+    const known = frame.plan?.attributes;
+    const kind = frame.kind;
     // UTF-16 units of names and values so far: UTF-8 needs at most 3 bytes per unit, so bytes
     // are counted (once, for all attributes) only when the limit is in reach. -1: counted.
     let units = 0;
     for (const name in attributes) {
       const raw = attributes[name]!;
       if (units >= 0 && (units += name.length + raw.length) * 3 > this.limits.maxTextBytes) {
-        this.checkAttributes(tag);
+        this.checkAttributes(tagName, attributes);
         units = -1;
       }
-      const known = el?.attributes !== undefined && Object.hasOwn(el.attributes, name) ? el.attributes[name] : undefined;
-      if (known !== undefined) {
-        (frame.obj ??= {})[known.field] = this.value(known.type === "string" ? raw : trimXml(raw), known.type, `${tag.name}@${name}`);
+      const attribute = known !== undefined && Object.hasOwn(known, name) ? known[name] : undefined;
+      if (attribute !== undefined) {
+        (frame.obj ??= {})[attribute.field] = this.value(attribute.type === "string" ? raw : trimXml(raw), attribute.type, `${tagName}@${name}`);
       } else if (name !== "xmlns" && !name.startsWith("xmlns:")) {
         // Namespace declarations are syntax, not data.
         if (kind === RAW) setOwn((frame.obj ??= {}), `@${name}`, raw);
         else addExtra((frame.obj ??= {}), `@${name}`, raw);
       }
     }
-    this.depth++;
   }
 
   /** All attributes of one element together, and each value alone, fit in maxTextBytes. */
-  private checkAttributes(tag: Tag): void {
+  private checkAttributes(tagName: string, attributes: Readonly<Record<string, string>>): void {
     const max = this.limits.maxTextBytes;
     let total = 0;
-    for (const name in tag.attributes) {
-      const value = Buffer.byteLength(tag.attributes[name]!);
-      if (value > max) this.hooks.limit(`Attribute ${name} of <${tag.name}> holds more than ${max} bytes (maxTextBytes)`, `${tag.name}@${name}`);
+    for (const name in attributes) {
+      const value = Buffer.byteLength(attributes[name]!);
+      if (value > max) this.hooks.limit(`Attribute ${name} of <${tagName}> holds more than ${max} bytes (maxTextBytes)`, `${tagName}@${name}`);
       total += Buffer.byteLength(name) + value;
     }
-    if (total > max) this.hooks.limit(`The attributes of <${tag.name}> hold more than ${max} bytes (maxTextBytes)`, tag.name);
+    if (total > max) this.hooks.limit(`The attributes of <${tagName}> hold more than ${max} bytes (maxTextBytes)`, tagName);
   }
 
   text(chunk: string, cdata: boolean): void {
     // Outside the root only whitespace and comments can occur (the tokenizer rejects the rest).
     if (this.depth === 0) return;
     const top = this.frames[this.depth - 1]!;
-    // Leading blank text is trimmed anyway; skipping it keeps pretty-printing out of the buffers.
-    if (!cdata && top.length === 0 && top.cdataStart < 0 && isXmlBlank(chunk)) return;
+    // Blank text between child elements goes: skipping it keeps pretty-printing out of the
+    // buffers. A scalar's text is trimmed when it closes, so its text is not looked at here.
+    if (!cdata && top.kind !== SCALAR && top.length === 0 && top.cdataStart < 0 && isBlank(top, chunk)) return;
     appendText(top, chunk, cdata);
     // UTF-8 needs at most 3 bytes per UTF-16 unit: count bytes only when the limit is in reach.
     const max = this.limits.maxTextBytes;
@@ -194,7 +229,7 @@ export class DocumentBuilder {
       return;
     }
     if (value === undefined) return;
-    const el = frame.el;
+    const plan = frame.plan;
     switch (parent.kind) {
       case LIST:
         if (frame.isItem) (parent.arr ??= []).push(value);
@@ -202,19 +237,21 @@ export class DocumentBuilder {
         return;
       case OBJECT: {
         const obj = (parent.obj ??= {});
-        if (el === undefined) addExtra(obj, frame.name, value);
-        else if (el.list === "repeat") {
-          const list = obj[el.field] as unknown[] | undefined;
-          if (list === undefined) obj[el.field] = [value];
+        if (plan === undefined) addExtra(obj, frame.name, value);
+        else if (plan.repeats) {
+          const list = obj[plan.field] as unknown[] | undefined;
+          if (list === undefined) obj[plan.field] = [value];
           else list.push(value);
-        } else if (el.list === "wrapped") {
+        } else if (plan.kind === LIST) {
           // A streamed list leaves nothing in the rest-of-document.
-          if (el.record === true && !parent.inRecord && !this.collectRecords) return;
-          const list = obj[el.field] as unknown[] | undefined;
-          if (list === undefined) obj[el.field] = value;
+          if (plan.record && !parent.inRecord && !this.collectRecords) return;
+          const list = obj[plan.field] as unknown[] | undefined;
+          if (list === undefined) obj[plan.field] = value;
           else list.push(...(value as unknown[]));
-        } else if (obj[el.field] === undefined) obj[el.field] = value;
-        else addExtra(obj, frame.name, value);
+        } else if (plan.bit !== 0 ? (parent.seen & plan.bit) === 0 : obj[plan.field] === undefined) {
+          parent.seen |= plan.bit;
+          obj[plan.field] = value;
+        } else addExtra(obj, frame.name, value);
         return;
       }
       case RAW:
@@ -231,8 +268,8 @@ export class DocumentBuilder {
     switch (frame.kind) {
       case SCALAR: {
         if (frame.obj !== undefined) this.keepAside(frame, parent, frame.obj.extra);
-        const text = elementText(frame);
-        const type = frame.el!.type!;
+        const type = frame.plan!.type!;
+        const text = valueText(frame, type);
         // A present but empty string is "" (an empty CDATA title is real output); an empty
         // number, date or boolean has no value and stays absent.
         if (text === "") return type === "string" ? "" : undefined;
@@ -249,8 +286,8 @@ export class DocumentBuilder {
       }
       case OBJECT: {
         const obj = (frame.obj ??= {});
-        const text = frame.length === 0 ? "" : elementText(frame);
-        const target = frame.el!.text;
+        const target = frame.plan!.text;
+        const text = frame.length === 0 ? "" : target === undefined ? elementText(frame) : valueText(frame, target.type);
         if (target !== undefined) {
           if (text !== "") obj[target.field] = this.value(text, target.type, frame.name);
           // `<QDS_FACTOR name="a"/>` has an empty string as its text, like an empty leaf.

@@ -10,13 +10,16 @@
  */
 import { SaxesParser } from "saxes";
 import { XmlParseError, type XmlPosition } from "../errors/xml-parse-error.js";
-import { DocumentBuilder, type BuilderHooks, type Tag } from "./builder.js";
+import { DocumentBuilder, type BuilderHooks } from "./builder.js";
 import { ERROR_DOCUMENTS } from "./builtin.js";
 import type { XmlElement, XmlRoot } from "./descriptor.js";
+import { redactedHead, redactedWindow, SECRET_MARGIN } from "../redact/cut.js";
 import { apiErrorOf, summaryOf } from "./error-documents.js";
 import { textPieces, type Piece, type XmlSource } from "./source.js";
+import { newSummary, reportWarnings, type MutableSummary, type XmlDecodeSummary, type XmlDecodeWarning } from "./warnings.js";
 
 export type { XmlSource } from "./source.js";
+export type { XmlDecodeSummary, XmlDecodeWarning } from "./warnings.js";
 
 /** Default for `maxTextBytes`: far above the largest RESULTS seen (~1 MB), far below memory trouble. */
 export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024 * 1024;
@@ -44,6 +47,18 @@ export interface DecodeOptions {
   readonly charset?: string;
   /** Stops reading (and cancels the source) with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Told once the answer has been read when it held something worth a warning (bytes not valid
+   * in its encoding, decoded as U+FFFD). Without it, the first such answer of the process is
+   * reported as a process warning (code QUALYS_XML_INVALID_ENCODING); every answer counts them
+   * on its stream's `summary` either way.
+   */
+  readonly onWarning?: (warning: XmlDecodeWarning) => void;
+  /**
+   * The client's redactor for text: what an error quotes of the body (an excerpt, a value, an
+   * error document's text) is redacted before it is cut, so a cut cannot leave part of a secret.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /** Records of a document, one by one; iterate once. */
@@ -54,6 +69,8 @@ export interface XmlDecodeStream<R, D> extends AsyncIterable<R> {
    * the stream, and rejects with an AbortError when the reader stops early. Iterate to drive it.
    */
   readonly document: Promise<D>;
+  /** Counters of this answer (invalid byte sequences…): live while reading, final once `document` has settled. */
+  readonly summary: XmlDecodeSummary;
 }
 
 /** Former name of XmlDecodeStream. */
@@ -80,10 +97,13 @@ function limitsOf(options: DecodeOptions): { maxTextBytes: number; maxDepth: num
   return { maxTextBytes, maxDepth };
 }
 
-async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options: DecodeOptions, collect: boolean, settle: Settle): AsyncGenerator<unknown> {
+async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options: DecodeOptions, collect: boolean, settle: Settle, summary: MutableSummary): AsyncGenerator<unknown> {
   const limits = limitsOf(options);
   const { maxTextBytes } = limits;
   const httpStatus = options.httpStatus;
+  const redact = options.redact;
+  // With a redactor, enough of the previous piece is kept to see a secret the excerpt cuts through.
+  const tailLength = redact ? TAIL + SECRET_MARGIN : TAIL;
   const parser = new SaxesParser({ position: true });
   const queue: unknown[] = [];
   // Where the current piece starts in the body, for byte offsets and excerpts on errors.
@@ -106,7 +126,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       line: parser.line,
       column: parser.column,
       offset: bytesBefore + skipped + measure(piece.slice(0, index)),
-      excerpt: context.slice(Math.max(0, at - 60), at + 20),
+      excerpt: redactedWindow(context, at, 60, 20, redact),
       httpStatus,
     };
   };
@@ -125,7 +145,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
     invalid(expected, element, value) {
       const at = element.indexOf("@");
       const what = at < 0 ? `<${element}>` : `Attribute ${element.slice(at + 1)} of <${element.slice(0, at)}>`;
-      throw new XmlParseError(`${what} should hold ${expected}, not ${JSON.stringify(value.slice(0, 80))}`, { ...position(), element, value: value.slice(0, 200) });
+      throw new XmlParseError(`${what} should hold ${expected}, not ${JSON.stringify(redactedHead(value, 80, redact))}`, { ...position(), element, value: redactedHead(value, 200, redact) });
     },
     limit(message, element) {
       // No excerpt: it would be a slice of the oversized text or of the deep nesting.
@@ -135,7 +155,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
   const builder = new DocumentBuilder(hooks, collect, limits);
   parser.on("opentag", (tag) => {
     events++;
-    builder.open(tag as Tag);
+    builder.open(tag.name, tag.attributes as Record<string, string>);
   });
   parser.on("closetag", () => {
     events++;
@@ -171,6 +191,9 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       const next: IteratorResult<Piece> = await pieces.next();
       if (next.done) break;
       const p = next.value;
+      summary.encoding = p.encoding;
+      summary.invalidSequences += p.replaced;
+      summary.bytes += p.bytes;
       if (head.length < HEAD) head += p.text.slice(0, HEAD - head.length);
       if (failure !== undefined) {
         // Failed before the root: read a little further only to tell HTML or non-XML apart.
@@ -193,7 +216,7 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
       }
       charsBefore += piece.length;
       bytesBefore += p.bytes;
-      tail = piece.length >= TAIL ? piece.slice(-TAIL) : (tail + piece).slice(-TAIL);
+      tail = piece.length >= tailLength ? piece.slice(-tailLength) : (tail + piece).slice(-tailLength);
       piece = "";
       // Records completed before a fault are whole: hand them out, then report the fault.
       for (let i = 0; i < queue.length; i++) {
@@ -213,18 +236,20 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
         failure = asParseError(err, head.trim() !== "");
       }
     }
-    if (failure !== undefined) throw classify(failure, builder.rootName === undefined, head, httpStatus);
+    if (failure !== undefined) throw classify(failure, builder.rootName === undefined, head, httpStatus, redact);
     const doc = builder.result;
     const rootName = builder.rootName!;
     const apiError = apiErrorOf(rootName, rootElement, doc, options);
     if (apiError) throw apiError;
     if (rootName !== root.name) {
-      const said = summaryOf(rootName, rootElement, doc);
+      const said = summaryOf(rootName, rootElement, doc, redact);
       throw new XmlParseError(`Expected <${root.name}> but Qualys answered with <${rootName}>${said ? ` (${said})` : ""}`, { httpStatus });
     }
     settled = true;
+    reportWarnings(summary, options);
     settle.resolve(doc);
   } catch (err) {
+    if (!settled) reportWarnings(summary, options);
     settled = true;
     settle.reject(err);
     throw err;
@@ -235,18 +260,18 @@ async function* run(source: XmlSource, root: XmlRoot<unknown, unknown>, options:
 }
 
 /** Errors before the root element usually mean the body is not XML at all: say which. */
-function classify(failure: unknown, beforeRoot: boolean, head: string, httpStatus: number | undefined): unknown {
+function classify(failure: unknown, beforeRoot: boolean, head: string, httpStatus: number | undefined, redact: ((text: string) => string) | undefined): unknown {
   if (!beforeRoot && !(failure instanceof HtmlRoot)) return failure;
   const start = head.replace(/^\uFEFF/, "").trimStart();
   if (start === "") return new XmlParseError("The body is empty: no XML document", { httpStatus });
   if (failure instanceof HtmlRoot || HTML.test(start)) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(head)?.[1]?.trim();
     return new XmlParseError("Qualys answered with an HTML page, not XML (a proxy, maintenance or login page?)", {
-      excerpt: (title || start).slice(0, 80),
+      excerpt: redactedHead(title || start, 80, redact),
       httpStatus,
     });
   }
-  if (!start.startsWith("<")) return new XmlParseError("The body is not XML", { excerpt: start.slice(0, 80), httpStatus });
+  if (!start.startsWith("<")) return new XmlParseError("The body is not XML", { excerpt: redactedHead(start, 80, redact), httpStatus });
   return failure;
 }
 
@@ -267,13 +292,15 @@ function settlePromise<D>(): { promise: Promise<D>; settle: Settle } {
 export function decodeXml<R = unknown, D = unknown>(source: XmlSource, root: XmlRoot<R, D> | XmlRoot, options: DecodeOptions = {}): XmlDecodeStream<R, D> {
   limitsOf(options);
   const { promise, settle } = settlePromise<D>();
+  const summary = newSummary();
   let used = false;
   return {
     document: promise,
+    summary,
     [Symbol.asyncIterator]() {
       if (used) throw new Error("an XML record stream can be read only once");
       used = true;
-      return run(source, root as XmlRoot, options, false, settle) as AsyncGenerator<R>;
+      return run(source, root as XmlRoot, options, false, settle, summary) as AsyncGenerator<R>;
     },
   };
 }
@@ -281,6 +308,6 @@ export function decodeXml<R = unknown, D = unknown>(source: XmlSource, root: Xml
 /** Decodes a whole (small) document, records included in their lists. Same errors as decodeXml. */
 export async function decodeXmlDocument<D = unknown>(source: XmlSource, root: XmlRoot<unknown, D> | XmlRoot, options: DecodeOptions = {}): Promise<D> {
   const { promise, settle } = settlePromise<D>();
-  for await (const _ of run(source, root as XmlRoot, options, true, settle)) void _;
+  for await (const _ of run(source, root as XmlRoot, options, true, settle, newSummary())) void _;
   return promise;
 }

@@ -5,6 +5,7 @@
  * may name them as it likes (or leave them undeclared: they are then in `extra`).
  */
 import { QualysApiError } from "../errors/qualys-api-error.js";
+import { redactedHead } from "../redact/cut.js";
 import type { XmlElement } from "./descriptor.js";
 import { valueAt } from "./lookup.js";
 
@@ -61,16 +62,16 @@ export function apiErrorOf(rootName: string, element: XmlElement, doc: unknown, 
 }
 
 /** One line saying what an unexpected (non-error) answer document said, for the error message. */
-export function summaryOf(rootName: string, element: XmlElement, doc: unknown): string {
+export function summaryOf(rootName: string, element: XmlElement, doc: unknown, redact?: (text: string) => string): string {
   const parts =
     rootName === "SIMPLE_RETURN"
       ? [valueAt(doc, element, ["RESPONSE", "CODE"]), valueAt(doc, element, ["RESPONSE", "TEXT"])]
       : rootName === "ServiceResponse"
         ? [valueAt(doc, element, ["responseCode"])]
         : [];
-  return parts
+  const said = parts
     .map(text)
     .filter((p): p is string => !!p)
-    .join(": ")
-    .slice(0, 200);
+    .join(": ");
+  return redactedHead(said, 200, redact);
 }

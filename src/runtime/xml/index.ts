@@ -1,4 +1,15 @@
-export { decodeXml, decodeXmlDocument, DEFAULT_MAX_TEXT_BYTES, type DecodeOptions, type XmlDecodeStream, type XmlRecordStream, type XmlSource } from "./decode.js";
+export {
+  decodeXml,
+  decodeXmlDocument,
+  DEFAULT_MAX_TEXT_BYTES,
+  type DecodeOptions,
+  type XmlDecodeStream,
+  type XmlDecodeSummary,
+  type XmlDecodeWarning,
+  type XmlRecordStream,
+  type XmlSource,
+} from "./decode.js";
+export { INVALID_ENCODING_WARNING } from "./warnings.js";
 export {
   ERROR_DOCUMENTS,
   GENERIC_RETURN,

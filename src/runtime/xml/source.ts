@@ -4,13 +4,15 @@
  * slow consumer holds the download back. Bytes are decoded with a streaming TextDecoder because
  * saxes would corrupt a multi-byte character split across chunks. Qualys sends UTF-8; a byte
  * order mark or an `encoding=` in the XML declaration is honoured or refused (encoding.ts), and
- * invalid bytes become U+FFFD. A source that starts with a string is taken as decoded text. Big chunks are cut into
+ * invalid bytes become U+FFFD (counted). A source that starts with a string is taken as decoded text. Big chunks are cut into
  * pieces of at most PIECE characters, so one huge chunk cannot release thousands of records at
  * once. A body that breaks off is reported as an XmlParseError (cause kept), unless the transport
- * already typed the fault (NetworkError); an abort or timeout is passed through as is.
+ * already typed the fault (NetworkError); an abort or timeout is passed through as is. Each piece
+ * says how many body bytes it came from and how many invalid sequences it shows as U+FFFD.
  */
 import { NetworkError } from "../errors/network-error.js";
 import { XmlParseError } from "../errors/xml-parse-error.js";
+import { ByteCounter, utf8BytesOf } from "./byte-count.js";
 import { detectEncoding, type BodyEncoding } from "./encoding.js";
 
 export type XmlSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ReadableStream<Uint8Array> | string | Uint8Array;
@@ -26,6 +28,10 @@ export interface Piece {
   readonly byteLength: (text: string) => number;
   /** Bytes before `text` that it does not show (the byte order mark of the first piece). */
   readonly skipped: number;
+  /** Invalid byte sequences of the body that `text` shows as U+FFFD. */
+  readonly replaced: number;
+  /** The encoding the bytes were decoded from (WHATWG name); undefined for text given as text. */
+  readonly encoding: string | undefined;
 }
 
 const utf8Length = (text: string) => Buffer.byteLength(text);
@@ -75,23 +81,34 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
   // Chosen from the first bytes; a source that starts with text is UTF-8 from then on.
   let encoding: BodyEncoding | undefined;
   let decoder: TextDecoder | undefined;
+  let counter: ByteCounter | undefined;
   let head: Uint8Array = new Uint8Array(0);
   let skipped = 0;
+  let replaced = 0;
   const open = (found: BodyEncoding) => {
     encoding = found;
     decoder = new TextDecoder(found.name);
+    counter = new ByteCounter(found.name, found.bomBytes);
     skipped = found.bomBytes;
   };
-  const piece = (text: string): Piece => {
-    const { byteLength } = encoding!;
-    const p = { text, bytes: byteLength(text) + skipped, byteLength, skipped };
+  // Bytes of pieces not handed out (all held back by the decoder) go with the next one.
+  let unsent = 0;
+  const piece = (text: string, bytes: number): Piece => {
+    const shown = counter!.shown;
+    const byteLength = shown === undefined ? encoding!.byteLength : (part: string) => utf8BytesOf(shown, part.length);
+    const p = { text, bytes: unsent + bytes, byteLength, skipped, replaced: counter!.replaced - replaced, encoding: encoding!.name };
     skipped = 0;
+    unsent = 0;
+    replaced = counter!.replaced;
     return p;
   };
   function* decode(bytes: Uint8Array): Generator<Piece> {
     for (let i = 0; i < bytes.length; i += PIECE) {
-      const text = decoder!.decode(bytes.subarray(i, Math.min(i + PIECE, bytes.length)), { stream: true });
-      if (text !== "") yield piece(text);
+      const part = bytes.subarray(i, Math.min(i + PIECE, bytes.length));
+      const text = decoder!.decode(part, { stream: true });
+      const n = counter!.decoded(part, text);
+      if (text !== "") yield piece(text, n);
+      else unsent += n;
     }
   }
   let received = 0;
@@ -123,7 +140,7 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
           const last = chunk.charCodeAt(end - 1);
           if (end < chunk.length && last >= 0xd800 && last <= 0xdbff) end++;
           const text = chunk.slice(i, end);
-          yield { text, bytes: Buffer.byteLength(text), byteLength: utf8Length, skipped: 0 };
+          yield { text, bytes: Buffer.byteLength(text), byteLength: utf8Length, skipped: 0, replaced: 0, encoding: undefined };
           i = end;
         }
       } else {
@@ -147,7 +164,8 @@ export async function* textPieces(source: XmlSource, options: { signal?: AbortSi
       yield* decode(head);
     }
     const rest = decoder!.decode();
-    if (rest !== "") yield piece(rest);
+    const n = counter!.flushed(rest);
+    if (rest !== "") yield piece(rest, n);
   } finally {
     // Stop the download when the reader stops early. An abort must not wait on a pending read.
     if (!finished) {
