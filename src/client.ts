@@ -195,6 +195,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
   const runtime: Runtime = {
     redact: (err) => redactor.error(err),
     redactText: (text) => redactor.text(text),
+    redactForms: () => redactor.forms(),
     // The probe sits right under auth: it answers the credentials check once auth has done its part.
     handler: compose([auth.layer, probeLayer, ...(options.layers ?? []), ...observe.call, ...limits.layers, ...observe.attempt], transport),
     baseUrl,

@@ -6,11 +6,12 @@
  */
 import { parentPort } from "node:worker_threads";
 import { descriptors } from "../generated/vm/index.js";
+import { redactWith } from "../runtime/redact/index.js";
 import { decodeXml } from "../runtime/xml/decode.js";
 import type { XmlRoot } from "../runtime/xml/descriptor.js";
 import { packRows, type RowFormat } from "./row-list.js";
 import { addRecord, emptyChunk, type RecordKind, type RowChunk } from "./rows.js";
-import { CHUNK_RECORDS, type FromWorker, type ToWorker } from "./worker-protocol.js";
+import { CHUNK_RECORDS, type FromWorker, type ToWorker, type WorkerDecodeOptions } from "./worker-protocol.js";
 
 const port = parentPort!;
 
@@ -60,11 +61,13 @@ async function* bytes(id: number, job: Job): AsyncGenerator<Uint8Array> {
   }
 }
 
-async function run(id: number, job: Job, root: XmlRoot, kind: RecordKind, runId: number, rowFormat: RowFormat, options: { httpStatus?: number; operation?: string }): Promise<void> {
+async function run(id: number, job: Job, root: XmlRoot, kind: RecordKind, runId: number, rowFormat: RowFormat, options: WorkerDecodeOptions): Promise<void> {
   let stream: ReturnType<typeof decodeXml> | undefined;
   try {
+    const { redactForms, ...rest } = options;
     // Warnings go back with the summary: the main thread gives them to the caller's onWarning.
-    stream = decodeXml(bytes(id, job), root, { ...options, onWarning: () => {} });
+    // The client's secrets come as their forms: what an error quotes is redacted here, before it is cut.
+    stream = decodeXml(bytes(id, job), root, { ...rest, redact: redactForms ? redactWith(redactForms) : undefined, onWarning: () => {} });
     let chunk = emptyChunk();
     for await (const record of stream) {
       addRecord(chunk, kind, record, runId);

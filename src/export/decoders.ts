@@ -204,7 +204,7 @@ export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat 
       },
     });
     const post = (message: ToWorker, transfer?: ArrayBuffer[]) => worker.worker.postMessage(message, transfer);
-    post({ type: "start", job, descriptor, kind, runId, rowFormat, options: { httpStatus: options.httpStatus, operation: options.operation } });
+    post({ type: "start", job, descriptor, kind, runId, rowFormat, options: { httpStatus: options.httpStatus, operation: options.operation, redactForms: options.redactForms?.() } });
 
     const reader = body.getReader();
     const onAbort = () => fail(options.signal?.reason instanceof Error ? options.signal.reason : new Error("aborted"));

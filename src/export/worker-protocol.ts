@@ -10,8 +10,15 @@ import type { DecodedChunk, RecordKind } from "./rows.js";
  */
 export const CHUNK_RECORDS = 25;
 
+/** What a worker's decode is told of the answer; `redactForms`: the client's secrets, redacted from what an error quotes before it is cut. */
+export interface WorkerDecodeOptions {
+  readonly httpStatus?: number;
+  readonly operation?: string;
+  readonly redactForms?: readonly string[];
+}
+
 export type ToWorker =
-  | { type: "start"; job: number; descriptor: string; kind: RecordKind; runId: number; rowFormat: RowFormat; options: { httpStatus?: number; operation?: string } }
+  | { type: "start"; job: number; descriptor: string; kind: RecordKind; runId: number; rowFormat: RowFormat; options: WorkerDecodeOptions }
   /** The answer's next `length` bytes, at the start of `buffer`. */
   | { type: "chunk"; job: number; buffer: ArrayBuffer; length: number }
   | { type: "end"; job: number }

@@ -18,6 +18,8 @@ export interface Runtime {
   readonly redact?: <E>(err: E) => E;
   /** The same redactor for text: applied to what an error quotes before it is cut to a slice. */
   readonly redactText?: (text: string) => string;
+  /** The redactor's secret forms, for a redaction in a worker thread (a function cannot be posted there). */
+  readonly redactForms?: () => readonly string[];
   /** Told once per process and operation when a deprecated operation (or an older API version) is called. */
   readonly onDeprecated?: (warning: DeprecationWarningInfo) => void;
   /** Told once per process when the runtime changed what a call sends (a time filter moved up to its limit). Default: a process warning. */

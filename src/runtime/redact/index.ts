@@ -15,6 +15,11 @@ export { redactUserInfo } from "./url.js";
 export interface Redactor {
   /** The text with every known secret (and URL user info) replaced. */
   text(text: string): string;
+  /**
+   * The forms of every known secret, longest first: for code a function cannot reach (a decode
+   * in a worker thread), which redacts with `redactWith(forms)`.
+   */
+  forms(): readonly string[];
   /** The same error, scrubbed in place (message, stack, fields, cause chain). */
   error<E>(err: E): E;
 }
@@ -32,10 +37,15 @@ export function createRedactor(secrets: () => Iterable<string>): Redactor {
     }
     return forms;
   };
-  const text = (input: string) => {
+  const text = (input: string) => redactWith(formsNow())(input);
+  return { text, forms: () => formsNow(), error: (err) => scrubError(err, text) };
+}
+
+/** A text redactor from a list of secret forms (longest first, as `Redactor.forms()` gives them). */
+export function redactWith(forms: readonly string[]): (text: string) => string {
+  return (input) => {
     let out = input;
-    for (const form of formsNow()) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
     return redactUserInfo(out);
   };
-  return { text, error: (err) => scrubError(err, text) };
 }

@@ -234,6 +234,7 @@ export function defineVmModule(
                 signal: options.signal,
                 charset: charsetOf(response.headers.get("content-type")),
                 redact: runtime.redactText,
+                redactForms: runtime.redactForms,
               });
             } catch (err) {
               throw withRecords(asVersionError(err, current, chosen), received);

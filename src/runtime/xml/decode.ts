@@ -59,6 +59,11 @@ export interface DecodeOptions {
    * error document's text) is redacted before it is cut, so a cut cannot leave part of a secret.
    */
   readonly redact?: (text: string) => string;
+  /**
+   * The same secrets as a list of their forms (`Redactor.forms`), for a page decoder that decodes
+   * in a worker thread, where `redact` cannot be posted; `decodeXml` itself uses `redact`.
+   */
+  readonly redactForms?: () => readonly string[];
 }
 
 /** Records of a document, one by one; iterate once. */
