@@ -216,7 +216,7 @@ export function createQualysClient(options: QualysClientOptions = {}): QualysCli
           throw redactor.error(err);
         }),
     }) as EtmModule,
-    pcrs: pcrsModule(createPcrsClient(runtime), (err) => redactor.error(err)),
+    pcrs: pcrsModule(createPcrsClient(runtime), (err) => redactor.error(err), (text) => redactor.text(text)),
     qflow: createQflowClient(runtime),
     saasdr: createSaasdrClient(runtime),
     vm: createVmClient(runtime, options.vm),

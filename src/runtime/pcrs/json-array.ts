@@ -6,6 +6,7 @@
  */
 import { TokenParser } from "@streamparser/json";
 import { JsonStreamError, type JsonStreamProblem } from "../errors/json-stream-error.js";
+import { redactedHead, type RedactText } from "../redact/cut.js";
 import { ExactNumberTokenizer } from "./exact-numbers.js";
 
 /** Where the element stream stands, for the caller's error messages. */
@@ -20,7 +21,13 @@ export interface ArrayProgress {
 const SNIFF_LIMIT = 4096;
 const WHITESPACE = new Set([0x20, 0x0a, 0x0d, 0x09]);
 
-export async function* jsonArrayElements(source: AsyncIterable<Uint8Array>, operationId: string | undefined, progress: ArrayProgress = { bytes: 0, records: 0 }): AsyncGenerator<unknown, void, undefined> {
+/** `redact`: the client's text redactor, run on what an error quotes of the body before it is cut. */
+export async function* jsonArrayElements(
+  source: AsyncIterable<Uint8Array>,
+  operationId: string | undefined,
+  progress: ArrayProgress = { bytes: 0, records: 0 },
+  redact?: RedactText,
+): AsyncGenerator<unknown, void, undefined> {
   const tokenizer = new ExactNumberTokenizer();
   const parser = new TokenParser({ paths: ["$.*"], keepStack: false });
   let ready: unknown[] = [];
@@ -77,10 +84,10 @@ export async function* jsonArrayElements(source: AsyncIterable<Uint8Array>, oper
         yield value;
       }
     }
-    if (broken !== undefined) throw fail("malformed-json", `JSON that does not parse (${messageOf(broken)})`, undefined, broken);
+    if (broken !== undefined) throw fail("malformed-json", `JSON that does not parse (${messageOf(broken, redact)})`, undefined, broken);
   }
   if (kind === undefined) throw fail("empty", headSize ? "a body of whitespace only instead of a JSON array" : "an empty body instead of a JSON array");
-  if (kind === "other") throw describeOther(Buffer.concat(head).subarray(0, SNIFF_LIMIT).toString("utf8"), fail);
+  if (kind === "other") throw describeOther(Buffer.concat(head).subarray(0, SNIFF_LIMIT).toString("utf8"), fail, redact);
   if (!parser.isEnded) {
     try {
       tokenizer.end();
@@ -105,11 +112,11 @@ function firstByte(start: Uint8Array): number | undefined {
   return undefined;
 }
 
-function describeOther(text: string, fail: (problem: JsonStreamProblem, reason: string, excerpt?: string) => JsonStreamError): JsonStreamError {
+function describeOther(text: string, fail: (problem: JsonStreamProblem, reason: string, excerpt?: string) => JsonStreamError, redact: RedactText | undefined): JsonStreamError {
   const trimmed = text.trimStart();
   if (trimmed.startsWith("<")) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.replace(/\s+/g, " ").trim();
-    return fail("html", `an HTML page${title ? ` ("${title.slice(0, 120)}")` : ""} instead of a JSON array`);
+    return fail("html", `an HTML page${title ? ` ("${redactedHead(title, 120, redact)}")` : ""} instead of a JSON array`);
   }
   if (trimmed.startsWith("{")) {
     let said: string | undefined;
@@ -119,11 +126,11 @@ function describeOther(text: string, fail: (problem: JsonStreamProblem, reason: 
     } catch {
       // Cut short at the sniff limit, or not JSON: the excerpt says enough.
     }
-    return fail("not-array", `a JSON object instead of an array${said ? ` ("${said.slice(0, 200)}")` : ""}`, said ? undefined : trimmed.slice(0, 80));
+    return fail("not-array", `a JSON object instead of an array${said ? ` ("${redactedHead(said, 200, redact)}")` : ""}`, said ? undefined : redactedHead(trimmed, 80, redact));
   }
-  return fail("malformed-json", "a body that is not a JSON array", trimmed.slice(0, 40));
+  return fail("malformed-json", "a body that is not a JSON array", redactedHead(trimmed, 40, redact));
 }
 
-function messageOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).slice(0, 160);
+function messageOf(err: unknown, redact: RedactText | undefined): string {
+  return redactedHead(err instanceof Error ? err.message : String(err), 160, redact);
 }

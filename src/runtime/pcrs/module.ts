@@ -1,5 +1,6 @@
 /** The `pcrs` namespace of the client: the generated fetchers plus the decoded posture walk. */
 import type { PcrsClient } from "../../generated/pcrs/operations.js";
+import type { RedactText } from "../redact/cut.js";
 import type { PostureRecord } from "./posture-stream.js";
 import { postureInfo, posturePlan, postureRecords, type PosturePlan, type PosturePlanOptions, type PostureInfoInit, type PostureRecordsOptions } from "./sequence.js";
 
@@ -12,7 +13,8 @@ export type PcrsModule = PcrsClient & {
   postureRecords(options?: PostureRecordsOptions): AsyncGenerator<PostureRecord, void, undefined>;
 };
 
-export function pcrsModule(client: PcrsClient, redact: (err: unknown) => unknown): PcrsModule {
+/** `redact` scrubs errors on their way out; `redactText` runs on what an error quotes of an answer before it is cut. */
+export function pcrsModule(client: PcrsClient, redact: (err: unknown) => unknown, redactText?: RedactText): PcrsModule {
   const guarded = async function* <T>(walk: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
     try {
       yield* walk;
@@ -25,7 +27,7 @@ export function pcrsModule(client: PcrsClient, redact: (err: unknown) => unknown
       posturePlan(client, options).catch((err: unknown) => {
         throw redact(err);
       }),
-    postureInfo: (init: PostureInfoInit) => guarded(postureInfo(client, init)),
-    postureRecords: (options?: PostureRecordsOptions) => guarded(postureRecords(client, options)),
+    postureInfo: (init: PostureInfoInit) => guarded(postureInfo(client, init, redactText)),
+    postureRecords: (options?: PostureRecordsOptions) => guarded(postureRecords(client, options, redactText)),
   }) as PcrsModule;
 }

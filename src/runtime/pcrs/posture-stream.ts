@@ -4,6 +4,7 @@
  * read incrementally (json-array.ts). A fault says how far it got: a connection fault or timeout
  * gains the records handed over, a body that is not a whole array is a JsonStreamError.
  */
+import { redactedHead, type RedactText } from "../redact/cut.js";
 import type { components } from "../../generated/pcrs/types.js";
 import { JsonStreamError } from "../errors/json-stream-error.js";
 import { chunksOf } from "../etm/bytes.js";
@@ -18,14 +19,18 @@ export type PostureRecord = components["schemas"]["PostureRecord"];
  * The records of a posture answer. `body` is what the generated getPostureInfo resolves with:
  * the unread stream, or undefined for a 204 (no posture for those hosts: no records).
  */
-export async function* postureRecordsOf(body: ReadableStream<Uint8Array> | null | undefined, operationId = "getPostureInfo"): AsyncGenerator<PostureRecord, void, undefined> {
+export async function* postureRecordsOf(
+  body: ReadableStream<Uint8Array> | null | undefined,
+  operationId = "getPostureInfo",
+  redact?: RedactText,
+): AsyncGenerator<PostureRecord, void, undefined> {
   if (!body) return;
   const progress: ArrayProgress = { bytes: 0, records: 0 };
   try {
-    for await (const element of jsonArrayElements(gunzipIfCompressed(chunksOf(body)), operationId, progress)) {
+    for await (const element of jsonArrayElements(gunzipIfCompressed(chunksOf(body)), operationId, progress, redact)) {
       if (element === null || typeof element !== "object" || Array.isArray(element)) {
         // The element was counted as it came out of the array; it is not handed over.
-        throw new JsonStreamError(`an array element that is not a posture record (${JSON.stringify(element)?.slice(0, 60)})`, { operationId, problem: "malformed-json", bytes: progress.bytes, records: progress.records - 1 });
+        throw new JsonStreamError(`an array element that is not a posture record (${redactedHead(JSON.stringify(element) ?? "", 60, redact)})`, { operationId, problem: "malformed-json", bytes: progress.bytes, records: progress.records - 1 });
       }
       yield element as PostureRecord;
     }

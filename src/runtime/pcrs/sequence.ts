@@ -8,6 +8,7 @@
  * Every call goes through the client's one scheduler: PCRS's per-API limits (25 per 60 s by
  * default) are learned from its headers and a 429 waits, as for every other module.
  */
+import type { RedactText } from "../redact/cut.js";
 import type { components } from "../../generated/pcrs/types.js";
 import type { PcrsClient } from "../../generated/pcrs/operations.js";
 import { InvalidParameterError } from "../errors/invalid-parameter-error.js";
@@ -138,14 +139,14 @@ export interface PostureInfoInit {
   readonly signal?: AbortSignal;
 }
 
-/** One postureInfo call, decoded: its records as they arrive. */
-export async function* postureInfo(pcrs: Pick<PcrsFetchers, "getPostureInfo">, init: PostureInfoInit): AsyncGenerator<PostureRecord, void, undefined> {
+/** One postureInfo call, decoded: its records as they arrive. `redact`: the client's text redactor, for what an error quotes of the answer. */
+export async function* postureInfo(pcrs: Pick<PcrsFetchers, "getPostureInfo">, init: PostureInfoInit, redact?: RedactText): AsyncGenerator<PostureRecord, void, undefined> {
   const body = init.slices.map((s) => ({ policyId: s.policyId, ...(s.subscriptionId === undefined ? {} : { subscriptionId: s.subscriptionId }), hostIds: [...s.hostIds] }));
-  yield* postureRecordsOf(await pcrs.getPostureInfo({ params: { query: init.query ?? {} }, body, signal: init.signal }), "getPostureInfo");
+  yield* postureRecordsOf(await pcrs.getPostureInfo({ params: { query: init.query ?? {} }, body, signal: init.signal }), "getPostureInfo", redact);
 }
 
 /** The whole walk: every posture record of the plan's slices, slice after slice. */
-export async function* postureRecords(pcrs: PcrsFetchers, options: PostureRecordsOptions = {}): AsyncGenerator<PostureRecord, void, undefined> {
+export async function* postureRecords(pcrs: PcrsFetchers, options: PostureRecordsOptions = {}, redact?: RedactText): AsyncGenerator<PostureRecord, void, undefined> {
   const plan = await posturePlan(pcrs, options);
   const since = sinceParams(options);
   const evidence = options.evidence || options.extendedEvidence;
@@ -157,6 +158,6 @@ export async function* postureRecords(pcrs: PcrsFetchers, options: PostureRecord
   };
   for (const [index, slice] of plan.slices.entries()) {
     options.onSlice?.(slice, index, plan.slices.length);
-    yield* postureInfo(pcrs, { slices: [slice], query, signal: options.signal });
+    yield* postureInfo(pcrs, { slices: [slice], query, signal: options.signal }, redact);
   }
 }

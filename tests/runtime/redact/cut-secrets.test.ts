@@ -1,7 +1,7 @@
 /**
  * Errors keep only a slice of what an answer said: the first 200 characters of an error page in
  * the message, 2,000 in bodyText, 200 of an unexpected SIMPLE_RETURN's text, 80 around where an
- * XML body broke. An answer that echoes the request can put a bearer token right across such a
+ * XML body broke, 200 of a JSON object or 120 of an HTML title where PCRS's posture array belongs. An answer that echoes the request can put a bearer token right across such a
  * cut; redacting after the cut would let its first (or last) characters through. A 127.0.0.1
  * server moves the echoed token across every cut, one character step at a time around it; no
  * error may carry any 12 characters of a secret in a row.
@@ -17,7 +17,7 @@ const USER = "acme2cut";
 const PASSWORD = "Cut-Me-Anywhere-7f3a9c2e41d8b6";
 const JWT = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: USER, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600, nonce: "q7Xw2LmN9pR4sT6v" })).toString("base64url")}.c2lnbmF0dXJlLWN1dC10ZXN0`;
 
-type Kind = "text" | "json" | "simple-return" | "broken-xml";
+type Kind = "text" | "json" | "simple-return" | "broken-xml" | "pcrs-object" | "pcrs-html";
 const state: { kind: Kind; pad: number } = { kind: "text", pad: 0 };
 
 function answer(req: IncomingMessage, res: ServerResponse): void {
@@ -34,6 +34,14 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
     case "simple-return":
       // A non-numeric CODE is not an error document: the records call says what came instead.
       res.writeHead(200, { "Content-Type": "text/xml" }).end(`<?xml version="1.0"?><SIMPLE_RETURN><RESPONSE><DATETIME>2026-11-30T00:00:00Z</DATETIME><CODE>X</CODE><TEXT><![CDATA[${pad}${echo}]]></TEXT></RESPONSE></SIMPLE_RETURN>`);
+      return;
+    case "pcrs-object":
+      // A JSON object where PCRS's posture array belongs: its message is quoted (200).
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `${pad}${echo}` }));
+      return;
+    case "pcrs-html":
+      // An HTML page instead of the array: its title is quoted (120).
+      res.writeHead(200, { "Content-Type": "text/html" }).end(`<html><head><title>${pad}${echo}</title></head><body></body></html>`);
       return;
     case "broken-xml": {
       // Malformed at `pad` characters into the echo (a `<` and a space), the whole token in the body.
@@ -101,6 +109,8 @@ describe("a cut through an echoed secret leaves none of it", () => {
     ["text", "the HTTP error's message (200) and bodyText (2,000)", vm, (c) => consume(c.vm.listHostDetections({ ids: "1" }) as AsyncIterable<unknown>), [...across(200, 22), ...across(2000, 22)]],
     ["json", "a gateway call's HTTP error (200 and 2,000)", gateway, (c) => c.car.listScriptTypes(), [...across(200, 22), ...across(2000, 22)]],
     ["simple-return", "an unexpected SIMPLE_RETURN's text (200)", vm, (c) => consume(c.vm.listHostDetections({ ids: "1" }) as AsyncIterable<unknown>), across(200 - 3, 22)],
+    ["pcrs-object", "a JSON object instead of PCRS's posture array: its message (200)", gateway, (c) => consume(c.pcrs.postureInfo({ slices: [{ policyId: "1", hostIds: ["1"] }] })), across(200, 22)],
+    ["pcrs-html", "an HTML page instead of PCRS's posture array: its title (120)", gateway, (c) => consume(c.pcrs.postureInfo({ slices: [{ policyId: "1", hostIds: ["1"] }] })), across(120, 22)],
     ["broken-xml", "the excerpt where the XML broke (60 before, 20 after)", vm, (c) => consume(c.vm.listHostDetections({ ids: "1" }) as AsyncIterable<unknown>), BROKEN_PADS],
     // The export decodes pages in worker threads: the redactor's secret forms go with the page, and the worker redacts before it cuts.
     ["broken-xml", "the same excerpt from the export's decode worker", vm, (c) => consume(c.vm.listHostDetections({ ids: "1" }, { decodePage: workers!.pageDecoder("detections", 1) }) as AsyncIterable<unknown>), BROKEN_PADS],
