@@ -54,7 +54,7 @@ function databaseTools(engine: string, setup: () => Promise<{ url: string; rows:
 
     it("serves the database tools alone, without Qualys credentials", async () => {
       const { tools } = await mcp.client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(["db_host_open_detections", "db_open_detections_by_severity", "db_query", "db_time_to_fix", "db_top_qids"]);
+      expect(tools.map((t) => t.name).sort()).toEqual(["db_assets_by_os", "db_host_open_detections", "db_open_detections_by_severity", "db_pc_pass_rate", "db_query", "db_time_to_fix", "db_top_qids", "db_was_findings_by_severity"]);
       const query = tools.find((t) => t.name === "db_query")!;
       expect(query.description).toMatch(/open_detections \(view\): host_id, qid/);
       expect(query.description).toContain(engine === "SQLite" ? "(SQLite)" : "(PostgreSQL)");
@@ -110,6 +110,12 @@ function databaseTools(engine: string, setup: () => Promise<{ url: string; rows:
       const want = expected["time-to-fix"] as Record<string, number>[];
       expect(fix.map((r) => [r.severity, r.fixed_detections])).toEqual(want.map((r) => [r.severity, r.fixed_detections]));
       fix.forEach((r, i) => expect(Math.abs((r.median_days as number) - want[i]!.median_days!)).toBeLessThanOrEqual(0.05 + 1e-9));
+      // PC posture, WAS and CSAM: the report's sections too.
+      expect(json<Rows>(await mcp.call("db_pc_pass_rate")).rows.map((r) => [r.policy_id, r.postures, r.passed])).toEqual(
+        (expected["pc-pass-rate"] as Record<string, unknown>[]).map((r) => [r.policy_id, r.postures, r.passed]),
+      );
+      expect(json<Rows>(await mcp.call("db_was_findings_by_severity")).rows).toEqual(expected["was-by-severity"]);
+      expect(json<Rows>(await mcp.call("db_assets_by_os")).rows).toEqual(expected["assets-by-os"]);
 
       const open = rows.rows("detections").filter((d) => ["New", "Active", "Re-Opened"].includes(String(d.status)));
       const host = rows.rows("hosts").find((h) => h.removed_at === null && open.some((d) => d.host_id === h.host_id))!;

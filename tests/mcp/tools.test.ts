@@ -16,7 +16,7 @@ import { startScriptedServer, type ScriptedServer } from "../servers/scripted-se
 import { json, root, startMcp, text, type McpSession } from "./support.js";
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
-const DB_TOOLS = ["db_host_open_detections", "db_open_detections_by_severity", "db_query", "db_time_to_fix", "db_top_qids"];
+const DB_TOOLS = ["db_assets_by_os", "db_host_open_detections", "db_open_detections_by_severity", "db_pc_pass_rate", "db_query", "db_time_to_fix", "db_top_qids", "db_was_findings_by_severity"];
 
 interface SpecOperation {
   operationId?: string;

@@ -6,9 +6,12 @@
 import { isIP } from "node:net";
 import { normalizeTime } from "../../report/options.js";
 import type { QueryContext } from "../../report/section.js";
+import { assetsByOs } from "../../report/sections/assets-by-os.js";
 import { bySeverity } from "../../report/sections/by-severity.js";
+import { pcPassRate } from "../../report/sections/pc-pass-rate.js";
 import { timeToFix } from "../../report/sections/time-to-fix.js";
 import { topQids } from "../../report/sections/top-qids.js";
+import { wasBySeverity } from "../../report/sections/was-by-severity.js";
 import type { Dialect } from "../../db/database.js";
 import { answerOf, type Answer } from "../answer.js";
 import type { Args } from "../cursor.js";
@@ -108,6 +111,16 @@ export async function dbTools(url: string, options: DbToolOptions): Promise<DbTo
       `${timeToFix.intro(context())} The SQL of the report's "${timeToFix.title}" section; \`since\` counts only fixes from that date on.`,
       { type: "object", properties: { since: { type: "string", description: "Only fixes on or after this date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)." } }, additionalProperties: false },
       (args, signal) => asked(timeToFix.sql(context(args.since as string | undefined)), signal),
+    ),
+    // The other modules' questions (their tables exist once `qualys export` wrote those kinds).
+    ...(
+      [
+        ["db_pc_pass_rate", pcPassRate],
+        ["db_was_findings_by_severity", wasBySeverity],
+        ["db_assets_by_os", assetsByOs],
+      ] as const
+    ).map(([name, section]) =>
+      tool(name, section.title, `${section.intro(context())} The SQL of the report's "${section.title}" section. ${section.empty ?? ""}`.trim(), NO_ARGS, (_args, signal) => asked(section.sql(context()), signal)),
     ),
     tool(
       "db_host_open_detections",
