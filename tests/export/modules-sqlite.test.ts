@@ -228,7 +228,7 @@ describe.each(SQLITE_DRIVERS)("CSAM and WAS into SQLite (%s)", (driver) => {
     const vmOnly = await tenantWithClient({ hosts: 100, kbSize: 20, seed: 66, webApps: 3 });
     try {
       const s = await exportSubscription(vmOnly.client, { db: tempDb("vm-only"), batchSize: 100, ...fast });
-      expect(s.skipped).toEqual(["posture: no gateway URL is configured (PC posture is on the gateway: give a platform or baseUrls.gateway)", "assets: CSAM cannot be reached (no gateway URL: give a platform or baseUrls.gateway)"]);
+      expect(s.skipped).toEqual(["posture: PCRS cannot be reached (no gateway URL: give a platform or baseUrls.gateway)", "assets: CSAM cannot be reached (no gateway URL: give a platform or baseUrls.gateway)"]);
       expect(s.totals).toMatchObject({ webapps: 3 });
     } finally {
       await vmOnly.close();

@@ -46,7 +46,7 @@ describe("a subscription without PC posture", () => {
     };
     const summary = await exportSubscription(vmOnly, { db: tempDb(), ...fast });
     expect(summary.skipped).toEqual([
-      "posture: no gateway URL is configured (PC posture is on the gateway: give a platform or baseUrls.gateway)",
+      "posture: PCRS cannot be reached (no gateway URL: give a platform or baseUrls.gateway)",
       "assets: CSAM cannot be reached (no gateway URL: give a platform or baseUrls.gateway)",
     ]);
     // Nothing asked of the gateway: only the VM API and WAS (which lives on the VM API's host).

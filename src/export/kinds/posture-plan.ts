@@ -57,7 +57,8 @@ async function firstCall<T>(client: QualysClient, signal: AbortSignal, call: () 
     client.baseUrl("gateway", "pcrs");
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
-    throw new ModuleUnavailableError("pcrs", "no gateway URL", { cause: err, message: "no gateway URL is configured (PC posture is on the gateway: give a platform or baseUrls.gateway)" });
+    // Worded as the other gateway kinds say it (kinds/cursor.ts).
+    throw new ModuleUnavailableError("pcrs", "no gateway URL: give a platform or baseUrls.gateway", { cause: err, unreachable: true });
   }
   try {
     return await call();

@@ -11,12 +11,9 @@ export class ModuleUnavailableError extends QualysError {
   /** "csam", "was", "pcrs"… */
   readonly module: string;
 
-  /**
-   * `unreachable`: the client has no URL for the module's API (a client set up for VM alone), rather than a refusal;
-   * `message` replaces the default text outright.
-   */
-  constructor(module: string, detail: string, options?: ErrorOptions & { readonly unreachable?: boolean; readonly message?: string }) {
-    super(options?.message ?? (options?.unreachable ? `${module.toUpperCase()} cannot be reached (${detail})` : `the subscription has no ${module.toUpperCase()} access (${detail})`), options);
+  /** `unreachable`: the client has no URL for the module's API (a client set up for VM alone), rather than a refusal. */
+  constructor(module: string, detail: string, options?: ErrorOptions & { readonly unreachable?: boolean }) {
+    super(options?.unreachable ? `${module.toUpperCase()} cannot be reached (${detail})` : `the subscription has no ${module.toUpperCase()} access (${detail})`, options);
     this.module = module;
   }
 }
