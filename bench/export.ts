@@ -20,6 +20,7 @@
  * Each export is checked: both hold the same number of detections, every one the tenant served.
  *
  *   npx tsx bench/export.ts          this benchmark alone
+ *   npx tsx bench/ingest-only.ts     (c) alone, in about a minute (no export, no report)
  *   npm run bench                    every benchmark (bench/run.ts calls exportBench())
  */
 import { spawn } from "node:child_process";

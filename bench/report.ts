@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { openDatabase } from "../src/db/open.js";
 import { MIGRATIONS } from "../src/export/schema.js";
+import { PAGE_SIZE } from "../src/export/sqlite-store.js";
 import { writeReport } from "../src/report.js";
 import { SECTIONS } from "../src/report/sections/index.js";
 import { generateExportData } from "../tests/support/export-data.js";
@@ -51,6 +52,8 @@ export interface Measurement {
 /** Builds the database with prepared statements in one transaction: the fast path, not the report's. */
 export async function buildDatabase(file: string, hosts: number, perHost: number): Promise<{ detections: number; open: number }> {
   const db = new BetterSqlite3(file);
+  // The page size the export creates its databases with (BENCH_REPORT_PAGE_SIZE to compare another).
+  db.pragma(`page_size = ${Number(process.env.BENCH_REPORT_PAGE_SIZE ?? PAGE_SIZE)}`);
   db.pragma("journal_mode = OFF");
   db.pragma("synchronous = OFF");
   for (const m of MIGRATIONS) db.exec(m.sql.sqlite);

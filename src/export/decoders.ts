@@ -133,7 +133,7 @@ function spawnWorker(): Worker {
 }
 
 /** `rowFormat`: how detection rows travel to the main thread, the form its store writes (row-list.ts). */
-export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat = "v8"): RowDecoder {
+export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat = "json"): RowDecoder {
   const pool: PooledWorker[] = [];
   let nextJob = 1;
   const pick = (): PooledWorker => {

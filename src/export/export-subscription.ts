@@ -129,7 +129,7 @@ export async function exportSubscription(client: QualysClient, options: ExportOp
   const ownStore = typeof options.db !== "object";
   const threads = options.decodeThreads ?? defaultWorkers();
   // Rows leave the decode threads as the store writes them: COPY text for PostgreSQL.
-  const decoder = threads > 0 ? workerPoolDecoder(threads, store.dialect === "postgres" ? "copy" : "v8") : inProcessDecoder();
+  const decoder = threads > 0 ? workerPoolDecoder(threads, store.dialect === "postgres" ? "copy" : "json") : inProcessDecoder();
   const worker = newWorker();
   let heartbeat: NodeJS.Timeout | undefined;
   let runId: number | undefined;

@@ -40,7 +40,7 @@ describe("export times", () => {
 describe("rows between decode worker and store", () => {
   it("come back from packed and plain parts unchanged and in order", () => {
     const rows = (from: number, n: number): Row[] =>
-      Array.from({ length: n }, (_, i) => [from + i, `text ${from + i} \t\\ é 😀`, null, 1.5, (from + i) % 2, "x".repeat((from + i) * 7)]);
+      Array.from({ length: n }, (_, i) => [from + i, `text ${from + i} \t\\ é 😀 \u2028 "q" \ud800 \udfff\ud83d`, null, 1.5, 0.1 + 0.2, 2 ** 53 - 1, -1e-300, (from + i) % 2, "x".repeat((from + i) * 7)]);
     const list = new RowList();
     list.add(packRows(rows(0, 300)));
     list.add(rows(300, 2));

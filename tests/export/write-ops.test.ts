@@ -42,7 +42,7 @@ const engines: [string, () => Promise<Engine>][] = [
     `SQLite (${driver})`,
     async () => {
       const path = join(mkdtempSync(join(tmpdir(), "qualys-write-ops-")), "x.db");
-      return { store: await SqliteStore.open(path, { driver }), format: "v8", rows: async (sql) => query(path, sql) };
+      return { store: await SqliteStore.open(path, { driver }), format: "json", rows: async (sql) => query(path, sql) };
     },
   ]),
   [
