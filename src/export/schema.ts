@@ -285,20 +285,11 @@ CREATE INDEX detections_fixed ON detections (severity, first_found_datetime, las
 ${openViews()}`;
 }
 
-/**
- * v5: detections_qid dropped. Nothing qualys-ts runs reads it (the report and the open_* views read
- * detections_open, which holds the QID; a lookup by host uses the primary key), and each detection
- * written paid for it: ingest measured ~5% (SQLite) and ~20% (PostgreSQL) faster without it
- * (bench/ingest-only.ts). Open detections of one QID are a scan of detections_open, a tenth of the table.
- */
-const v5 = "DROP INDEX detections_qid;";
-
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "hosts, detections, KnowledgeBase, runs and batches", sql: { sqlite: v1("sqlite"), postgres: v1("postgres") } },
   { version: 2, name: "shared runs, bad hosts, HLD 5.0 and KB 3.0+ fields", sql: { sqlite: v2("sqlite"), postgres: v2("postgres") } },
   { version: 3, name: "CSAM assets, WAS web apps and findings", sql: { sqlite: v3("sqlite"), postgres: v3("postgres") } },
   { version: 4, name: "PC posture", sql: { sqlite: postureSchema("sqlite"), postgres: postureSchema("postgres") } },
-  { version: 5, name: "detections_qid dropped (ingest)", sql: { sqlite: v5, postgres: v5 } },
 ];
 
 /** The schema version this code writes; a database at a higher version is refused. */

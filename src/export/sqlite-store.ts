@@ -354,8 +354,8 @@ export class SqliteStore implements ExportStore {
 
   /**
    * After a successful run, statistics for the query planner from a sample (a few hundred ms on
-   * millions of rows): without them SQLite may read the open detections through another index,
-   * a random read of the table per row, where the report's covering index
+   * millions of rows): without them SQLite may read the open detections by QID through
+   * detections_qid, a random read of the table per row, where the report's covering index
    * (detections_open) reads a tenth of it in order.
    */
   #analyzed(end: RunEnd, totals: RunTotals | undefined): RunTotals | undefined {
