@@ -9,7 +9,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from "../../ser
 import { startRedis, type RedisServer } from "../../support/redis-server.js";
 import { startWorker, type Worker } from "../../support/workers.js";
 
-const PATH = "/api/2.0/fo/asset/host/";
+const PATH = "/api/5.0/fo/asset/host/";
 let redis: RedisServer;
 let sim: Simulator | undefined;
 const workers: Worker[] = [];
