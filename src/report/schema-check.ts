@@ -7,7 +7,7 @@ import { DatabaseError } from "../runtime/errors/database-error.js";
 export const REPORT_RELATIONS = ["hosts", "detections", "kb_vulns", "export_runs", "export_run_stats", "open_detections", "open_by_severity", "open_by_qid"] as const;
 
 /** Which of these tables and views the database has (names are our own identifiers, never user input). */
-export async function existingRelations(db: Database, relations: readonly string[]): Promise<Set<string>> {
+async function existingRelations(db: Database, relations: readonly string[]): Promise<Set<string>> {
   if (!relations.length) return new Set();
   const names = relations.map((n) => `'${n}'`).join(", ");
   const query =
