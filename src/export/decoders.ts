@@ -11,7 +11,7 @@ import { QualysError } from "../runtime/errors/qualys-error.js";
 import type { PageDecoder } from "../runtime/vm/module.js";
 import { decodeXml, type XmlDecodeStream, type XmlDecodeSummary } from "../runtime/xml/decode.js";
 import type { XmlRoot } from "../runtime/xml/descriptor.js";
-import { deliverWarning } from "../runtime/xml/warnings.js";
+import { deliverWarning, newSummary } from "../runtime/xml/warnings.js";
 import type { RowFormat } from "./row-list.js";
 import { addRecord, emptyChunk, type DecodedChunk, type RecordKind, type RowChunk } from "./rows.js";
 import { CHUNK_RECORDS, type FromWorker, type ToWorker } from "./worker-protocol.js";
@@ -154,7 +154,12 @@ export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat 
     const job = nextJob++;
     const chunks: DecodedChunk[] = [];
     // The worker's counters, filled in when it is done with the answer.
-    const summary: { -readonly [K in keyof XmlDecodeSummary]: XmlDecodeSummary[K] } = { encoding: undefined, invalidSequences: 0, bytes: 0, warnings: [] };
+    const summary = newSummary();
+    /** The worker's final counters, and its warnings to the caller's onWarning. */
+    const takeSummary = (final: XmlDecodeSummary | undefined) => {
+      if (final) Object.assign(summary, final);
+      for (const warning of summary.warnings) deliverWarning(warning, options.onWarning);
+    };
     let finished = false;
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
@@ -190,15 +195,13 @@ export function workerPoolDecoder(size = defaultWorkers(), rowFormat: RowFormat 
           chunks.push(message.chunk);
           notify();
         } else if (message.type === "done") {
-          Object.assign(summary, message.summary);
-          for (const warning of summary.warnings) deliverWarning(warning, options.onWarning);
+          takeSummary(message.summary);
           finished = true;
           worker.jobs.delete(job);
           resolveDoc(message.document);
           notify();
         } else {
-          if (message.summary) Object.assign(summary, message.summary);
-          for (const warning of summary.warnings) deliverWarning(warning, options.onWarning);
+          takeSummary(message.summary);
           fail(new WorkerDecodeError(message.error.name, message.error.message, message.error.props));
         }
       },
